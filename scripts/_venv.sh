@@ -1,0 +1,17 @@
+# Shared by scripts/demo and scripts/test: make .venv (once) and install xerosync into it.
+# Usage: . scripts/_venv.sh EXTRAS   (EXTRAS like "" or "[test]")
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+py="${PYTHON:-python3}"
+"$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "xerosync needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
+if [ ! -x .venv/bin/python ]; then
+  "$py" -m venv .venv
+fi
+stamp=".venv/.installed$1"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".$1"
+  touch "$stamp"
+fi
+export PATH="$root/.venv/bin:$PATH"

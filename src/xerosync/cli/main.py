@@ -1,0 +1,46 @@
+"""The `xerosync` command."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from xerosync.emulator import EmulatorConfig, create_app
+from xerosync.emulator.app import DEMO_TENANT_NAME
+
+app = typer.Typer(help="xerosync: keep your application and Xero in step.", no_args_is_help=True)
+console = Console()
+
+
+@app.callback()
+def main() -> None:
+    """xerosync command line."""
+
+
+@app.command()
+def emulator(
+    port: int = typer.Option(8765, help="TCP port to listen on."),
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    auto_approve: bool = typer.Option(False, help="Approve consent without showing the page."),
+    minute_seconds: float = typer.Option(60.0, help="Length of a rate-limit 'minute' in seconds."),
+) -> None:
+    """Run the offline Xero emulator (identity server + Accounting API)."""
+    config = EmulatorConfig(auto_approve=auto_approve, minute_seconds=minute_seconds)
+    asgi = create_app(config)
+    state = asgi.state.emulator
+    tenant = state.create_tenant(DEMO_TENANT_NAME)
+    tenant.books.seed_demo()
+    base = f"http://{host}:{port}"
+    console.print(f"[bold]xerosync Xero emulator[/bold] on {base}")
+    console.print(f"  authorize     {base}/identity/connect/authorize")
+    console.print(f"  token         {base}/connect/token")
+    console.print(f"  revocation    {base}/connect/revocation")
+    console.print(f"  connections   {base}/connections")
+    console.print(f"  api           {base}/api.xro/2.0")
+    console.print(f"  admin         {base}/_emulator  (see README: Emulator admin API)")
+    console.print(f"  client_id     {config.demo_client_id}")
+    console.print(f"  client_secret {config.demo_client_secret}")
+    console.print(f"  redirect_uris {', '.join(config.demo_redirect_uris)}")
+    console.print(f"  tenant        {tenant.name} ({tenant.tenant_id})")
+    uvicorn.run(asgi, host=host, port=port, log_level="info")

@@ -1,0 +1,42 @@
+"""The emulator as an ASGI app: identity, connections, Accounting API and admin."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from xerosync.clock import Clock, SystemClock
+from xerosync.emulator import accounting, admin, identity
+from xerosync.emulator.access import AccessMiddleware
+from xerosync.emulator.config import EmulatorConfig
+from xerosync.emulator.state import EmulatorState
+
+DEMO_TENANT_NAME = "Demo Company (Global)"
+
+
+def create_state(config: EmulatorConfig | None = None, clock: Clock | None = None) -> EmulatorState:
+    """A fresh emulator with the ready-made demo app registered."""
+    config = config or EmulatorConfig()
+    state = EmulatorState(config=config, clock=clock or SystemClock())
+    state.register_app(
+        name="xerosync demo",
+        client_id=config.demo_client_id,
+        client_secret=config.demo_client_secret,
+        redirect_uris=config.demo_redirect_uris,
+    )
+    return state
+
+
+def create_app(
+    config: EmulatorConfig | None = None,
+    clock: Clock | None = None,
+    *,
+    state: EmulatorState | None = None,
+) -> FastAPI:
+    state = state or create_state(config, clock)
+    app = FastAPI(title="xerosync Xero emulator", docs_url="/_emulator/docs", openapi_url=None)
+    app.state.emulator = state
+    app.add_middleware(AccessMiddleware, state=state)
+    app.include_router(identity.router)
+    app.include_router(admin.router)
+    app.include_router(accounting.router)
+    return app

@@ -1,0 +1,42 @@
+"""The emulator's settings: Xero's numbers by default, every one of them adjustable.
+
+Where Xero's sources disagree (see shared/xero-api-facts.md section 13) the choice is a
+setting here. `minute_seconds` and `day_seconds` scale the rate-limit windows so tests
+can exhaust a "minute" in a fraction of a real one.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class EmulatorConfig(BaseModel):
+    # identity
+    access_token_ttl: float = 1800.0
+    refresh_token_ttl: float = 60 * 86400.0
+    refresh_grace: float = 1800.0
+    auth_code_ttl: float = 300.0
+    auto_approve: bool = False
+    # rate limits (per app per tenant, and app-wide)
+    minute_limit: int = 60
+    day_limit: int = 5000
+    concurrent_limit: int = 5
+    app_minute_limit: int = 10_000
+    minute_seconds: float = 60.0
+    day_seconds: float = 86_400.0
+    rate_limits_enabled: bool = True
+    # writes
+    idempotency_window: float = 360.0
+    max_request_bytes: int = 3_500_000
+    max_page_size: int = 1000
+    default_page_size: int = 100
+    # webhooks
+    webhook_retry_base: float = 5.0
+    webhook_disable_after: float = 86_400.0
+    # a ready-made app, so `xerosync emulator` is usable at once
+    demo_client_id: str = Field(default="XEROSYNC-DEMO-CLIENT")
+    demo_client_secret: str = Field(default="xerosync-demo-secret-not-for-production")
+    demo_redirect_uris: list[str] = Field(
+        default_factory=lambda: ["http://localhost:8000/callback", "http://127.0.0.1:8000/callback"]
+    )
+    seed_demo: bool = True

@@ -1,0 +1,42 @@
+"""The public test kit: run the emulator (or any ASGI app) on a real socket.
+
+with serve(create_app(config, clock)) as base_url:
+    httpx.get(f"{base_url}/connections", ...)
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from xerosync.clock import FakeClock
+
+__all__ = ["FakeClock", "serve"]
+
+
+@contextmanager
+def serve(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve `app` over HTTP on a free port in a background thread; yield its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_keep_alive=30)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the server did not start; see its log above")
+            threading.Event().wait(0.01)
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
