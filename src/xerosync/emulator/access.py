@@ -1,25 +1,38 @@
-"""The gate in front of the Accounting API: token, tenant, scope, rate limits.
+"""The gate in front of the Accounting API: door checks, token, tenant, scope, limits, faults.
 
-Every request under `/api.xro/2.0/` passes here in Xero's order: a valid, unexpired
-bearer token (401), a `xero-tenant-id` the app is connected to (403), a scope that allows
-the resource (401 insufficient_scope), then a rate-limit slot (429). Route handlers read
-the admitted call from `request.state.api_call`.
+A pure ASGI middleware. Every request under `/api.xro/2.0/` passes here in Xero's order:
+API offline for maintenance (503), request too large (413), a valid, unexpired bearer
+token (401), a `xero-tenant-id` the app is connected to (403), a scope that allows the
+resource (401 insufficient_scope), a rate-limit slot (429); then, with the rate-limit
+headers on whatever follows, an organisation offline (503) and the scripted faults
+(latency, 5xx bursts, a response lost after the handler committed). Route handlers read
+the admitted call with `api_call(request)`.
+
+Tenantless `/connections` calls count against the app-wide minute and carry only
+`X-AppMinLimit-Remaining`; the identity routes check their own token. Every request
+except the admin API's is written to `state.requests`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.datastructures import MutableHeaders
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xerosync.emulator import responses
+from xerosync.emulator.faults import MAINTENANCE_MESSAGE, ORG_OFFLINE_MESSAGE
+from xerosync.emulator.limits import Admission
+from xerosync.emulator.request_log import Received
 from xerosync.emulator.scopes import allows
 from xerosync.emulator.state import AccessToken, App, EmulatorState, Tenant
 
 API_PREFIX = "/api.xro/2.0/"
+ADMIN_PREFIX = "/_emulator"
 _WRITE_METHODS = {"PUT", "POST", "DELETE", "PATCH"}
 
 
@@ -30,6 +43,11 @@ class ApiCall:
     app: App
     tenant: Tenant
     token: AccessToken
+
+
+class ResponseLost(Exception):
+    """Raised to an in-process client when a lost response was scripted but no socket
+    exists to drop (e.g. httpx.ASGITransport): the closest thing to a dropped connection."""
 
 
 def api_call(request: Request) -> ApiCall:
@@ -59,42 +77,239 @@ def _resource_of(path: str) -> tuple[str, str | None]:
     return parts[0], (parts[1] if len(parts) > 1 else None)
 
 
-class AccessMiddleware(BaseHTTPMiddleware):
+class AccessMiddleware:
     def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
-        super().__init__(app)
+        self.app = app
         self.state = state
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if not request.url.path.startswith(API_PREFIX):
-            return await call_next(request)
-        state = self.state
-        token = bearer_token(state, request)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        passage = _Passage(self.app, self.state, scope, receive, send)
+        try:
+            if path.startswith(API_PREFIX):
+                await passage.accounting()
+            elif path.lower().startswith("/connections"):
+                await passage.connections()
+            else:
+                await self.app(scope, receive, passage.recording)
+        except BaseException:
+            if passage.entry.status is None and not passage.entry.lost:
+                passage.entry.status = 500
+            raise
+
+
+class _Passage:
+    """One request on its way through the gate, logged as it goes."""
+
+    def __init__(
+        self, app: ASGIApp, state: EmulatorState, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        self.app, self.state = app, state
+        self.scope, self.receive, self.send = scope, receive, send
+        self.request = request = Request(scope)
+        path = request.url.path
+        logged_query = path.startswith(API_PREFIX) or path.lower().startswith("/connections")
+        self.tenant_id = request.headers.get("xero-tenant-id", "").strip() or None
+        self.entry = state.requests.start(
+            request.method,
+            path,
+            request.url.query if logged_query else "",
+            tenant_id=self.tenant_id if path.startswith(API_PREFIX) else None,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
+        self.recording = _recording(send, self.entry)
+
+    async def answer(self, response: Response, send: Send | None = None) -> None:
+        await response(self.scope, self.receive, send or self.recording)
+
+    async def accounting(self) -> None:
+        state, request = self.state, self.request
+        refusal = self._at_the_door()
+        token = refusal or bearer_token(state, request)
         if isinstance(token, Response):
-            return token
-        tenant_id = request.headers.get("xero-tenant-id", "").strip()
-        tenant = state.tenants.get(tenant_id)
-        if tenant is None or state.connection_for(token.client_id, tenant_id) is None:
-            return responses.forbidden()
+            await self.answer(token)
+            return
+        self.entry.client_id = token.client_id
+        tenant = state.tenants.get(self.tenant_id or "")
+        if tenant is None or state.connection_for(token.client_id, tenant.tenant_id) is None:
+            await self.answer(responses.forbidden())
+            return
         resource, sub = _resource_of(request.url.path)
         write = request.method.upper() in _WRITE_METHODS
         if not allows(token.scopes, resource, write=write, report=sub):
-            return responses.insufficient_scope()
-        admission = state.limits.acquire(token.client_id, tenant_id)
+            await self.answer(responses.insufficient_scope())
+            return
+        self.scope.setdefault("state", {})["api_call"] = ApiCall(
+            state.apps[token.client_id], tenant, token
+        )
+        await self._admitted(token.client_id, tenant.tenant_id)
+
+    async def connections(self) -> None:
+        refusal = self._at_the_door()
+        if refusal is not None:
+            await self.answer(refusal)
+            return
+        token = bearer_token(self.state, self.request)
+        if isinstance(token, Response):  # the identity route answers 401 itself
+            await self.app(self.scope, self.receive, self.recording)
+            return
+        self.entry.client_id = token.client_id
+        await self._admitted(token.client_id, None)
+
+    def _at_the_door(self) -> Response | None:
+        """Refusals before anyone is identified: maintenance, and a body known to be too big."""
+        if self.state.faults.maintenance:
+            return responses.offline(MAINTENANCE_MESSAGE)
+        length = self.request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.state.config.max_request_bytes:
+            return _too_large()
+        return None
+
+    async def _admitted(self, client_id: str, tenant_id: str | None) -> None:
+        """Take a rate-limit slot, apply faults, run the handler, give the slot back."""
+        state, entry = self.state, self.entry
+        admission = state.limits.acquire(client_id, tenant_id)
+        reply = _with_headers(self.recording, admission.headers)
+        if admission.problem is not None:
+            await self.answer(_too_many(admission), reply)
+            return
         try:
-            if admission.problem is not None:
-                return _too_many(admission.headers, admission.problem, admission.retry_after)
-            request.state.api_call = ApiCall(state.apps[token.client_id], tenant, token)
-            response = await call_next(request)
-            response.headers.update(admission.headers)
-            return response
+            if state.faults.is_offline(tenant_id):
+                entry.fault = "offline"
+                await self.answer(responses.offline(ORG_OFFLINE_MESSAGE), reply)
+                return
+            plan = state.faults.plan(self.request.method, self.request.url.path, tenant_id)
+            entry.fault = _fault_names(plan.delay, plan.error, plan.lose_response)
+            if plan.delay > 0:
+                await asyncio.sleep(plan.delay)
+            if plan.error is not None:
+                status, text = plan.error
+                await self.answer(PlainTextResponse(text, status_code=status), reply)
+                return
+            body = await _read_body(self.receive, state.config.max_request_bytes)
+            if body is None:
+                await self.answer(_too_large(), reply)
+                return
+            replay = _replaying(body, self.receive)
+            if plan.lose_response:
+                await self._lose_response(replay)
+            else:
+                await self.app(self.scope, replay, reply)
         finally:
-            if admission.problem is None:
-                state.limits.release(token.client_id, tenant_id)
+            if admission.holds_slot:
+                state.limits.release(client_id, tenant_id)
+
+    async def _lose_response(self, receive: Receive) -> None:
+        """Run the handler (its write commits), then drop the connection without a reply."""
+        entry = self.entry
+
+        async def swallow(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                entry.status = message["status"]
+
+        await self.app(self.scope, receive, swallow)
+        entry.lost = True
+        transport = _transport_of(self.send)
+        if transport is None:
+            raise ResponseLost("the response was lost after the write was committed")
+        transport.abort()
+        await asyncio.sleep(0)  # let the server see the connection go before we return
 
 
-def _too_many(headers: dict[str, str], problem: str, retry_after: int | None) -> Response:
-    out = dict(headers)
-    out["X-Rate-Limit-Problem"] = problem
-    if retry_after is not None:
-        out["Retry-After"] = str(retry_after)
-    return Response(status_code=429, headers=out)
+def _recording(send: Send, entry: Received) -> Send:
+    async def record(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            entry.status = message["status"]
+        await send(message)
+
+    return record
+
+
+def _with_headers(send: Send, extra: dict[str, str]) -> Send:
+    async def add(message: Message) -> None:
+        if message["type"] == "http.response.start" and extra:
+            headers = MutableHeaders(raw=list(message.get("headers", [])))
+            headers.update(extra)
+            message = {**message, "headers": headers.raw}
+        await send(message)
+
+    return add
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None once it passes `limit` bytes (chunked uploads)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the buffered body over once, then waits on the real one."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _transport_of(send: Send) -> Any | None:
+    """The server's socket transport behind `send`, found through the wrapping closures.
+
+    ASGI has no message for "drop this connection"; uvicorn's `send` is a bound method of
+    its request cycle, which holds the asyncio transport. None under other servers.
+    """
+    seen: set[int] = set()
+    stack: list[Any] = [send]
+    while stack:
+        fn = stack.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        transport = getattr(getattr(fn, "__self__", None), "transport", None)
+        if transport is not None and hasattr(transport, "abort"):
+            return transport
+        for cell in getattr(fn, "__closure__", None) or ():
+            try:
+                content = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if callable(content):
+                stack.append(content)
+    return None
+
+
+def _fault_names(delay: float, error: tuple[int, str] | None, lost: bool) -> str | None:
+    names = [
+        n for n, on in (("latency", delay > 0), ("error", error), ("lost_response", lost)) if on
+    ]
+    return ",".join(names) or None
+
+
+def _too_many(admission: Admission) -> Response:
+    headers = {"X-Rate-Limit-Problem": admission.problem or "minute"}
+    if admission.retry_after is not None:
+        headers["Retry-After"] = str(admission.retry_after)
+    return Response(status_code=429, headers=headers)
+
+
+def _too_large() -> Response:
+    return PlainTextResponse("The request is larger than the API accepts", status_code=413)

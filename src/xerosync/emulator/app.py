@@ -9,6 +9,7 @@ from xerosync.emulator import accounting, admin, identity
 from xerosync.emulator.access import AccessMiddleware
 from xerosync.emulator.config import EmulatorConfig
 from xerosync.emulator.state import EmulatorState
+from xerosync.emulator.traffic_admin import router as traffic_admin_router
 
 DEMO_TENANT_NAME = "Demo Company (Global)"
 
@@ -38,5 +39,6 @@ def create_app(
     app.add_middleware(AccessMiddleware, state=state)
     app.include_router(identity.router)
     app.include_router(admin.router)
+    app.include_router(traffic_admin_router)
     app.include_router(accounting.router)
     return app

@@ -18,6 +18,7 @@ from xerosync.emulator.books import Books
 from xerosync.emulator.config import EmulatorConfig
 from xerosync.emulator.faults import FaultInjector
 from xerosync.emulator.limits import RateLimiter
+from xerosync.emulator.request_log import RequestLog
 
 
 @dataclass
@@ -76,11 +77,13 @@ class EmulatorState:
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
     limits: RateLimiter = field(init=False)
     faults: FaultInjector = field(init=False)
+    requests: RequestLog = field(init=False)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.limits = RateLimiter(self.config, self.clock)
         self.faults = FaultInjector(self.clock)
+        self.requests = RequestLog(self.clock)
 
     # -- apps and tenants -------------------------------------------------------------
 
