@@ -1,0 +1,249 @@
+"""Every error xerosync raises, grouped by what the caller should do about it.
+
+    XerosyncError                      anything raised by xerosync
+    ├── ConfigError                    a setting is missing or unsafe: fix the configuration
+    ├── ConflictNeedsPerson            the app and Xero disagree and a rule says a person decides
+    └── XeroError                      Xero (or the network to it) said no; carries `.response`
+        ├── AuthError                  the call was not authorised
+        │   ├── NeedsReauth            the grant is dead (invalid_grant, revoked): a person must reconnect
+        │   ├── InsufficientScope      the token lacks a scope: reconnect asking for more scopes
+        │   └── TenantNotConnected     403: the organisation is not connected (or was disconnected)
+        ├── RequestRejected            Xero refused this request as sent: do not retry it unchanged
+        │   ├── RecordRejected         400 ValidationException, with per-record `elements`
+        │   ├── QueryRejected          400 QueryParseException: a bad `where`/`order`
+        │   └── NotFound               404
+        ├── RateLimited                429 that cannot be waited out here (`scope`, `until`)
+        └── RetryableError             try again later (the client already retried what it could)
+            ├── XeroUnavailable        5xx after the client's retries (maintenance, org offline)
+            └── XeroConnectionError    no usable response: connection refused, reset, lost
+                └── XeroTimeout        connect/read/write/pool timeout
+
+Every `XeroError` keeps a `RawResponse`: method, URL, status, headers and the start of the
+body, with the Authorization header, tokens and client secrets removed, so it can be logged
+and shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = [
+    "AuthError",
+    "ConfigError",
+    "ConflictNeedsPerson",
+    "InsufficientScope",
+    "NeedsReauth",
+    "NotFound",
+    "QueryRejected",
+    "RateLimited",
+    "RawResponse",
+    "RecordRejected",
+    "RequestRejected",
+    "RetryableError",
+    "TenantNotConnected",
+    "XeroConnectionError",
+    "XeroError",
+    "XeroTimeout",
+    "XeroUnavailable",
+    "XerosyncError",
+    "redact",
+]
+
+_BODY_LIMIT = 2000
+_SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-xero-signature"}
+)
+_SECRET_NAMES = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|token"
+_JSON_SECRET = re.compile(rf'("(?:{_SECRET_NAMES})"\s*:\s*)"[^"]*"', re.IGNORECASE)
+_FORM_SECRET = re.compile(rf"(?<![\w])((?:{_SECRET_NAMES})=)[^&\s]*", re.IGNORECASE)
+_BEARER = re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with bearer/basic credentials and token-like fields blanked out."""
+    text = _JSON_SECRET.sub(r'\1"[redacted]"', text)
+    text = _FORM_SECRET.sub(r"\1[redacted]", text)
+    return _BEARER.sub(r"\1 [redacted]", text)
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """What Xero answered, safe to log: secrets removed, body cut to 2,000 characters."""
+
+    method: str
+    url: str
+    status: int | None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: str = ""
+
+    @classmethod
+    def build(
+        cls,
+        method: str,
+        url: str,
+        status: int | None,
+        headers: Mapping[str, str] | None = None,
+        body: str = "",
+    ) -> RawResponse:
+        kept = {
+            k.lower(): ("[redacted]" if k.lower() in _SECRET_HEADERS else v)
+            for k, v in (headers or {}).items()
+        }
+        return cls(method.upper(), redact(url), status, kept, redact(body[:_BODY_LIMIT]))
+
+    @property
+    def correlation_id(self) -> str | None:
+        """Xero's id for the request (quote it to Xero support)."""
+        return self.headers.get("xero-correlation-id") or self.headers.get("request-id")
+
+
+class XerosyncError(Exception):
+    """Something went wrong in xerosync."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (self.__doc__ or type(self).__name__).strip())
+
+
+class ConfigError(XerosyncError):
+    """A setting is missing or unsafe; the message names the setting to fix."""
+
+
+class ConflictNeedsPerson(XerosyncError):
+    """The app and Xero changed the same field and the conflict rule says a person decides."""
+
+
+class XeroError(XerosyncError):
+    """Xero refused the call or could not be reached."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        response: RawResponse | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(redact(message) if message else None)
+        self.response = response
+        self.tenant = tenant
+
+    @property
+    def http_status(self) -> int | None:
+        return self.response.status if self.response else None
+
+    @property
+    def request_id(self) -> str | None:
+        return self.response.correlation_id if self.response else None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        extra = [
+            f"{name}={value}"
+            for name, value in (
+                ("status", self.http_status),
+                ("tenant", self.tenant),
+                ("request_id", self.request_id),
+            )
+            if value is not None
+        ]
+        return f"{text} ({', '.join(extra)})" if extra else text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class AuthError(XeroError):
+    """Xero did not accept the credentials for this call."""
+
+
+class NeedsReauth(AuthError):
+    """The connection's grant is dead (invalid_grant, revoked or expired refresh token).
+
+    A person must connect the organisation again; retrying will not help."""
+
+
+class InsufficientScope(AuthError):
+    """The access token lacks a scope this call needs; reconnect asking for the scope."""
+
+
+class TenantNotConnected(AuthError):
+    """Xero answered 403: the organisation is not connected to this app (or the user lost access)."""
+
+
+class RequestRejected(XeroError):
+    """Xero refused the request as sent (4xx); sending it again unchanged will fail again."""
+
+
+class RecordRejected(RequestRejected):
+    """Xero's validation refused the record(s); `elements` holds each one's messages."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        elements: Sequence[Mapping[str, Any]] = (),
+        response: RawResponse | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(message, response=response, tenant=tenant)
+        self.elements = list(elements)
+
+    @property
+    def messages(self) -> list[str]:
+        """Every validation message, in order."""
+        return [
+            str(err.get("Message", ""))
+            for element in self.elements
+            for err in element.get("ValidationErrors", []) or []
+        ]
+
+
+class QueryRejected(RequestRejected):
+    """Xero could not parse the query (`where`, `order`): fix the filter expression."""
+
+
+class NotFound(RequestRejected):
+    """Xero has no such resource (404)."""
+
+
+class RateLimited(XeroError):
+    """A rate limit is spent and will not reset soon enough to wait here.
+
+    `scope` is "minute", "day", "concurrent" or "appminute"; `until` is when the limit resets.
+    Schedule the work again after `until`."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        scope: str,
+        until: datetime | None = None,
+        response: RawResponse | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(message, response=response, tenant=tenant)
+        self.scope = scope
+        self.until = until
+
+    def __str__(self) -> str:
+        until = f" until {self.until.isoformat()}" if self.until else ""
+        return f"{super().__str__()} [scope={self.scope}{until}]"
+
+
+class RetryableError(XeroError):
+    """A temporary failure: schedule the call again later."""
+
+
+class XeroUnavailable(RetryableError):
+    """Xero answered 5xx (maintenance, organisation offline) and kept doing so through retries."""
+
+
+class XeroConnectionError(RetryableError):
+    """No usable response from Xero: the connection failed, was reset, or the response was lost."""
+
+
+class XeroTimeout(XeroConnectionError):
+    """Xero did not answer in time."""

@@ -1,0 +1,110 @@
+"""Bearer tokens on every call, refreshed before expiry and once on a 401, under the store's lock.
+
+`TokenKeeper` owns the refresh rule (facts section 12, problems 1-3):
+- take the store's lock, then READ THE STORE AGAIN: another thread or process may have
+  refreshed while we waited, and refreshing with its predecessor's token would waste the
+  rotation (or, after the grace window, kill the grant);
+- save the rotated refresh token together with the new access token, in one `save`;
+- `invalid_grant` raises `NeedsReauth`, and the dead refresh token is remembered so the
+  next call fails fast instead of asking Xero again; new tokens in the store clear it.
+
+`XeroAuth` is an httpx `Auth` flow: it adds `Authorization` and `xero-tenant-id`, and on a
+401 (other than insufficient_scope) refreshes once and replays the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Generator
+
+import httpx
+
+from xerosync.clock import Clock
+from xerosync.errors import NeedsReauth
+from xerosync.xero.auth.oauth import XeroOAuth
+from xerosync.xero.auth.tokens import TokenSet, TokenStore
+
+logger = logging.getLogger("xerosync.xero")
+
+
+class TokenKeeper:
+    def __init__(
+        self, store: TokenStore, oauth: XeroOAuth, clock: Clock, *, margin: float = 120.0
+    ) -> None:
+        self.store = store
+        self.oauth = oauth
+        self.clock = clock
+        self.margin = margin
+        self._dead: dict[str, str] = {}  # key -> refresh token Xero refused
+        self._guard = threading.Lock()
+
+    def current(self, key: str) -> TokenSet:
+        """Usable tokens for `key`, refreshed first if they expire within the margin."""
+        tokens = self.store.load(key)
+        if tokens is None:
+            raise NeedsReauth(f"no tokens stored for {key!r}: connect the organisation first")
+        if tokens.expires_within(self.margin, self.clock.now()):
+            return self.refresh(key, stale=tokens)
+        return tokens
+
+    def refresh(self, key: str, *, stale: TokenSet) -> TokenSet:
+        """Replace `stale` with a fresh pair, unless another worker already did."""
+        with self.store.lock(key):
+            latest = self.store.load(key)
+            if latest is None:
+                raise NeedsReauth(f"the tokens for {key!r} were removed: connect again")
+            if latest.access_token != stale.access_token and not latest.expires_within(
+                self.margin, self.clock.now()
+            ):
+                logger.debug("auth.refreshed_elsewhere", extra={"key": key})
+                return latest
+            if not latest.refresh_token:
+                raise NeedsReauth("no refresh token stored (ask for the offline_access scope)")
+            with self._guard:
+                known_dead = self._dead.get(key) == latest.refresh_token
+            if known_dead:
+                raise NeedsReauth("Xero already refused this refresh token: connect again")
+            try:
+                fresh = self.oauth.refresh(latest.refresh_token)
+            except NeedsReauth:
+                with self._guard:
+                    self._dead[key] = latest.refresh_token
+                logger.warning("auth.refresh_failed", extra={"key": key})
+                raise
+            tokens = latest.renewed(fresh)
+            self.store.save(key, tokens)
+            logger.info(
+                "auth.refreshed", extra={"key": key, "expires_at": tokens.expires_at.isoformat()}
+            )
+            return tokens
+
+
+def _insufficient_scope(response: httpx.Response) -> bool:
+    return "insufficient_scope" in response.headers.get("www-authenticate", "")
+
+
+class XeroAuth(httpx.Auth):
+    """Authorization + tenant header for one call; one refresh-and-replay on a 401."""
+
+    requires_response_body = True
+
+    def __init__(self, keeper: TokenKeeper, key: str, tenant: str | None) -> None:
+        self.keeper = keeper
+        self.key = key
+        self.tenant = tenant
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        tokens = self.keeper.current(self.key)
+        self._apply(request, tokens)
+        response = yield request
+        if response.status_code == 401 and not _insufficient_scope(response):
+            logger.info("auth.retry_after_401", extra={"tenant": self.tenant})
+            tokens = self.keeper.refresh(self.key, stale=tokens)
+            self._apply(request, tokens)
+            yield request
+
+    def _apply(self, request: httpx.Request, tokens: TokenSet) -> None:
+        request.headers["Authorization"] = f"Bearer {tokens.access_token}"
+        if self.tenant is not None:
+            request.headers["xero-tenant-id"] = self.tenant

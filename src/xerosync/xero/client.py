@@ -1,0 +1,263 @@
+"""`XeroClient`: one per Xero app; every call to Xero in xerosync goes through `request`.
+
+A call walks down the layers (STYLE habit 1): governor (rate budgets) -> auth flow (bearer,
+tenant, refresh) -> transport (httpx, errors translated) -> retry decision -> back up.
+
+    client = XeroClient(config, token_store=MemoryTokenStore())
+    start = client.oauth.authorization_request()       # send the user to start.url
+    connections = client.connect(callback_url, start)  # tokens saved, tenants listed
+    response = client.request("GET", "Invoices", tenant=connections[0].tenant_id)
+
+Sync only, on purpose: its callers (Huey workers, the CLI, FastAPI's sync routes) are
+synchronous, and token-store locks (fcntl, Redis) block. The decisions (`retry`,
+`limits.budget`) are pure functions, so an async driver could reuse them unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from xerosync.clock import Clock, SystemClock
+from xerosync.errors import RateLimited, XeroConnectionError
+from xerosync.xero.auth.flow import TokenKeeper, XeroAuth
+from xerosync.xero.auth.oauth import AuthorizationRequest, XeroOAuth
+from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenStore
+from xerosync.xero.config import XeroConfig
+from xerosync.xero.limits.budget import RateProblem
+from xerosync.xero.limits.governor import Governor
+from xerosync.xero.limits.stores import BudgetStore, MemoryBudgetStore
+from xerosync.xero.retry import (
+    Outcome,
+    RetryPolicy,
+    backoff,
+    is_replayable,
+    parse_retry_after,
+    should_retry,
+)
+from xerosync.xero.transport import build_http_client, error_for, failure_kind, json_body, send
+
+logger = logging.getLogger("xerosync.xero")
+
+
+@dataclass(frozen=True)
+class XeroConnection:
+    """One organisation the app may call (an entry of `GET /connections`)."""
+
+    id: str
+    tenant_id: str
+    tenant_name: str
+    tenant_type: str
+    auth_event_id: str | None = None
+
+
+class XeroClient:
+    def __init__(
+        self,
+        config: XeroConfig,
+        *,
+        token_store: TokenStore,
+        budget_store: BudgetStore | None = None,
+        http_client: httpx.Client | None = None,
+        clock: Clock | None = None,
+        token_key: Callable[[str | None], str] | None = None,
+        rng: Callable[[], float] = random.random,
+        pause: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`token_key` maps a tenant (None: tenantless calls) to its grant key in the token
+        store; by default every tenant shares one grant, "default". `rng` feeds the backoff
+        jitter; `pause` is the real-time wait for a concurrency slot held by another call."""
+        self.config = config
+        self.clock = clock or SystemClock()
+        self._owns_http = http_client is None
+        self.http = http_client or build_http_client(config)
+        self.oauth = XeroOAuth(config, self.http, self.clock)
+        self.tokens = TokenKeeper(token_store, self.oauth, self.clock, margin=config.refresh_margin)
+        self.governor = Governor(
+            budget_store or MemoryBudgetStore(),
+            config.limits,
+            self.clock,
+            app_key=config.client_id,
+            pause=pause,
+        )
+        self.retry_policy = RetryPolicy(max_attempts=config.max_attempts)
+        self.token_key = token_key or (lambda _tenant: DEFAULT_KEY)
+        self.rng = rng
+        self.pause = pause
+        # -- resources: brief E attaches endpoint families here (e.g. self.invoices = ...) --
+
+    # -- the one call method ----------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        tenant: str | None,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+        if_modified_since: datetime | None = None,
+    ) -> httpx.Response:
+        """Call Xero; return the 2xx response or raise a `xerosync.errors.XeroError`.
+
+        `path` is relative to the API base ("Invoices", "Invoices/<id>") or an absolute URL.
+        Rate limits are waited out (except a spent day: `RateLimited(scope="day")`); 5xx,
+        timeouts and lost responses are retried for reads and for writes that carry an
+        `idempotency_key` (the same key on every try).
+        """
+        request = self._build(
+            method, path, params, json, headers, idempotency_key, if_modified_since
+        )
+        return self._send(request, tenant, self.token_key(tenant), idempotency_key)
+
+    def _send(
+        self, request: httpx.Request, tenant: str | None, key: str, idempotency_key: str | None
+    ) -> httpx.Response:
+        method, path = request.method, request.url.path
+        replayable = is_replayable(method, idempotency_key)
+        auth = XeroAuth(self.tokens, key, tenant)
+        attempt, rate_waits = 0, 0
+        while True:
+            attempt += 1
+            response: httpx.Response | None = None
+            outcome: Outcome
+            with self.governor.slot(tenant):
+                try:
+                    response = send(self.http, request, auth=auth)
+                    outcome = response.status_code
+                except XeroConnectionError as exc:
+                    failure: XeroConnectionError = exc
+                    outcome = failure_kind(exc)
+            if response is not None:
+                self.governor.observe(tenant, response.headers)
+                if response.is_success:
+                    return response
+                if response.status_code == 429:
+                    attempt -= 1  # a rate-limit wait is not a failed attempt
+                    rate_waits += 1
+                    self._wait_out_429(response, tenant, rate_waits)
+                    continue
+            if should_retry(outcome, attempt, replayable=replayable, policy=self.retry_policy):
+                hint = parse_retry_after(response.headers.get("retry-after")) if response else None
+                delay = backoff(attempt, rng=self.rng, retry_after=hint, policy=self.retry_policy)
+                logger.warning(
+                    "client.retrying",
+                    extra={
+                        "tenant": tenant,
+                        "outcome": outcome,
+                        "attempt": attempt,
+                        "delay": delay,
+                        "method": method,
+                        "path": path,
+                    },
+                )
+                self.clock.sleep(delay)
+                continue
+            if response is None:
+                failure.tenant = tenant
+                raise failure
+            raise error_for(response, tenant=tenant)
+
+    def _build(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        headers: Mapping[str, str] | None,
+        idempotency_key: str | None,
+        if_modified_since: datetime | None,
+    ) -> httpx.Request:
+        url = path if "://" in path else f"{self.config.api_url}/{path.lstrip('/')}"
+        sent = {"Accept": "application/json", **(headers or {})}
+        if idempotency_key:
+            sent["Idempotency-Key"] = idempotency_key
+        if if_modified_since is not None:
+            stamp = (
+                if_modified_since.astimezone(UTC)
+                if if_modified_since.tzinfo
+                else (if_modified_since)
+            )
+            sent["If-Modified-Since"] = stamp.strftime("%Y-%m-%dT%H:%M:%S")
+        return self.http.build_request(
+            method.upper(), url, params=dict(params) if params else None, json=json, headers=sent
+        )
+
+    def _wait_out_429(self, response: httpx.Response, tenant: str | None, waits: int) -> None:
+        """Record the 429 with the governor (which then waits); give up on a spent day."""
+        problem = RateProblem.from_headers(response.headers)
+        until = self.governor.limited(tenant, problem)
+        error = error_for(response, tenant=tenant)
+        if problem.scope == "day" or waits > self.config.max_rate_waits:
+            raise RateLimited(
+                str(error.args[0]),
+                scope=problem.scope,
+                until=until,
+                response=error.response,
+                tenant=tenant,
+            )
+        if problem.scope == "concurrent":
+            self.pause(problem.retry_after or 0.05)
+
+    # -- connections ----------------------------------------------------------------------
+
+    def connect(
+        self, callback_url: str, started: AuthorizationRequest, *, key: str = DEFAULT_KEY
+    ) -> list[XeroConnection]:
+        """Finish a sign-in: exchange the code, save the tokens under `key`, list the tenants."""
+        tokens = self.oauth.finish(callback_url, started)
+        with self.tokens.store.lock(key):
+            self.tokens.store.save(key, tokens)
+        return self.connections(key=key)
+
+    def connections(self, *, key: str = DEFAULT_KEY) -> list[XeroConnection]:
+        """The organisations this grant may call (`GET /connections`)."""
+        response = self._tenantless("GET", self.config.connections_url, key)
+        return [
+            XeroConnection(
+                id=str(item["id"]),
+                tenant_id=str(item["tenantId"]),
+                tenant_name=str(item.get("tenantName") or ""),
+                tenant_type=str(item.get("tenantType") or ""),
+                auth_event_id=item.get("authEventId"),
+            )
+            for item in (json_body(response) or [])
+        ]
+
+    def disconnect(self, connection_id: str, *, key: str = DEFAULT_KEY) -> None:
+        """Remove one organisation's connection (`DELETE /connections/{id}`)."""
+        self._tenantless("DELETE", f"{self.config.connections_url}/{connection_id}", key)
+
+    def revoke(self, *, key: str = DEFAULT_KEY) -> None:
+        """Revoke the grant (all its connections) and forget its tokens."""
+        store = self.tokens.store
+        with store.lock(key):
+            tokens = store.load(key)
+            if tokens is not None and tokens.refresh_token:
+                self.oauth.revoke(tokens.refresh_token)
+            store.delete(key)
+
+    def _tenantless(self, method: str, url: str, key: str) -> httpx.Response:
+        request = self._build(method, url, None, None, None, None, None)
+        return self._send(request, None, key, None)
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._owns_http:
+            self.http.close()
+
+    def __enter__(self) -> XeroClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

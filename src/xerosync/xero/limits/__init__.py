@@ -1,0 +1,1 @@
+"""Rate budgets: pure window arithmetic (budget), stores (stores), the governor (governor)."""

@@ -1,0 +1,141 @@
+"""The rate governor: asks the budget store before each call, corrects it after.
+
+Per tenant: `minute`, `day` and `concurrent` limits; per app: `app_minute`, shared by all
+tenants (the store is shared too when workers use Redis). Before a call the governor waits
+(through the injected clock) while a minute window is spent; a spent day is not waited
+out: it raises `RateLimited(scope="day", until=...)` so the caller can schedule the tenant
+for later. Waiting for a concurrent slot is waiting for other calls to finish, so it polls
+in real time (`pause`), not on the clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from xerosync.clock import Clock
+from xerosync.errors import RateLimited
+from xerosync.xero.config import RateLimits
+from xerosync.xero.limits.budget import RateProblem, Remaining, Window
+from xerosync.xero.limits.stores import BudgetStore
+
+logger = logging.getLogger("xerosync.xero")
+
+_SLOT_LEASE = 300.0  # a slot leaked by a crashed worker frees itself after this long
+_SLOT_POLL = 0.01
+
+
+class Governor:
+    def __init__(
+        self,
+        store: BudgetStore,
+        limits: RateLimits,
+        clock: Clock,
+        *,
+        app_key: str,
+        pause: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.limits = limits
+        self.clock = clock
+        self.app_key = app_key
+        self.pause = pause
+
+    # -- windows --------------------------------------------------------------------
+
+    def app_window(self) -> Window:
+        limits = self.limits
+        return Window(f"{self.app_key}:app", limits.app_minute, limits.minute_seconds, "appminute")
+
+    def tenant_windows(self, tenant: str) -> tuple[Window, Window]:
+        limits, key = self.limits, f"{self.app_key}:{tenant}"
+        return (
+            Window(f"{key}:minute", limits.minute, limits.minute_seconds, "minute"),
+            Window(f"{key}:day", limits.day, limits.day_seconds, "day"),
+        )
+
+    def windows(self, tenant: str | None) -> list[Window]:
+        tenant_part = list(self.tenant_windows(tenant)) if tenant else []
+        return [*tenant_part, self.app_window()]
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    # -- before and after a call ---------------------------------------------------------
+
+    @contextmanager
+    def slot(self, tenant: str | None) -> Iterator[None]:
+        """Hold a place in every budget for one call."""
+        self.acquire(tenant)
+        token = self._take_concurrent(tenant)
+        try:
+            yield
+        finally:
+            if token is not None:
+                self.store.free_slot(f"{self.app_key}:{tenant}:concurrent", token)
+
+    def acquire(self, tenant: str | None) -> None:
+        windows = self.windows(tenant)
+        while True:
+            verdict = self.store.admit(windows, self._now())
+            if verdict.wait <= 0:
+                return
+            if verdict.scope == "day":
+                until = datetime.fromtimestamp(self._now() + verdict.wait, UTC)
+                raise RateLimited(
+                    "the tenant's daily call limit is spent",
+                    scope="day",
+                    until=until,
+                    tenant=tenant,
+                )
+            logger.info(
+                "limits.waiting",
+                extra={"tenant": tenant, "scope": verdict.scope, "seconds": verdict.wait},
+            )
+            self.clock.sleep(verdict.wait)
+
+    def _take_concurrent(self, tenant: str | None) -> str | None:
+        if tenant is None:
+            return None
+        token, key = uuid.uuid4().hex, f"{self.app_key}:{tenant}:concurrent"
+        while True:
+            now = self._now()
+            if self.store.take_slot(key, self.limits.concurrent, token, now + _SLOT_LEASE, now):
+                return token
+            self.pause(_SLOT_POLL)
+
+    def observe(self, tenant: str | None, headers: Mapping[str, str]) -> None:
+        """Correct the estimates from the `X-*-Remaining` headers of a response."""
+        remaining, now = Remaining.from_headers(headers), self._now()
+        if remaining.app_minute is not None:
+            self.store.correct(self.app_window(), remaining.app_minute, now)
+        if tenant is not None:
+            minute, day = self.tenant_windows(tenant)
+            if remaining.minute is not None:
+                self.store.correct(minute, remaining.minute, now)
+            if remaining.day is not None:
+                self.store.correct(day, remaining.day, now)
+
+    def limited(self, tenant: str | None, problem: RateProblem) -> datetime:
+        """Record a 429; return when the limit resets (as far as we know)."""
+        now = self._now()
+        wait = problem.retry_after
+        if problem.scope == "day" and tenant is not None:
+            window = self.tenant_windows(tenant)[1]
+        elif problem.scope == "minute" and tenant is not None:
+            window = self.tenant_windows(tenant)[0]
+        elif problem.scope == "appminute":
+            window = self.app_window()
+        else:  # concurrent: someone else holds the slots; try again shortly
+            return datetime.fromtimestamp(now + (wait or 0.0), UTC)
+        if wait is None:  # Xero sends no Retry-After for the app-wide minute
+            wait = window.length / 10
+        self.store.block(window, now + wait)
+        logger.warning(
+            "limits.rate_limited", extra={"tenant": tenant, "scope": problem.scope, "seconds": wait}
+        )
+        return datetime.fromtimestamp(now + wait, UTC)
