@@ -27,13 +27,15 @@ def test_authorization_url_carries_state_and_an_s256_challenge(clock: FakeClock)
     assert q["client_id"] == CLIENT_ID
     assert q["redirect_uri"] == "http://localhost:8000/callback"
     assert q["scope"] == "accounting.contacts offline_access"
-    assert q["state"] == start.state and len(start.state) >= 32
+    assert q["state"] == start.state
+    assert len(start.state) >= 32
     assert q["code_challenge_method"] == "S256"
     digest = hashlib.sha256(start.code_verifier.encode()).digest()
     assert q["code_challenge"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     assert start.code_verifier not in start.url
     other = client.oauth.authorization_request()
-    assert other.state != start.state and other.code_verifier != start.code_verifier
+    assert other.state != start.state
+    assert other.code_verifier != start.code_verifier
 
 
 def test_finish_exchanges_the_code_with_basic_auth_and_the_verifier(clock: FakeClock) -> None:
@@ -161,7 +163,8 @@ def test_granular_reports_and_identity_scopes() -> None:
         "accounting.reports.balancesheet.read",
         "accounting.reports.profitandloss.read",
     } <= scopes
-    assert {"openid", "profile", "email"} <= scopes and "offline_access" not in scopes
+    assert {"openid", "profile", "email"} <= scopes
+    assert "offline_access" not in scopes
 
 
 def test_unknown_entities_are_refused() -> None:

@@ -52,9 +52,8 @@ def test_a_401_token_expired_refreshes_once_and_replays(fake: FakeXero) -> None:
     assert fake.refresh_calls == 1
     assert len(fake.api_calls) == 2
     saved = store.load(DEFAULT_KEY)
-    assert saved is not None and fake.api_calls[-1].headers["authorization"].endswith(
-        saved.access_token
-    )
+    assert saved is not None
+    assert fake.api_calls[-1].headers["authorization"].endswith(saved.access_token)
 
 
 def test_invalid_grant_raises_needs_reauth_and_is_not_asked_again(fake: FakeXero) -> None:
@@ -99,7 +98,8 @@ def test_threads_refreshing_together_refresh_once(fake: FakeXero, clock: FakeClo
     assert errors == []
     assert fake.refresh_calls == 1  # the others re-read the store after the lock
     saved = store.load(DEFAULT_KEY)
-    assert saved is not None and saved.refresh_token in fake.refresh_tokens
+    assert saved is not None
+    assert saved.refresh_token in fake.refresh_tokens
 
 
 def test_secrets_stay_out_of_logs_and_reprs(

@@ -46,7 +46,8 @@ def test_retries_stop_after_max_attempts(fake: FakeXero) -> None:
         client.request("GET", "Invoices", tenant="t")
     assert len(fake.api_calls) == 4
     assert isinstance(caught.value, RetryableError)
-    assert caught.value.http_status == 503 and caught.value.tenant == "t"
+    assert caught.value.http_status == 503
+    assert caught.value.tenant == "t"
 
 
 def test_retry_after_on_a_503_is_honoured(fake: FakeXero, clock: FakeClock) -> None:
@@ -117,7 +118,8 @@ def test_a_400_is_never_retried_and_keeps_each_records_messages(fake: FakeXero) 
     assert error.messages == ["Invoice # must be unique.", "Account code '476' is not valid"]
     assert error.elements[0]["InvoiceNumber"] == "INV-1"
     assert "Invoice # must be unique." in str(error)
-    assert error.response is not None and error.response.status == 400
+    assert error.response is not None
+    assert error.response.status == 400
 
 
 @pytest.mark.parametrize(
