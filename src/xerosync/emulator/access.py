@@ -19,6 +19,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.responses import PlainTextResponse, Response
@@ -45,9 +46,12 @@ class ApiCall:
     token: AccessToken
 
 
-class ResponseLost(Exception):
-    """Raised to an in-process client when a lost response was scripted but no socket
-    exists to drop (e.g. httpx.ASGITransport): the closest thing to a dropped connection."""
+class ResponseLost(httpx.RemoteProtocolError):
+    """A scripted lost response, raised when there is no socket to drop.
+
+    In-process clients (Starlette's TestClient, httpx.ASGITransport) get the exception
+    itself, which is what an httpx client sees when a server hangs up mid-exchange.
+    """
 
 
 def api_call(request: Request) -> ApiCall:

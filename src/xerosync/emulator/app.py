@@ -38,6 +38,7 @@ def create_app(
     app.state.emulator = state
     app.add_middleware(AccessMiddleware, state=state)
     app.include_router(identity.router)
+    app.include_router(identity.admin_router)
     app.include_router(admin.router)
     app.include_router(traffic_admin_router)
     app.include_router(accounting.router)

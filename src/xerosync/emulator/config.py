@@ -17,6 +17,9 @@ class EmulatorConfig(BaseModel):
     refresh_grace: float = 1800.0
     auth_code_ttl: float = 300.0
     auto_approve: bool = False
+    id_token_ttl: float = 300.0
+    pkce_plain_allowed: bool = False  # Xero documents S256 only
+    invalid_client_status: int = 400  # Xero (IdentityServer) answers 400; RFC 6749 allows 401
     # rate limits (per app per tenant, and app-wide)
     minute_limit: int = 60
     day_limit: int = 5000

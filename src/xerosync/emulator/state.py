@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,6 +69,38 @@ class AccessToken:
 
 
 @dataclass
+class AuthorizationCode:
+    """A one-time code from the consent page; exchanged at /connect/token within its TTL."""
+
+    code: str
+    client_id: str
+    redirect_uri: str
+    scopes: frozenset[str]
+    user_id: str
+    auth_event_id: str
+    expires_at: datetime
+    code_challenge: str | None = None
+    code_challenge_method: str = "S256"
+    nonce: str | None = None
+    used: bool = False
+
+
+@dataclass
+class RefreshToken:
+    """One link of a rotating refresh-token chain (rules in emulator/identity/grants.py)."""
+
+    token: str
+    client_id: str
+    user_id: str
+    scopes: frozenset[str]
+    auth_event_id: str
+    expires_at: datetime
+    public_client: bool = False
+    first_used_at: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass
 class EmulatorState:
     config: EmulatorConfig
     clock: Clock
@@ -75,6 +108,9 @@ class EmulatorState:
     tenants: dict[str, Tenant] = field(default_factory=dict)
     connections: dict[str, Connection] = field(default_factory=dict)
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
+    auth_codes: dict[str, AuthorizationCode] = field(default_factory=dict)
+    refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
+    consent_tenants: dict[str, list[str]] = field(default_factory=dict)  # client_id -> auto-approve
     limits: RateLimiter = field(init=False)
     faults: FaultInjector = field(init=False)
     requests: RequestLog = field(init=False)
@@ -156,7 +192,9 @@ class EmulatorState:
         *,
         user_id: str = "emulator-user",
         auth_event_id: str | None = None,
+        encode: Callable[[AccessToken], str] | None = None,
     ) -> AccessToken:
+        """`encode` turns the token into its wire form (the identity server makes JWTs)."""
         token = AccessToken(
             token=secrets.token_urlsafe(48),
             client_id=client_id,
@@ -165,6 +203,8 @@ class EmulatorState:
             expires_at=self.clock.now() + timedelta(seconds=self.config.access_token_ttl),
             auth_event_id=auth_event_id or str(uuid.uuid4()),
         )
+        if encode is not None:
+            token.token = encode(token)
         with self.lock:
             self.access_tokens[token.token] = token
         return token
