@@ -1,0 +1,140 @@
+"""What every Xero model shares: PascalCase names on the wire, unknown fields kept, Decimal money,
+dates read by `dates.py`, and a write payload that leaves out what Xero computes itself.
+
+- `model_validate(xero_json)` accepts Xero's names (`InvoiceID`, `UpdatedDateUTC`) and Python names.
+- Fields Xero adds later are not dropped: they stay in `model_extra` and go back out unchanged.
+- `to_payload()` is the body for PUT/POST: Xero's names, no `None`s, no read-only fields (totals,
+  `UpdatedDateUTC`, validation echoes), money as JSON numbers, dates as `YYYY-MM-DD`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+
+from xerosync.xero.models.dates import format_date, format_datetime, parse_date, parse_datetime
+
+__all__ = [
+    "Money",
+    "ValidationMessage",
+    "XeroDate",
+    "XeroDateTime",
+    "XeroModel",
+    "XeroRecord",
+    "xero_name",
+]
+
+_ACRONYMS = {"id": "ID", "ids": "IDs", "utc": "UTC", "cis": "CIS"}
+
+
+def xero_name(field_name: str) -> str:
+    """`invoice_id` -> `InvoiceID`, `updated_date_utc` -> `UpdatedDateUTC`, `line_items` -> `LineItems`."""
+    return "".join(_ACRONYMS.get(part, part.capitalize()) for part in field_name.split("_"))
+
+
+def _number(value: Decimal) -> float | int | str:
+    """A JSON number that reads back as exactly `value` (always so for money); text otherwise."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0 and abs(value) < 10**15:
+        return int(value)
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
+def _decimal(value: Any) -> Any:
+    """Floats go through their shortest text form, so 0.1 stays 0.1 rather than 0.1000000000000000055."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_decimal), PlainSerializer(_number, when_used="json")]
+XeroDate = Annotated[
+    date, BeforeValidator(parse_date), PlainSerializer(format_date, when_used="json")
+]
+XeroDateTime = Annotated[
+    datetime, BeforeValidator(parse_datetime), PlainSerializer(format_datetime, when_used="json")
+]
+
+
+class XeroModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=xero_name,
+        populate_by_name=True,
+        extra="allow",
+        arbitrary_types_allowed=False,
+    )
+
+    #: Python names of fields Xero computes; left out of `to_payload()`.
+    read_only: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _drop_read_only(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if isinstance(info.context, dict) and info.context.get("payload"):
+            fields = type(self).model_fields
+            for name in self.read_only:
+                field = fields.get(name)
+                data.pop(field.alias if field and field.alias else xero_name(name), None)
+        return data
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON body Xero expects for this record on PUT/POST."""
+        return self.model_dump(
+            mode="json", by_alias=True, exclude_none=True, context={"payload": True}
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Everything, read-only fields included, in Xero's names (for snapshots and round trips)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class ValidationMessage(XeroModel):
+    message: str | None = None
+
+
+_WRITE_ECHO = frozenset({"status_attribute_string", "validation_errors", "warnings"})
+
+
+class XeroRecord(XeroModel):
+    """A top-level record: carries the per-item status Xero echoes with `summarizeErrors=false`."""
+
+    status_attribute_string: str | None = None
+    validation_errors: list[ValidationMessage] | None = None
+    warnings: list[ValidationMessage] | None = None
+
+    read_only = _WRITE_ECHO
+
+    @property
+    def rejected(self) -> bool:
+        """Xero refused this record (`HasErrors`/`HasValidationErrors`, or status ERROR)."""
+        flags = ("HasErrors", "HasValidationErrors")
+        flagged = any(bool(getattr(self, xero_field_name(self, f), False)) for f in flags)
+        return flagged or bool(self.validation_errors) or self.status_attribute_string == "ERROR"
+
+    def error_messages(self) -> list[str]:
+        return [m.message or "" for m in self.validation_errors or []]
+
+    def warning_messages(self) -> list[str]:
+        return [m.message or "" for m in self.warnings or []]
+
+
+def xero_field_name(model: BaseModel, wire_name: str) -> str:
+    """The attribute holding Xero's field `wire_name` on `model` (declared or kept as extra)."""
+    for name, field in type(model).model_fields.items():
+        if field.alias == wire_name:
+            return name
+    return wire_name
