@@ -152,13 +152,13 @@ def make_client(
     if tokens is not None:
         store.save(DEFAULT_KEY, tokens)
     settings = kwargs.pop("config", None) or config()
+    kwargs.setdefault("pause", lambda _s: None)
     client = XeroClient(
         settings,  # type: ignore[arg-type]
         token_store=store,
         http_client=httpx.Client(transport=httpx.MockTransport(fake)),
         clock=fake.clock,
         rng=lambda: 0.5,
-        pause=lambda _s: None,
         **kwargs,  # type: ignore[arg-type]
     )
     return client, store

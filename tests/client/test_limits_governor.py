@@ -1,0 +1,167 @@
+"""Rate budgets through the client (MockTransport), on the in-process AND the Redis store:
+waits before a spent window, corrections from headers, 429 minute waited out, 429 day stops
+the tenant, the concurrency cap."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.client.core_doubles import FakeXero, answer, config, make_client
+from xerosync.clock import FakeClock
+from xerosync.errors import RateLimited
+from xerosync.xero import MemoryBudgetStore, RateLimits, RedisBudgetStore
+from xerosync.xero.limits.stores import BudgetStore
+
+
+@pytest.fixture(params=["memory", "redis"])
+def budget_store(request: pytest.FixtureRequest) -> Iterator[BudgetStore]:
+    if request.param == "memory":
+        yield MemoryBudgetStore()
+        return
+    url = request.getfixturevalue("redis_url")
+    store = RedisBudgetStore.from_url(url, prefix=f"test-budget-{uuid.uuid4().hex}:")
+    yield store
+    for key in store.redis.scan_iter(f"{store.prefix}*"):
+        store.redis.delete(key)
+    store.redis.close()
+
+
+@pytest.fixture
+def fake(clock: FakeClock) -> FakeXero:
+    return FakeXero(clock)
+
+
+def limited(**limits: float) -> object:
+    return config(limits=RateLimits(**limits))  # type: ignore[arg-type]
+
+
+def test_a_spent_minute_is_waited_out_before_calling(
+    fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(
+        fake, tokens=fake.issue(), budget_store=budget_store, config=limited(minute=3)
+    )
+    fake.script = [answer(200, {}, {"X-MinLimit-Remaining": str(n)}) for n in (2, 1, 0, 2)]
+    start = clock.monotonic()
+    for _ in range(3):
+        client.request("GET", "Invoices", tenant="t")
+    assert clock.monotonic() == start  # three calls fit
+    client.request("GET", "Invoices", tenant="t")
+    assert clock.monotonic() - start == pytest.approx(60.0)  # the 4th waited for the window
+    assert len(fake.api_calls) == 4
+
+
+def test_a_budget_spent_by_someone_else_is_noticed(
+    fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(fake, tokens=fake.issue(), budget_store=budget_store)
+    fake.script = [answer(200, {}, {"X-MinLimit-Remaining": "0", "X-DayLimit-Remaining": "900"})]
+    client.request("GET", "Invoices", tenant="t")  # our first call, but Xero says none left
+    start = clock.monotonic()
+    client.request("GET", "Invoices", tenant="t")
+    assert clock.monotonic() - start == pytest.approx(60.0)
+    other = clock.monotonic()
+    client.request("GET", "Invoices", tenant="u")  # another tenant's budget is its own
+    assert clock.monotonic() == other
+
+
+def test_the_app_wide_minute_is_shared_by_tenants(
+    fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(
+        fake, tokens=fake.issue(), budget_store=budget_store, config=limited(app_minute=4)
+    )
+    fake.script = [answer(200, {}) for _ in range(5)]
+    start = clock.monotonic()
+    for tenant in ("a", "b", "c", "d"):
+        client.request("GET", "Invoices", tenant=tenant)
+    assert clock.monotonic() == start
+    client.request("GET", "Invoices", tenant="e")
+    assert clock.monotonic() - start == pytest.approx(60.0)
+
+
+def test_a_minute_429_waits_retry_after_and_tries_again(
+    fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(fake, tokens=fake.issue(), budget_store=budget_store)
+    fake.script = [answer(429, None, {"X-Rate-Limit-Problem": "minute", "Retry-After": "17"})]
+    start = clock.monotonic()
+    response = client.request("PUT", "Invoices", tenant="t", json={})  # no key: still safe
+    assert response.status_code == 200
+    assert len(fake.api_calls) == 2
+    assert clock.monotonic() - start == pytest.approx(17.0)
+
+
+def test_a_day_429_stops_the_tenant_until_the_reset(
+    fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(fake, tokens=fake.issue(), budget_store=budget_store)
+    fake.script = [answer(429, None, {"X-Rate-Limit-Problem": "day", "Retry-After": "7200"})]
+    start = clock.now()
+    with pytest.raises(RateLimited) as caught:
+        client.request("GET", "Invoices", tenant="t")
+    assert caught.value.scope == "day"
+    assert caught.value.until is not None
+    assert (caught.value.until - start).total_seconds() == pytest.approx(7200, abs=1)
+    assert clock.now() == start  # no spinning, no sleeping through the day
+    with pytest.raises(RateLimited, match="daily"):
+        client.request("GET", "Invoices", tenant="t")
+    assert len(fake.api_calls) == 1  # the second call never reached Xero
+    client.request("GET", "Invoices", tenant="other")  # other tenants carry on
+    clock.advance(7200)
+    client.request("GET", "Invoices", tenant="t")
+    assert len(fake.api_calls) == 3
+
+
+def test_repeated_429s_give_up_after_the_configured_waits(
+    fake: FakeXero, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(
+        fake, tokens=fake.issue(), budget_store=budget_store, config=config(max_rate_waits=2)
+    )
+    fake.script = [answer(429, None, {"X-Rate-Limit-Problem": "minute", "Retry-After": "1"})] * 5
+    with pytest.raises(RateLimited) as caught:
+        client.request("GET", "Invoices", tenant="t")
+    assert caught.value.scope == "minute"
+    assert len(fake.api_calls) == 3
+
+
+def test_no_more_than_the_concurrent_limit_are_in_flight(
+    clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    fake = FakeXero(clock)
+    in_flight, peak, guard = [0], [0], threading.Lock()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        with guard:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.05)
+        with guard:
+            in_flight[0] -= 1
+        return httpx.Response(200, json={})
+
+    fake.script = [slow] * 8
+    client, _ = make_client(
+        fake,
+        tokens=fake.issue(),
+        budget_store=budget_store,
+        config=limited(concurrent=2),
+        pause=time.sleep,
+    )
+    threads = [
+        threading.Thread(target=client.request, args=("GET", "Invoices"), kwargs={"tenant": "t"})
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(fake.api_calls) == 8
+    assert peak[0] == 2
