@@ -10,6 +10,7 @@ from xerosync.emulator.access import AccessMiddleware
 from xerosync.emulator.config import EmulatorConfig
 from xerosync.emulator.state import EmulatorState
 from xerosync.emulator.traffic_admin import router as traffic_admin_router
+from xerosync.emulator.webhooks import admin as webhooks_admin
 
 DEMO_TENANT_NAME = "Demo Company (Global)"
 
@@ -40,6 +41,7 @@ def create_app(
     app.include_router(identity.router)
     app.include_router(identity.admin_router)
     app.include_router(admin.router)
+    app.include_router(webhooks_admin.router)
     app.include_router(traffic_admin_router)
     app.include_router(accounting.router)
     return app

@@ -36,6 +36,10 @@ class EmulatorConfig(BaseModel):
     # webhooks
     webhook_retry_base: float = 5.0
     webhook_disable_after: float = 86_400.0
+    webhook_timeout: float = 5.0  # a receiver must answer within this many (real) seconds
+    webhook_batch_size: int = 50  # events per delivery, at most
+    webhook_pump_interval: float = 1.0  # the server's delivery loop period (real s); 0 = off
+    webhook_resource_base: str = "https://api.xero.com/api.xro/2.0"  # prefix of resourceUrl
     # a ready-made app, so `xerosync emulator` is usable at once
     demo_client_id: str = Field(default="XEROSYNC-DEMO-CLIENT")
     demo_client_secret: str = Field(default="xerosync-demo-secret-not-for-production")

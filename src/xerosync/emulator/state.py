@@ -20,6 +20,7 @@ from xerosync.emulator.config import EmulatorConfig
 from xerosync.emulator.faults import FaultInjector
 from xerosync.emulator.limits import RateLimiter
 from xerosync.emulator.request_log import RequestLog
+from xerosync.emulator.webhooks import WebhookDispatcher
 
 
 @dataclass
@@ -113,12 +114,14 @@ class EmulatorState:
     consent_tenants: dict[str, list[str]] = field(default_factory=dict)  # client_id -> auto-approve
     limits: RateLimiter = field(init=False)
     faults: FaultInjector = field(init=False)
+    webhooks: WebhookDispatcher = field(init=False)
     requests: RequestLog = field(init=False)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.limits = RateLimiter(self.config, self.clock)
         self.faults = FaultInjector(self.clock)
+        self.webhooks = WebhookDispatcher(self)
         self.requests = RequestLog(self.clock)
 
     # -- apps and tenants -------------------------------------------------------------
