@@ -44,7 +44,13 @@ def _store(kind: str, where: Path, redis_url: str | None, prefix: str) -> TokenS
 @pytest.fixture(params=["memory", "file", "redis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TokenStore]:
     redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
-    yield _store(request.param, tmp_path / "tokens", redis_url, f"test-{uuid.uuid4().hex}:")
+    prefix = f"test-{uuid.uuid4().hex}:"
+    made = _store(request.param, tmp_path / "tokens", redis_url, prefix)
+    yield made
+    if isinstance(made, RedisTokenStore):
+        for key in made.redis.scan_iter(f"{prefix}*"):
+            made.redis.delete(key)
+        made.redis.close()
 
 
 def test_a_store_saves_loads_and_deletes_whole_pairs(store: TokenStore) -> None:
