@@ -1,0 +1,271 @@
+"""What every endpoint family shares: one `Requester` to call through, lazy paged lists, batched
+writes with per-record outcomes, and the `where` text Xero's filters need.
+
+Resources never talk HTTP themselves: they call `Requester.request` (the `XeroClient`, which owns auth,
+rate budgets and retries), so a fake requester over `httpx.MockTransport` is enough to test them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+import httpx
+
+from xerosync.xero.batching import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_RECORDS,
+    Outcome,
+    RecordOutcome,
+    batch_key,
+    plan_batches,
+    read_outcomes,
+)
+from xerosync.xero.models.base import XeroModel, XeroRecord
+from xerosync.xero.paging import MAX_PAGE_SIZE, Page, Pagination, iter_records
+
+__all__ = [
+    "Creatable",
+    "Listable",
+    "Requester",
+    "Resource",
+    "Upsertable",
+    "csv",
+    "where_any",
+]
+
+M = TypeVar("M", bound=XeroModel)
+R = TypeVar("R", bound=XeroRecord)
+
+
+class Requester(Protocol):
+    """The one call `XeroClient` offers: 2xx responses back, `xerosync.errors` raised otherwise."""
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        tenant: str | None,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+        if_modified_since: datetime | None = None,
+    ) -> httpx.Response: ...
+
+
+def csv(values: Iterable[object]) -> str:
+    return ",".join(str(v) for v in values)
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def where_any(field: str, values: Iterable[str]) -> str:
+    """`Name=="A" OR Name=="B"`: a `where` matching any of `values` exactly."""
+    return " OR ".join(f"{field}=={_quote(v)}" for v in values)
+
+
+def chunked(values: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class Resource(Generic[M]):
+    """An endpoint family: `path` under the API base, `envelope` the JSON key holding its records."""
+
+    path: ClassVar[str]
+    envelope: ClassVar[str]
+    model: type[M]
+
+    def __init__(self, requester: Requester, *, max_request_bytes: int = MAX_BATCH_BYTES) -> None:
+        self._requester = requester
+        self._max_bytes = max_request_bytes
+
+    def _read(self, data: Mapping[str, Any]) -> list[M]:
+        return [self.model.model_validate(item) for item in data.get(self.envelope) or []]
+
+    def _get(
+        self,
+        path: str,
+        *,
+        tenant: str,
+        params: Mapping[str, str] | None = None,
+        modified_since: datetime | None = None,
+    ) -> dict[str, Any]:
+        response = self._requester.request(
+            "GET", path, tenant=tenant, params=params, if_modified_since=modified_since
+        )
+        data: dict[str, Any] = response.json()
+        return data
+
+
+class Listable(Resource[M]):
+    """`list()` as a lazy iterator; paged with `pageSize` where Xero allows it, `page` where it
+    pages without it, and one call where it does not page at all."""
+
+    #: "size" (page + pageSize), "page" (page only, 100 a page), or "none"
+    paging: ClassVar[str] = "size"
+    id_field: ClassVar[str]
+
+    def list(
+        self,
+        *,
+        tenant: str,
+        modified_since: datetime | None = None,
+        where: str | None = None,
+        order: str | None = None,
+        ids: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        params: Mapping[str, str] | None = None,
+    ) -> Iterator[M]:
+        """Records changed since `modified_since` (all if None) matching the filters, fetched a page
+        at a time as the caller iterates. `params` passes any other query parameter through."""
+        query: dict[str, str] = dict(params or {})
+        if where:
+            query["where"] = where
+        if order:
+            query["order"] = order
+        if ids is not None:
+            query["IDs"] = csv(ids)
+        if statuses is not None:
+            query["Statuses"] = csv(statuses)
+        if self.paging == "none":
+            return iter(
+                self._read(
+                    self._get(self.path, tenant=tenant, params=query, modified_since=modified_since)
+                )
+            )
+        size = min(page_size, MAX_PAGE_SIZE) if self.paging == "size" else 100
+
+        def fetch(number: int) -> Page[M]:
+            page_query = {**query, "page": str(number)}
+            if self.paging == "size":
+                page_query["pageSize"] = str(size)
+            data = self._get(
+                self.path, tenant=tenant, params=page_query, modified_since=modified_since
+            )
+            return Page(number, self._read(data), Pagination.from_json(data.get("pagination")))
+
+        return iter_records(fetch, page_size=size)
+
+    def get(self, record_id: str, *, tenant: str) -> M:
+        """One record by its Xero ID (full detail, line items included); `NotFound` if absent."""
+        records = self._read(self._get(f"{self.path}/{record_id}", tenant=tenant))
+        if not records:
+            raise LookupError(f"Xero returned no {self.envelope} record for {record_id}")
+        return records[0]
+
+
+class _Writable(Resource[R]):
+    id_field: ClassVar[str]
+    max_records: ClassVar[int] = MAX_BATCH_RECORDS
+
+    def _write(
+        self,
+        method: str,
+        records: Sequence[R | Mapping[str, Any]],
+        *,
+        tenant: str,
+        idempotency_key: str | None,
+        params: Mapping[str, str] | None,
+    ) -> Iterator[list[RecordOutcome[R]]]:
+        payloads = [r.to_payload() if isinstance(r, XeroModel) else dict(r) for r in records]
+        plan = plan_batches(
+            payloads,
+            envelope=self.envelope,
+            max_records=self.max_records,
+            max_bytes=self._max_bytes,
+        )
+        if plan.too_large:
+            limit = f"{self._max_bytes:,} bytes"
+            yield [
+                RecordOutcome(
+                    i,
+                    Outcome.NOT_SENT,
+                    None,
+                    (f"record is larger than a request may be ({limit})",),
+                )
+                for i in plan.too_large
+            ]
+        query = {**(params or {}), "summarizeErrors": "false"}
+        for batch in plan.batches:
+            response = self._requester.request(
+                method,
+                self.path,
+                tenant=tenant,
+                params=query,
+                json=batch.body(self.envelope),
+                idempotency_key=batch_key(idempotency_key, batch.number),
+            )
+            echoed = self._read(response.json())
+            yield read_outcomes(batch, echoed, created=method == "PUT", id_field=self.id_field)
+
+
+def _collect(batches: Iterator[list[RecordOutcome[R]]]) -> list[RecordOutcome[R]]:
+    return sorted((o for batch in batches for o in batch), key=lambda o: o.index)
+
+
+class Creatable(_Writable[R]):
+    def iter_create(
+        self,
+        records: Sequence[R | Mapping[str, Any]],
+        *,
+        tenant: str,
+        idempotency_key: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Iterator[list[RecordOutcome[R]]]:
+        """PUT (create) in batches, yielding each batch's outcomes as soon as Xero answers, so a
+        caller can record them before the next call (and keep them if a later call fails).
+        Batch n is sent with Idempotency-Key `batch_key(idempotency_key, n)`."""
+        return self._write(
+            "PUT", records, tenant=tenant, idempotency_key=idempotency_key, params=params
+        )
+
+    def create(
+        self,
+        records: Sequence[R | Mapping[str, Any]],
+        *,
+        tenant: str,
+        idempotency_key: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> list[RecordOutcome[R]]:
+        """PUT (create) every record; one outcome per record, in input order."""
+        return _collect(
+            self.iter_create(records, tenant=tenant, idempotency_key=idempotency_key, params=params)
+        )
+
+
+class Upsertable(_Writable[R]):
+    def iter_create_or_update(
+        self,
+        records: Sequence[R | Mapping[str, Any]],
+        *,
+        tenant: str,
+        idempotency_key: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Iterator[list[RecordOutcome[R]]]:
+        """POST (create or update) in batches, yielding each batch's outcomes as Xero answers."""
+        return self._write(
+            "POST", records, tenant=tenant, idempotency_key=idempotency_key, params=params
+        )
+
+    def create_or_update(
+        self,
+        records: Sequence[R | Mapping[str, Any]],
+        *,
+        tenant: str,
+        idempotency_key: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> list[RecordOutcome[R]]:
+        """POST every record; a record carrying its Xero ID is updated, one without is created or
+        matched by Xero on its number/name. One outcome per record, in input order."""
+        return _collect(
+            self.iter_create_or_update(
+                records, tenant=tenant, idempotency_key=idempotency_key, params=params
+            )
+        )
