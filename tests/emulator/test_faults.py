@@ -136,6 +136,7 @@ def test_maintenance_takes_the_whole_api_offline_until_cleared(emulator: Running
         assert response.status_code == 503
         assert response.text == "The Xero API is currently offline for maintenance"
     assert httpx.get(f"{emulator.api_url}{ORGANISATION}").status_code == 503  # before auth
+    assert {e["fault"] for e in received(emulator)} == {"maintenance"}
     with emulator.admin() as admin:
         assert admin.get("/tenants").status_code != 503  # the admin API stays up
         admin.delete("/faults/maintenance")

@@ -166,6 +166,7 @@ class _Passage:
     def _at_the_door(self) -> Response | None:
         """Refusals before anyone is identified: maintenance, and a body known to be too big."""
         if self.state.faults.maintenance:
+            self.entry.fault = "maintenance"
             return responses.offline(MAINTENANCE_MESSAGE)
         length = self.request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.state.config.max_request_bytes:
