@@ -238,6 +238,12 @@ def test_a_public_client_uses_pkce_without_a_secret(emulator: RunningEmulator) -
         },
     )
     assert refreshed.status_code == 200, refreshed.text
+    revoked = httpx.post(
+        f"{emulator.base_url}/connect/revocation",
+        data={"token": refreshed.json()["refresh_token"], "client_id": app.client_id},
+    )
+    assert revoked.status_code == 200
+    assert emulator.state.connections == {}
 
 
 def test_without_pkce_a_client_must_send_its_secret(emulator: RunningEmulator) -> None:

@@ -260,3 +260,17 @@ def test_a_user_disconnecting_in_xero_is_observable(emulator: RunningEmulator) -
         assert admin.post(f"/connections/{by_tenant[two]}/revoke").status_code == 200
         assert admin.post(f"/connections/{by_tenant[two]}/revoke").status_code == 404
     assert refresh(emulator, tokens["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_revoking_without_the_secret_needs_a_public_clients_token(
+    emulator: RunningEmulator,
+) -> None:
+    app = demo_app(emulator)
+    refresh_token = sign_in(emulator)["refresh_token"]  # got with the client secret
+    response = httpx.post(
+        f"{emulator.base_url}/connect/revocation",
+        data={"token": refresh_token, "client_id": app.client_id},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client"
+    assert refresh(emulator, refresh_token).status_code == 200

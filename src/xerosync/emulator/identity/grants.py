@@ -206,15 +206,22 @@ def _issue(
     return Issued(access=access, refresh=rt, nonce=nonce)
 
 
-def revoke(state: EmulatorState, *, client_id: str, token: str) -> bool:
+def revoke(state: EmulatorState, *, client_id: str, token: str, public_client: bool) -> bool:
     """Revoke by refresh (or access) token: the user's tokens and connections for the app go.
 
-    Unknown tokens are not an error (RFC 7009): the answer is the same 200.
+    Unknown tokens are not an error (RFC 7009): the answer is the same 200. A client without
+    its secret may revoke only a refresh token it got as a public (PKCE) client.
     """
     with state.lock:
         held = state.refresh_tokens.get(token) or state.access_tokens.get(token)
         if held is None or held.client_id != client_id:
             return False
+        if public_client and not (isinstance(held, RefreshToken) and held.public_client):
+            raise OAuthError(
+                "invalid_client",
+                "client_secret is required to revoke this token",
+                state.config.invalid_client_status,
+            )
         revoke_user(state, client_id=client_id, user_id=held.user_id, everything=True)
     return True
 

@@ -169,9 +169,11 @@ async def revocation(request: Request) -> Response:
         token_value = str(form.get("token") or "")
         if not token_value:
             raise OAuthError("invalid_request", "token is required")
+        grants.revoke(
+            state, client_id=client.app.client_id, token=token_value, public_client=client.public
+        )
     except OAuthError as exc:
         return oauth_error(state, exc)
-    grants.revoke(state, client_id=client.app.client_id, token=token_value)
     return Response(status_code=200, headers=_NO_STORE)
 
 
