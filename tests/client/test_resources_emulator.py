@@ -17,14 +17,12 @@ from xerosync.emulator import EmulatorConfig
 from xerosync.xero import MemoryTokenStore, XeroClient
 from xerosync.xero.batching import Outcome
 from xerosync.xero.models import Contact
-from xerosync.xero.resources import Resources
 
 
 @dataclass
 class Connected:
     emulator: RunningEmulator
     client: XeroClient
-    xero: Resources
     tenant: str
 
     def calls(self, method: str, path: str) -> list[dict[str, Any]]:
@@ -42,7 +40,7 @@ def connected(emulator_factory: EmulatorFactory, clock: FakeClock) -> Iterator[C
     emulator = emulator_factory(EmulatorConfig(auto_approve=True))
     add_tenant(emulator, "Resources Ltd")
     client, connections = connect(emulator, MemoryTokenStore(), clock)
-    yield Connected(emulator, client, Resources.over(client), connections[0].tenant_id)
+    yield Connected(emulator, client, connections[0].tenant_id)
     client.close()
 
 
@@ -56,7 +54,7 @@ def test_pushing_contacts_costs_one_call_per_50_and_reports_each(connected: Conn
     records = _contacts(120)
     records[10] = Contact(name="   ")  # Xero: a contact must be identified
     records[75] = Contact(name=records[74].name)  # duplicate of its neighbour, same batch
-    outcomes = connected.xero.contacts.create(
+    outcomes = connected.client.contacts.create(
         records, tenant=connected.tenant, idempotency_key="push-1"
     )
     puts = connected.calls("PUT", "Contacts")
@@ -72,17 +70,17 @@ def test_pushing_contacts_costs_one_call_per_50_and_reports_each(connected: Conn
     created = [o for o in outcomes if o.ok]
     assert len(created) == 118
     assert all(o.outcome is Outcome.CREATED and o.record and o.record.contact_id for o in created)
-    listed = {c.name for c in connected.xero.contacts.list(tenant=connected.tenant)}
+    listed = {c.name for c in connected.client.contacts.list(tenant=connected.tenant)}
     assert {records[o.index].name for o in created} <= listed
 
 
 def test_listing_pages_with_page_size_and_an_incremental_list_returns_only_changes(
     connected: Connected, clock: FakeClock
 ) -> None:
-    created = connected.xero.contacts.create(_contacts(250), tenant=connected.tenant)
+    created = connected.client.contacts.create(_contacts(250), tenant=connected.tenant)
     assert all(o.ok for o in created)
     before = len(connected.calls("GET", "Contacts"))
-    everyone = list(connected.xero.contacts.list(tenant=connected.tenant, page_size=100))
+    everyone = list(connected.client.contacts.list(tenant=connected.tenant, page_size=100))
     assert len([c for c in everyone if (c.name or "").startswith("Customer ")]) == 250
     gets = connected.calls("GET", "Contacts")[before:]
     total = len(everyone)
@@ -97,21 +95,21 @@ def test_listing_pages_with_page_size_and_an_incremental_list_returns_only_chang
         Contact(contact_id=c.contact_id, email_address=f"{i}@example.com")
         for i, c in enumerate(changed)
     ]
-    updates = connected.xero.contacts.create_or_update(edits, tenant=connected.tenant)
+    updates = connected.client.contacts.create_or_update(edits, tenant=connected.tenant)
     assert [o.outcome for o in updates] == [Outcome.UPDATED] * 3
-    since = list(connected.xero.contacts.list(tenant=connected.tenant, modified_since=mark))
+    since = list(connected.client.contacts.list(tenant=connected.tenant, modified_since=mark))
     assert sorted(c.contact_id for c in since) == sorted(c.contact_id for c in changed)  # type: ignore[type-var]
 
 
 def test_resumed_write_finds_what_already_exists(connected: Connected) -> None:
     records = _contacts(5, prefix="Resume")
-    connected.xero.contacts.create(records[:3], tenant=connected.tenant)
+    connected.client.contacts.create(records[:3], tenant=connected.tenant)
     names = [r.name or "" for r in records]
-    found = connected.xero.contacts.find_by_names(
+    found = connected.client.contacts.find_by_names(
         [n.upper() for n in names], tenant=connected.tenant
     )
     assert sorted(found) == sorted(n.upper() for n in names[:3])
     numbers = [r.contact_number or "" for r in records]
-    by_number = connected.xero.contacts.find_by_numbers(numbers, tenant=connected.tenant)
+    by_number = connected.client.contacts.find_by_numbers(numbers, tenant=connected.tenant)
     assert sorted(by_number) == sorted(numbers[:3])
     assert {c.name for c in by_number.values()} == set(names[:3])

@@ -34,6 +34,7 @@ from xerosync.xero.config import XeroConfig
 from xerosync.xero.limits.budget import RateProblem
 from xerosync.xero.limits.governor import Governor
 from xerosync.xero.limits.stores import BudgetStore, MemoryBudgetStore
+from xerosync.xero.resources import Resources
 from xerosync.xero.retry import (
     Outcome,
     RetryPolicy,
@@ -91,7 +92,19 @@ class XeroClient:
         self.token_key = token_key or (lambda _tenant: DEFAULT_KEY)
         self.rng = rng
         self.pause = pause
-        # -- resources: brief E attaches endpoint families here (e.g. self.invoices = ...) --
+        # -- resources: one service per endpoint family, all calling through `request` --
+        resources = Resources.over(self)
+        self.accounts = resources.accounts
+        self.bank_transactions = resources.bank_transactions
+        self.contacts = resources.contacts
+        self.credit_notes = resources.credit_notes
+        self.invoices = resources.invoices
+        self.items = resources.items
+        self.manual_journals = resources.manual_journals
+        self.organisation = resources.organisation
+        self.payments = resources.payments
+        self.reports = resources.reports
+        self.tax_rates = resources.tax_rates
 
     # -- the one call method ----------------------------------------------------------
 
