@@ -1,7 +1,15 @@
-"""The Accounting API routes under /api.xro/2.0, one module per resource family."""
+"""The Accounting API routes under /api.xro/2.0, one module per resource family.
+
+Each module has its own `router`; add a module with one `include_router` line here.
+Shared machinery (envelopes, lists, writes, idempotency) is in `accounting.common`.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from xerosync.emulator.accounting import contacts, settings
+
 router = APIRouter(prefix="/api.xro/2.0")
+router.include_router(settings.router)
+router.include_router(contacts.router)
