@@ -73,15 +73,20 @@ def test_the_window_that_refuses_is_named(states: list[WindowState], expected_sc
     [
         (3, 57, 3),  # estimate agrees
         (3, 20, 40),  # someone else spent 37 calls: noticed
-        (50, 59, 1),  # Xero's window reset earlier than ours: trust Xero
+        (50, 59, 50),  # headers never hand back calls we counted
         (0, 0, 60),
         (0, -2, 60),  # nonsense clamps
-        (0, 75, 0),
+        (0, 75, 0),  # a configured limit below Xero's holds
     ],
 )
 def test_headers_correct_the_estimate(used: int, remaining: int, expected_used: int) -> None:
     state = WindowState(start=0.0, used=used)
     assert corrected(state, MINUTE, remaining, 10.0).used == expected_used
+
+
+def test_a_correction_in_an_expired_window_starts_a_new_one() -> None:
+    state = corrected(WindowState(start=0.0, used=60), MINUTE, 55, now=61.0)
+    assert state == WindowState(start=61.0, used=5)
 
 
 def test_a_429_aligns_the_window_to_xeros_reset() -> None:

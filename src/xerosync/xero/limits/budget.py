@@ -72,8 +72,16 @@ def admit(
 
 
 def corrected(state: WindowState, window: Window, remaining: int, now: float) -> WindowState:
-    """Trust Xero's count: `remaining` calls left means `limit - remaining` were used."""
-    return replace(current(state, window, now), used=max(0, window.limit - max(0, remaining)))
+    """Xero says `remaining` calls are left: at least `limit - remaining` are used.
+
+    Headers only ever lower our idea of what is left (someone else spent it, or calls of
+    ours were in flight); they never raise it, so a `limit` set lower than Xero's (a Starter
+    tier, or a share left for other apps) holds, and concurrent answers arriving out of
+    order cannot hand back calls already spent. A window Xero reset earlier than we
+    thought costs at most one wait until ours ends.
+    """
+    state = current(state, window, now)
+    return replace(state, used=max(state.used, window.limit - max(0, remaining)))
 
 
 def blocked(state: WindowState, window: Window, until: float) -> WindowState:

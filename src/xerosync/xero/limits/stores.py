@@ -123,11 +123,12 @@ local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local length = tonumber(ARGV[3])
 local remaining = math.max(0, tonumber(ARGV[4]))
-local raw = redis.call('HMGET', KEYS[1], 'start', 'blocked')
+local raw = redis.call('HMGET', KEYS[1], 'start', 'used', 'blocked')
 local start = tonumber(raw[1])
-local blocked = tonumber(raw[2]) or 0
-if start == nil or now >= start + length then start = now end
-redis.call('HSET', KEYS[1], 'start', tostring(start), 'used', math.max(0, limit - remaining),
+local used = tonumber(raw[2]) or 0
+local blocked = tonumber(raw[3]) or 0
+if start == nil or now >= start + length then start = now; used = 0 end
+redis.call('HSET', KEYS[1], 'start', tostring(start), 'used', math.max(used, limit - remaining),
            'blocked', tostring(blocked))
 redis.call('PEXPIRE', KEYS[1], math.ceil(length * 1000) + 60000)
 return 1

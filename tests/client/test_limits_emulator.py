@@ -1,0 +1,103 @@
+"""Rate limits against the emulator over real HTTP (its clock is the client's clock): a 429
+handled, a budget spent by someone else noticed before Xero refuses, the day-limit stop."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.client.emulator_oauth import add_tenant, connect
+from tests.conftest import EmulatorFactory, RunningEmulator
+from xerosync.clock import FakeClock
+from xerosync.emulator import EmulatorConfig
+from xerosync.errors import RateLimited
+from xerosync.xero import MemoryTokenStore, RateLimits, XeroClient
+
+
+def start(
+    emulator_factory: EmulatorFactory, clock: FakeClock, **limits: object
+) -> tuple[RunningEmulator, XeroClient, str]:
+    emulator = emulator_factory(EmulatorConfig(auto_approve=True, **limits))  # type: ignore[arg-type]
+    tenant = add_tenant(emulator)
+    client, _ = connect(emulator, MemoryTokenStore(), clock)
+    return emulator, client, tenant
+
+
+def statuses(emulator: RunningEmulator) -> list[int]:
+    with emulator.admin() as admin:
+        found = admin.get("/requests", params={"path": "/api.xro/2.0/"}).json()["requests"]
+    return [entry["status"] for entry in found]
+
+
+def test_a_minute_429_is_waited_out_and_the_call_succeeds(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    # Xero allows 3 a minute but the client believes 60: only the 429 can stop it
+    emulator, client, tenant = start(emulator_factory, clock, minute_limit=3)
+    with emulator.admin() as admin:
+        admin.post("/limits/spend", json={"tenant_id": tenant, "calls": 3}).raise_for_status()
+    before = clock.now()
+    response = client.request("GET", "Contacts", tenant=tenant)
+    assert response.status_code == 200
+    assert statuses(emulator) == [429, 200]
+    assert 0 < (clock.now() - before).total_seconds() <= 60
+
+
+def test_a_budget_spent_by_another_app_is_noticed_without_429s(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    emulator, client, tenant = start(emulator_factory, clock)
+    client.request("GET", "Contacts", tenant=tenant)
+    with emulator.admin() as admin:  # someone else spends what is left of this minute
+        admin.post("/limits/spend", json={"tenant_id": tenant, "calls": 58}).raise_for_status()
+    client.request("GET", "Contacts", tenant=tenant)  # the 60th call: headers say 0 left
+    moment = clock.now()
+    for _ in range(5):
+        client.request("GET", "Contacts", tenant=tenant)
+    assert statuses(emulator) == [200] * 7  # the client waited instead of being refused
+    assert (clock.now() - moment).total_seconds() > 0
+
+
+def test_pushing_many_calls_under_a_tight_limit_never_spins(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    emulator, client, tenant = start(emulator_factory, clock, minute_limit=10)
+    client.config.limits  # the client keeps Xero's default 60: the headers teach it
+    for _ in range(35):
+        client.request("GET", "Contacts", tenant=tenant)
+    seen = statuses(emulator)
+    assert seen.count(200) == 35
+    assert seen.count(429) <= 1  # at most the first refusal, before the headers correct it
+
+
+def test_the_day_limit_stops_the_tenant_until_the_reset(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    emulator, client, tenant = start(emulator_factory, clock, day_limit=3)
+    for _ in range(3):
+        client.request("GET", "Contacts", tenant=tenant)
+    with pytest.raises(RateLimited) as caught:
+        client.request("GET", "Contacts", tenant=tenant)
+    assert caught.value.scope == "day"
+    assert caught.value.until is not None
+    assert caught.value.until > clock.now()
+    with pytest.raises(RateLimited):
+        client.request("GET", "Contacts", tenant=tenant)
+    assert statuses(emulator).count(200) == 3
+    assert len(statuses(emulator)) <= 4  # the stopped tenant is not asked again
+    clock.advance((caught.value.until - clock.now()).total_seconds() + 1)
+    assert client.request("GET", "Contacts", tenant=tenant).status_code == 200
+
+
+def test_limits_set_lower_in_the_config_are_kept_before_xero_says_so(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    emulator = emulator_factory(EmulatorConfig(auto_approve=True))
+    tenant = add_tenant(emulator)
+    client, _ = connect(
+        emulator, MemoryTokenStore(), clock, limits=RateLimits(minute=5, minute_seconds=60)
+    )
+    before = clock.monotonic()
+    for _ in range(6):
+        client.request("GET", "Contacts", tenant=tenant)
+    assert clock.monotonic() - before >= 59
+    assert statuses(emulator) == [200] * 6
