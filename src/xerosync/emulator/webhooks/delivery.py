@@ -46,6 +46,25 @@ def post(client: httpx.Client, url: str, body: bytes, signature: str, timeout: f
     return Outcome(response.status_code, None, elapsed)
 
 
-def make_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
-    """A client that never follows redirects (a webhook answer is the receiver's own)."""
-    return httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
+class Sender:
+    """Posts for one pump; opens its HTTP client only if something is actually sent."""
+
+    def __init__(self, transport: httpx.BaseTransport | None = None) -> None:
+        self._transport = transport
+        self._client: httpx.Client | None = None
+
+    def post(self, url: str, body: bytes, signature: str, timeout: float) -> Outcome:
+        if self._client is None:
+            # never follow redirects: the answer must come from the configured receiver
+            self._client = httpx.Client(
+                transport=self._transport, follow_redirects=False, trust_env=False
+            )
+        return post(self._client, url, body, signature, timeout)
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None

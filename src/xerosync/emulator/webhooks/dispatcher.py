@@ -20,15 +20,14 @@ import logging
 import secrets
 import threading
 from collections import deque
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from xerosync.emulator.webhooks import events as ev
-from xerosync.emulator.webhooks.delivery import Outcome, make_client, post
+from xerosync.emulator.webhooks.delivery import Outcome, Sender
 from xerosync.emulator.webhooks.subscriptions import (
     DELIVERED,
     DISABLED,
@@ -182,17 +181,17 @@ class WebhookDispatcher:
 
     def pump(self) -> dict[str, int]:
         """Run due handshakes and deliver every due batch; return counts of what was sent."""
-        with self._pump_lock, self._client() as client:
+        with self._pump_lock, Sender(self._transport) as sender:
             self.sync()
             with self._lock:
                 subs = list(self._subs.values())
             counts = {"handshakes": 0, "delivered_batches": 0, "failed_batches": 0}
             for sub in subs:
                 if sub.status == INTENT_REQUIRED:
-                    self._handshake(client, sub)
+                    self._handshake(sender, sub)
                     counts["handshakes"] += 1
                 if sub.status == OK:
-                    delivered, failed = self._deliver_due(client, sub)
+                    delivered, failed = self._deliver_due(sender, sub)
                     counts["delivered_batches"] += delivered
                     counts["failed_batches"] += failed
             return counts
@@ -201,19 +200,19 @@ class WebhookDispatcher:
 
     def intent_to_receive(self, client_id: str) -> dict[str, Any]:
         """Run the handshake now (Xero's "Send 'Intent To Receive'"); a pass re-enables."""
-        with self._pump_lock, self._client() as client:
+        with self._pump_lock, Sender(self._transport) as sender:
             self.sync()
             with self._lock:
                 sub = self._subs.get(client_id)
             if sub is None:
                 raise KeyError(client_id)
-            self._handshake(client, sub)
+            self._handshake(sender, sub)
             if sub.status == OK:
-                self._deliver_due(client, sub)
+                self._deliver_due(sender, sub)
             with self._lock:
                 return sub.to_json()
 
-    def _handshake(self, client: httpx.Client, sub: Subscription) -> None:
+    def _handshake(self, sender: Sender, sub: Subscription) -> None:
         with self._lock:
             url, key = sub.url, sub.key
         plan = ["good"] * INTENT_GOOD + ["bad"] * INTENT_BAD
@@ -222,7 +221,7 @@ class WebhookDispatcher:
         for signed in plan:
             body = ev.intent_body()
             signature = ev.sign(key, body) if signed == "good" else ev.forged_signature(key, body)
-            outcome = post(client, url, body, signature, self._state.config.webhook_timeout)
+            outcome = sender.post(url, body, signature, self._state.config.webhook_timeout)
             want = 200 if signed == "good" else 401
             passed = outcome.error is None and outcome.status_code == want
             with self._lock:
@@ -244,7 +243,7 @@ class WebhookDispatcher:
             extra={"client_id": sub.client_id, "reason": reason},
         )
 
-    def _deliver_due(self, client: httpx.Client, sub: Subscription) -> tuple[int, int]:
+    def _deliver_due(self, sender: Sender, sub: Subscription) -> tuple[int, int]:
         config = self._state.config
         delivered = 0
         while True:
@@ -263,9 +262,7 @@ class WebhookDispatcher:
                 url, key = sub.url, sub.key
             if batch is None:
                 return delivered, 0
-            outcome = post(
-                client, url, batch.body, ev.sign(key, batch.body), config.webhook_timeout
-            )
+            outcome = sender.post(url, batch.body, ev.sign(key, batch.body), config.webhook_timeout)
             now = self._state.clock.now()
             with self._lock:
                 self._log(sub, "events", outcome, outcome.accepted, batch=batch)
@@ -322,11 +319,6 @@ class WebhookDispatcher:
             attempt.events = len(batch.events)
             attempt.attempt = sub.failures + 1
         self._attempts.append(attempt)
-
-    @contextmanager
-    def _client(self) -> Iterator[httpx.Client]:
-        with make_client(self._transport) as client:
-            yield client
 
 
 def _handshake_failure(signed: str, outcome: Outcome) -> str:
