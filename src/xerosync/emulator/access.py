@@ -21,7 +21,6 @@ from typing import Any
 
 import httpx
 from fastapi import Request
-from starlette.datastructures import MutableHeaders
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -177,10 +176,11 @@ class _Passage:
         """Take a rate-limit slot, apply faults, run the handler, give the slot back."""
         state, entry = self.state, self.entry
         admission = state.limits.acquire(client_id, tenant_id)
-        reply = _with_headers(self.recording, admission.headers)
         if admission.problem is not None:
-            await self.answer(_too_many(admission), reply)
+            refused = _with_headers(self.recording, _refusal_headers(admission))
+            await self.answer(Response(status_code=429), refused)
             return
+        reply = _with_headers(self.recording, admission.headers)
         try:
             if state.faults.is_offline(tenant_id):
                 entry.fault = "offline"
@@ -234,11 +234,14 @@ def _recording(send: Send, entry: Received) -> Send:
 
 
 def _with_headers(send: Send, extra: dict[str, str]) -> Send:
+    """Add (or replace) response headers, keeping Xero's spelling (`X-MinLimit-Remaining`)."""
+    names = {name.lower().encode("latin-1") for name in extra}
+    encoded = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
+
     async def add(message: Message) -> None:
         if message["type"] == "http.response.start" and extra:
-            headers = MutableHeaders(raw=list(message.get("headers", [])))
-            headers.update(extra)
-            message = {**message, "headers": headers.raw}
+            kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+            message = {**message, "headers": kept + encoded}
         await send(message)
 
     return add
@@ -309,11 +312,12 @@ def _fault_names(delay: float, error: tuple[int, str] | None, lost: bool) -> str
     return ",".join(names) or None
 
 
-def _too_many(admission: Admission) -> Response:
-    headers = {"X-Rate-Limit-Problem": admission.problem or "minute"}
+def _refusal_headers(admission: Admission) -> dict[str, str]:
+    headers = dict(admission.headers)
+    headers["X-Rate-Limit-Problem"] = admission.problem or "minute"
     if admission.retry_after is not None:
         headers["Retry-After"] = str(admission.retry_after)
-    return Response(status_code=429, headers=headers)
+    return headers
 
 
 def _too_large() -> Response:

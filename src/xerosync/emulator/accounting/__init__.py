@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from xerosync.emulator.accounting import contacts, settings
+from xerosync.emulator.accounting import contacts, invoices, payments, settings
 
 router = APIRouter(prefix="/api.xro/2.0")
 router.include_router(settings.router)
 router.include_router(contacts.router)
+router.include_router(invoices.router)
+router.include_router(payments.router)

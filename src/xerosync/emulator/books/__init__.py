@@ -32,7 +32,9 @@ from xerosync.emulator.books.contact_groups import ContactGroups
 from xerosync.emulator.books.contacts import Contacts
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.idempotency import IdempotencyCache
+from xerosync.emulator.books.invoices import Invoices
 from xerosync.emulator.books.items import Items
+from xerosync.emulator.books.payments import Payments
 from xerosync.emulator.books.store import Record, new_id
 from xerosync.emulator.books.tax_rates import TaxRates
 from xerosync.emulator.books.writes import Invalid
@@ -67,6 +69,8 @@ class Books:
         self.items = self.register(Items(self))
         self.contacts = self.register(Contacts(self))
         self.contact_groups = self.register(ContactGroups(self))
+        self.invoices = self.register(Invoices(self))
+        self.payments = self.register(Payments(self))
 
     def register(self, entity: E) -> E:
         """Add an entity kind (keyed by its plural, e.g. "Invoices"); returns it."""

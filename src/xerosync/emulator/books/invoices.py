@@ -1,0 +1,472 @@
+"""Invoices (ACCREC sales invoices and ACCPAY bills) of one organisation.
+
+The server prices every invoice (`invoice_lines` + `totals`: client totals are ignored,
+as Xero ignores a Total that does not add up) and enforces the status machine
+(`lifecycle`). Numbering: an ACCREC without `InvoiceNumber` gets the next `INV-0001`
+style number; ACCREC numbers are unique ("Invoice # must be unique."), ACCPAY numbers
+are not. POST matches an existing invoice by InvoiceID, else an ACCREC by number. A
+contact named but unknown is created, as Xero does; an unknown ContactID is refused.
+Payments change invoices only through `apply_payment` / `remove_payment`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from xerosync.emulator.books import lifecycle as lc
+from xerosync.emulator.books.dates import date_string, parse_date
+from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
+from xerosync.emulator.books.invoice_lines import price_lines
+from xerosync.emulator.books.store import Collection, Record, index_key, norm_id
+from xerosync.emulator.books.totals import amount_due, money
+from xerosync.emulator.books.writes import Invalid, WriteContext
+
+if TYPE_CHECKING:
+    from xerosync.emulator.books import Books
+
+TYPES = frozenset({"ACCREC", "ACCPAY"})
+AMOUNT_TYPES = {"exclusive": "Exclusive", "inclusive": "Inclusive", "notax": "NoTax"}
+NUMBER_NOT_UNIQUE = "Invoice # must be unique."
+TYPE_REQUIRED = "Invoice Type must be ACCREC or ACCPAY."  # emulator's wording
+TYPE_FIXED = "The Type of an existing invoice cannot be changed."  # emulator's wording
+
+FIELDS = [
+    "Type",
+    "Contact",
+    "LineItems",
+    "Date",
+    "DueDate",
+    "LineAmountTypes",
+    "InvoiceNumber",
+    "Reference",
+    "BrandingThemeID",
+    "Url",
+    "CurrencyCode",
+    "CurrencyRate",
+    "Status",
+    "SentToContact",
+    "ExpectedPaymentDate",
+    "PlannedPaymentDate",
+    "SubTotal",
+    "TotalTax",
+    "Total",
+    "TotalDiscount",
+    "InvoiceID",
+    "HasAttachments",
+    "IsDiscounted",
+    "Payments",
+    "Prepayments",
+    "Overpayments",
+    "AmountDue",
+    "AmountPaid",
+    "FullyPaidOnDate",
+    "AmountCredited",
+    "UpdatedDateUTC",
+    "CreditNotes",
+    "HasErrors",
+]
+# What `summaryOnly=true` keeps (no lines, no nested documents).
+_SUMMARY = [
+    "Type",
+    "InvoiceID",
+    "InvoiceNumber",
+    "Reference",
+    "Contact",
+    "Date",
+    "DueDate",
+    "DateString",
+    "DueDateString",
+    "Status",
+    "LineAmountTypes",
+    "SubTotal",
+    "TotalTax",
+    "Total",
+    "TotalDiscount",
+    "AmountDue",
+    "AmountPaid",
+    "AmountCredited",
+    "CurrencyCode",
+    "CurrencyRate",
+    "FullyPaidOnDate",
+    "IsDiscounted",
+    "HasAttachments",
+    "HasErrors",
+    "SentToContact",
+    "UpdatedDateUTC",
+    "UpdatedDateUTCString",
+]
+_UNLISTED = frozenset({"LineItems"})
+_NUMBER = re.compile(r"^INV-(\d+)$")
+_DATES = ("DueDate", "ExpectedPaymentDate", "PlannedPaymentDate")
+_HEADER_TEXT = {"Reference": 255, "Url": 2000, "BrandingThemeID": 36}
+
+
+class BooksCatalogue:
+    """The books as a line-item `Catalogue` (accounts, tax rates, items)."""
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+
+    def account_by_code(self, code: str) -> Mapping[str, Any]:
+        return self.books.accounts.require_code(code)
+
+    def account_by_id(self, account_id: str) -> Mapping[str, Any]:
+        return self.books.accounts.require_id(account_id)
+
+    def tax_rate(self, tax_type: str, account: Mapping[str, Any] | None) -> Decimal:
+        rate = self.books.tax_rates.require_type(tax_type)
+        if account is not None:
+            self.books.tax_rates.check_applies(rate, dict(account))
+        return Decimal(str(rate["EffectiveRate"]))
+
+    def item_by_code(self, code: str) -> Mapping[str, Any]:
+        return self.books.items.require_code(code)
+
+
+class Invoices(Entity):
+    plural = "Invoices"
+    type_name = "Invoice"
+    id_field = "InvoiceID"
+    error_flag = "HasErrors"
+
+    def __init__(self, books: Books) -> None:
+        super().__init__(books)
+        self.collection = Collection(
+            "Invoices",
+            "InvoiceID",
+            indexes={
+                "Status": lambda r: index_key(r.get("Status")),
+                "Type": lambda r: index_key(r.get("Type")),
+                "Contact.ContactID": lambda r: index_key(r["Contact"].get("ContactID")),
+                "InvoiceNumber": lambda r: index_key(r.get("InvoiceNumber") or None),
+                "sales_number": _sales_number,
+            },
+            fields=FIELDS,
+            updated_string=True,
+        )
+        self.catalogue = BooksCatalogue(books)
+        self.created_by: dict[str, str] = {}  # InvoiceID -> client id (createdByMyApp)
+        self._next_number = 1
+        books.contacts.balances = self.balances
+
+    # -- lookups -------------------------------------------------------------------
+
+    def by_number(self, number: str, invoice_type: str | None = None) -> Record | None:
+        """The ACCREC with this number (unique), else any invoice with it."""
+        if invoice_type in (None, "ACCREC"):
+            found = self.collection.first("sales_number", index_key(number.strip()))
+            if found is not None or invoice_type == "ACCREC":
+                return found
+        return self.collection.first("InvoiceNumber", index_key(number.strip()))
+
+    def match(self, data: Record) -> Record | None:
+        found = super().match(data)
+        if found is not None:
+            return found
+        number = data.get("InvoiceNumber")
+        kind = str(data.get("Type") or "ACCREC").upper()
+        if isinstance(number, str) and number.strip() and kind == "ACCREC":
+            return self.by_number(number, "ACCREC")
+        return None
+
+    def require(self, ref: object) -> Record:
+        """The invoice a payment names: `{"InvoiceID": ..}` or `{"InvoiceNumber": ..}`."""
+        if isinstance(ref, Mapping):
+            if ref.get("InvoiceID"):
+                found = self.get(ref["InvoiceID"])
+                if found is None:
+                    raise Invalid(NOT_FOUND)
+                return found
+            if ref.get("InvoiceNumber"):
+                found = self.by_number(str(ref["InvoiceNumber"]))
+                if found is None:
+                    raise Invalid(f"Invoice number '{ref['InvoiceNumber']}' could not be found.")
+                return found
+        raise Invalid("The payment must name an Invoice by InvoiceID or InvoiceNumber.")
+
+    # -- writes --------------------------------------------------------------------
+
+    def create(self, data: Record, ctx: WriteContext) -> Record:
+        if data.get("InvoiceID") and self.get(data["InvoiceID"]) is not None:
+            raise Invalid("An invoice with this InvoiceID already exists.")
+        kind = str(data.get("Type") or "").upper()
+        if kind not in TYPES:
+            raise Invalid(TYPE_REQUIRED)
+        status, problem = lc.creation_status(_status_of(data))
+        if problem:
+            raise Invalid(problem)
+        record: Record = {
+            "Type": kind,
+            "InvoiceID": self.books.new_id(),
+            "InvoiceNumber": "",
+            "Reference": "",
+            "Status": status,
+            "LineAmountTypes": "Exclusive",
+            "CurrencyCode": self.books.base_currency,
+            "CurrencyRate": Decimal("1"),
+            "Date": ctx.now.date(),
+            "LineItems": [],
+            "Payments": [],
+            "CreditNotes": [],
+            "Prepayments": [],
+            "Overpayments": [],
+            "AmountPaid": money(Decimal(0)),
+            "AmountCredited": money(Decimal(0)),
+            "SentToContact": False,
+            "HasAttachments": False,
+            "HasErrors": False,
+        }
+        _, contact = self._apply(record, data, ctx, existing=None)
+        if kind == "ACCREC" and not record["InvoiceNumber"]:
+            record["InvoiceNumber"] = self._allocate_number()
+        record["Contact"] = self._contact_ref(contact(), kind)
+        stored = self.store(record)
+        if ctx.client_id:
+            self.created_by[stored["InvoiceID"]] = ctx.client_id
+        return stored
+
+    def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
+        kind = record["Type"]
+        if data.get("Type") and str(data["Type"]).upper() != kind:
+            raise Invalid(TYPE_FIXED)
+        has_payments = record["AmountPaid"] > 0
+        requested = _status_of(data)
+        if requested:
+            problem = lc.check_status_change(record["Status"], requested, has_payments=has_payments)
+            if problem:
+                raise Invalid(problem)
+        updated = dict(record)
+        known, contact = self._apply(updated, data, ctx, existing=record)
+        changed = {k for k in FIELDS if k != "Status" and updated.get(k) != record.get(k)}
+        if known is None or norm_id(known["ContactID"]) != norm_id(record["Contact"]["ContactID"]):
+            changed.add("Contact")
+        problem = lc.check_edit(record["Status"], kind, changed, has_payments=has_payments)
+        if problem:
+            raise Invalid(problem)
+        updated["Contact"] = self._contact_ref(contact(), kind)
+        if updated["Status"] in (lc.VOIDED, lc.DELETED):
+            updated["AmountDue"] = money(Decimal(0))
+        return self.store(updated)
+
+    def _apply(
+        self, record: Record, data: Record, ctx: WriteContext, existing: Record | None
+    ) -> tuple[Record | None, Callable[[], Record]]:
+        """Validate `data` and copy it onto `record`. Nothing in the books changes until the
+        returned function resolves the contact (creating it by name if need be); the
+        contact already known (None if it is new) comes with it."""
+        kind = record["Type"]
+        errors: list[str] = []
+        known, contact = self._contact_resolver(data, ctx, existing)
+        if "LineAmountTypes" in data:
+            given = str(data["LineAmountTypes"] or "").lower()
+            if given not in AMOUNT_TYPES:
+                raise Invalid(f"'{data['LineAmountTypes']}' is not a valid LineAmountTypes.")
+            record["LineAmountTypes"] = AMOUNT_TYPES[given]
+        requested = _status_of(data)
+        if requested and existing is not None:
+            record["Status"] = requested
+        if data.get("Date"):
+            record["Date"] = _date(data, "Date")
+        for key in _DATES:
+            if key in data:
+                record[key] = _date(data, key) if data[key] else None
+        for key, limit in _HEADER_TEXT.items():
+            value = text(data, key, max_length=limit)
+            if value is not None:
+                record[key] = value
+        sent = flag(data, "SentToContact")
+        if sent is not None:
+            record["SentToContact"] = sent
+        if data.get("CurrencyCode"):
+            record["CurrencyCode"] = self.books.require_currency(str(data["CurrencyCode"]))
+        number = text(data, "InvoiceNumber", max_length=255)
+        if number is not None and number.strip():
+            record["InvoiceNumber"] = number.strip()
+            if kind == "ACCREC":
+                other = self.by_number(number, "ACCREC")
+                if other is not None and (existing is None or other is not existing):
+                    errors.append(NUMBER_NOT_UNIQUE)
+        if "LineItems" in data or existing is None:
+            priced = price_lines(
+                data.get("LineItems"),
+                invoice_type=kind,
+                amount_types=record["LineAmountTypes"],
+                catalogue=self.catalogue,
+                previous=existing["LineItems"] if existing else None,
+                unitdp=ctx.unitdp,
+            )
+            errors.extend(priced.errors)
+            if priced.totals is not None:
+                record["LineItems"] = priced.lines
+                record["SubTotal"] = priced.totals.sub_total
+                record["TotalTax"] = priced.totals.total_tax
+                record["Total"] = priced.totals.total
+                record["TotalDiscount"] = priced.totals.total_discount
+                record["IsDiscounted"] = priced.totals.total_discount != 0
+        elif "LineAmountTypes" in data and record["LineAmountTypes"] != existing["LineAmountTypes"]:
+            errors.append("Send the LineItems again when changing LineAmountTypes.")
+        if errors:
+            raise Invalid(*errors)
+        record["DateString"] = date_string(record["Date"])
+        if record.get("DueDate"):
+            record["DueDateString"] = date_string(record["DueDate"])
+        else:
+            record.pop("DueDateString", None)
+        record["AmountDue"] = amount_due(
+            record["Total"], record["AmountPaid"], record["AmountCredited"]
+        )
+        return known, contact
+
+    def _contact_resolver(
+        self, data: Record, ctx: WriteContext, existing: Record | None
+    ) -> tuple[Record | None, Callable[[], Record]]:
+        """Check the Contact now; return it (None if new) and how to get it once the rest
+        is valid too."""
+        contacts = self.books.contacts
+        ref = data.get("Contact")
+        if ref is None and existing is not None:
+            current = contacts.get(existing["Contact"]["ContactID"]) or existing["Contact"]
+            return current, lambda: current
+        if isinstance(ref, Mapping) and not ref.get("ContactID") and not ref.get("ContactNumber"):
+            name = ref.get("Name")
+            if isinstance(name, str) and name.strip() and contacts.by_active_name(name) is None:
+                return None, lambda: contacts.create({"Name": name}, ctx)  # Xero creates it
+        found = contacts.resolve(ref, ctx, create_missing=False)
+        return found, lambda: found
+
+    def _contact_ref(self, contact: Record, kind: str) -> Record:
+        self.books.contacts.mark_role(
+            contact["ContactID"], customer=kind == "ACCREC", supplier=kind == "ACCPAY"
+        )
+        return {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
+
+    def _allocate_number(self) -> str:
+        if not self.collection:
+            self._next_number = 1
+        while True:
+            number = f"INV-{self._next_number:04d}"
+            self._next_number += 1
+            if not self.collection.find("sales_number", number):
+                return number
+
+    # -- payments --------------------------------------------------------------------
+
+    def apply_payment(self, invoice: Record, payment: Record) -> Record:
+        """Move AmountPaid/AmountDue by a new payment; PAID (with FullyPaidOnDate) at zero."""
+        updated = dict(invoice)
+        updated["AmountPaid"] = money(invoice["AmountPaid"] + payment["Amount"])
+        updated["Payments"] = [*invoice["Payments"], _payment_summary(payment)]
+        return self._settle(updated, payment["Date"])
+
+    def remove_payment(self, invoice: Record, payment: Record) -> Record:
+        """Undo a deleted payment: AmountDue rises again and a PAID invoice is AUTHORISED."""
+        updated = dict(invoice)
+        updated["AmountPaid"] = money(invoice["AmountPaid"] - payment["Amount"])
+        updated["Payments"] = [
+            p for p in invoice["Payments"] if p["PaymentID"] != payment["PaymentID"]
+        ]
+        return self._settle(updated, None)
+
+    def _settle(self, invoice: Record, paid_on: date | None) -> Record:
+        due = amount_due(invoice["Total"], invoice["AmountPaid"], invoice["AmountCredited"])
+        invoice["AmountDue"] = due
+        status = lc.status_after_payments(invoice["Status"], due)
+        if status == lc.PAID and invoice["Status"] != lc.PAID:
+            invoice["FullyPaidOnDate"] = paid_on
+        elif status != lc.PAID:
+            invoice.pop("FullyPaidOnDate", None)
+        invoice["Status"] = status
+        return self.store(invoice)
+
+    # -- reads -----------------------------------------------------------------------
+
+    def view(self, record: Record) -> Record:
+        shown = dict(record)
+        contact = self.books.contacts.get(record["Contact"]["ContactID"])
+        if contact is not None:
+            shown["Contact"] = {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
+            if contact.get("ContactStatus"):
+                shown["Contact"]["ContactStatus"] = contact["ContactStatus"]
+        if shown.get("FullyPaidOnDate") is None:
+            shown.pop("FullyPaidOnDate", None)
+        for key in _DATES:
+            if shown.get(key) is None:
+                shown.pop(key, None)
+        return shown
+
+    def list_view(self, record: Record, *, paged: bool, summary: bool) -> Record:
+        """Xero's quirk: listed without `page`, invoices come without line items."""
+        shown = self.view(record)
+        if summary:
+            return {k: shown[k] for k in _SUMMARY if k in shown}
+        if not paged:
+            for key in _UNLISTED:
+                shown.pop(key, None)
+        return shown
+
+    def search_filter(self, term: str) -> Callable[[Record], bool]:
+        needle = term.lower()
+
+        def matches(record: Record) -> bool:
+            return (
+                needle in str(record.get("InvoiceNumber") or "").lower()
+                or needle in str(record.get("Reference") or "").lower()
+            )
+
+        return matches
+
+    def balances(self, contact_id: str) -> Record:
+        """A contact's outstanding and overdue receivables and payables."""
+        today = self.books.clock.now().date()
+        sums = {"ACCREC": [Decimal(0), Decimal(0)], "ACCPAY": [Decimal(0), Decimal(0)]}
+        for invoice_id in self.collection.find("Contact.ContactID", contact_id):
+            invoice = self.collection.records[invoice_id]
+            if invoice["Status"] != lc.AUTHORISED:
+                continue
+            pair = sums[invoice["Type"]]
+            pair[0] += invoice["AmountDue"]
+            if invoice.get("DueDate") and invoice["DueDate"] < today:
+                pair[1] += invoice["AmountDue"]
+        return {
+            "AccountsReceivable": {"Outstanding": sums["ACCREC"][0], "Overdue": sums["ACCREC"][1]},
+            "AccountsPayable": {"Outstanding": sums["ACCPAY"][0], "Overdue": sums["ACCPAY"][1]},
+        }
+
+
+def _sales_number(record: Record) -> Any:
+    if record.get("Type") != "ACCREC" or not record.get("InvoiceNumber"):
+        return None
+    return index_key(str(record["InvoiceNumber"]).strip())
+
+
+def _status_of(data: Record) -> str | None:
+    value = data.get("Status")
+    if value is None or value == "":
+        return None
+    status = str(value).upper()
+    if status not in lc.STATUSES:
+        raise Invalid(f"'{value}' is not a valid Status.")
+    return status
+
+
+def _date(data: Record, key: str) -> date:
+    try:
+        return parse_date(data[key])
+    except ValueError as exc:
+        raise Invalid(f"The {key} '{data[key]}' is not a valid date.") from exc
+
+
+def _payment_summary(payment: Record) -> Record:
+    return {
+        "PaymentID": payment["PaymentID"],
+        "Date": payment["Date"],
+        "Amount": payment["Amount"],
+        "Reference": payment.get("Reference", ""),
+        "CurrencyRate": payment.get("CurrencyRate", Decimal("1")),
+        "HasAccount": False,
+        "HasValidationErrors": False,
+    }
