@@ -58,8 +58,10 @@ _SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-xero-signature"}
 )
 _SECRET_NAMES = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|token"
-_JSON_SECRET = re.compile(rf'("(?:{_SECRET_NAMES})"\s*:\s*)"[^"]*"', re.IGNORECASE)
-_FORM_SECRET = re.compile(rf"(?<![\w])((?:{_SECRET_NAMES})=)[^&\s]*", re.IGNORECASE)
+# OAuth field names are lower case; Xero's own fields are PascalCase ("Code" of an account
+# stays readable), so these match case-sensitively.
+_JSON_SECRET = re.compile(rf'("(?:{_SECRET_NAMES})"\s*:\s*)"[^"]*"')
+_FORM_SECRET = re.compile(rf"(?<![\w])((?:{_SECRET_NAMES})=)[^&\s]*")
 _BEARER = re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 
 
@@ -101,11 +103,17 @@ class RawResponse:
         return self.headers.get("xero-correlation-id") or self.headers.get("request-id")
 
 
+def _default_message(cls: type) -> str:
+    """The first paragraph of the class docstring: what happened and what to do."""
+    first = (cls.__doc__ or cls.__name__).strip().split("\n\n")[0]
+    return " ".join(first.split())
+
+
 class XerosyncError(Exception):
     """Something went wrong in xerosync."""
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or (self.__doc__ or type(self).__name__).strip())
+        super().__init__(message or _default_message(type(self)))
 
 
 class ConfigError(XerosyncError):
@@ -160,9 +168,8 @@ class AuthError(XeroError):
 
 
 class NeedsReauth(AuthError):
-    """The connection's grant is dead (invalid_grant, revoked or expired refresh token).
-
-    A person must connect the organisation again; retrying will not help."""
+    """The connection's grant is dead (invalid_grant, revoked or expired refresh token): a
+    person must connect the organisation again; retrying will not help."""
 
 
 class InsufficientScope(AuthError):
@@ -210,10 +217,10 @@ class NotFound(RequestRejected):
 
 
 class RateLimited(XeroError):
-    """A rate limit is spent and will not reset soon enough to wait here.
+    """A rate limit is spent and will not reset soon enough to wait here: schedule the work
+    again after `until`.
 
-    `scope` is "minute", "day", "concurrent" or "appminute"; `until` is when the limit resets.
-    Schedule the work again after `until`."""
+    `scope` is "minute", "day", "concurrent" or "appminute"; `until` is when the limit resets."""
 
     def __init__(
         self,
