@@ -269,3 +269,21 @@ def test_refused_calls_do_not_use_up_the_day(emulator_factory: EmulatorFactory) 
     for _ in range(3):
         assert api.call(TENANT_A).status_code == 429
     assert api.counters(TENANT_A)["day"]["used"] == 2  # type: ignore[index]
+
+
+def test_limits_can_be_changed_while_running(emulator: RunningEmulator) -> None:
+    api = connect(emulator)
+    with emulator.admin() as admin:
+        changed = admin.patch("/limits/config", json={"day_limit": 1000, "minute_limit": 2})
+        assert changed.json()["day_limit"] == 1000
+        assert changed.json()["minute_seconds"] == 60.0  # left as it was
+        assert admin.patch("/limits/config", json={"minute_limit": -1}).status_code == 422
+    first = api.call(TENANT_A)
+    assert first.headers["X-DayLimit-Remaining"] == "999"
+    api.call(TENANT_A)
+    assert api.call(TENANT_A).headers["X-Rate-Limit-Problem"] == "minute"
+    with emulator.admin() as admin:
+        admin.patch("/limits/config", json={"minute_seconds": 5.0})
+    assert api.call(TENANT_A).status_code != 429  # new window lengths start afresh
+    refused = [api.call(TENANT_A) for _ in range(2)][-1]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 5

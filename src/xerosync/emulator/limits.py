@@ -227,6 +227,22 @@ class RateLimiter:
             out["spender"] = None if spender is None else {"per_minute": spender.per_minute}
             return out
 
+    def configure(self, **changes: float | int | bool) -> None:
+        """Change limits while running (e.g. the 1,000-a-day Starter plan).
+
+        New window lengths start every tenant's windows afresh.
+        """
+        with self._lock:
+            for name, value in changes.items():
+                setattr(self.config, name, value)
+            if {"minute_seconds", "day_seconds"} & changes.keys():
+                for key, budget in list(self._tenants.items()):
+                    fresh = self._new_budget(key[1])
+                    fresh.in_progress, fresh.spender = budget.in_progress, budget.spender
+                    self._tenants[key] = fresh
+                self._spending = {k: self._tenants[k] for k in self._spending}
+                self._apps.clear()
+
     def reset(self) -> None:
         """Forget every count and spender (calls in progress keep their slots)."""
         with self._lock:
@@ -244,12 +260,14 @@ class RateLimiter:
         key = (client_id, tenant_id)
         budget = self._tenants.get(key)
         if budget is None:
-            budget = TenantBudget(
-                minute_offset=offset_for(tenant_id, self.config.minute_seconds, "minute"),
-                day_offset=offset_for(tenant_id, self.config.day_seconds, "day"),
-            )
-            self._tenants[key] = budget
+            budget = self._tenants[key] = self._new_budget(tenant_id)
         return budget
+
+    def _new_budget(self, tenant_id: str) -> TenantBudget:
+        return TenantBudget(
+            minute_offset=offset_for(tenant_id, self.config.minute_seconds, "minute"),
+            day_offset=offset_for(tenant_id, self.config.day_seconds, "day"),
+        )
 
     def _app(self, client_id: str) -> AppBudget:
         app = self._apps.get(client_id)

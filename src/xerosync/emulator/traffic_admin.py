@@ -80,6 +80,24 @@ def stop_spender(request: Request, tenant_id: str, client_id: str | None = None)
     return state.limits.counters(client, tenant_id)
 
 
+class LimitsConfigIn(BaseModel):
+    minute_limit: int | None = Field(default=None, ge=0)
+    day_limit: int | None = Field(default=None, ge=0)
+    concurrent_limit: int | None = Field(default=None, ge=0)
+    app_minute_limit: int | None = Field(default=None, ge=0)
+    minute_seconds: float | None = Field(default=None, gt=0)
+    day_seconds: float | None = Field(default=None, gt=0)
+    rate_limits_enabled: bool | None = None
+
+
+@router.patch("/limits/config")
+def configure_limits(body: LimitsConfigIn, request: Request) -> dict[str, Any]:
+    """Change the limits of the running emulator; fields left out keep their values."""
+    state = _state(request)
+    state.limits.configure(**body.model_dump(exclude_none=True))
+    return state.config.model_dump(include=set(LimitsConfigIn.model_fields))
+
+
 @router.post("/limits/reset", status_code=204)
 def reset_limits(request: Request) -> Response:
     _state(request).limits.reset()
