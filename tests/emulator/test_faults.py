@@ -213,3 +213,32 @@ def test_the_request_log_records_calls_without_secrets(emulator: RunningEmulator
     with emulator.admin() as admin:
         admin.delete("/requests")
     assert received(emulator) == []
+
+
+def test_a_lost_write_is_committed_and_a_retry_with_its_key_creates_nothing_new(
+    emulator: RunningEmulator,
+) -> None:
+    api = connect(emulator)
+    add_fault(
+        emulator, "lost-responses", count=1, method="PUT", path_prefix="/api.xro/2.0/Contacts"
+    )
+    write = {
+        "json": {"Contacts": [{"Name": "Lost Reply Ltd"}]},
+        "headers": {"Idempotency-Key": "k-1"},
+    }
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        api.call(TENANT_A, "/Contacts", method="PUT", **write)
+
+    def contacts_named() -> list[dict[str, object]]:
+        found = api.call(TENANT_A, "/Contacts", params={"where": 'Name=="Lost Reply Ltd"'})
+        assert found.status_code == 200
+        return found.json()["Contacts"]  # type: ignore[no-any-return]
+
+    [created] = contacts_named()  # the write was committed although no reply arrived
+    [entry] = received(emulator, idempotency_key="k-1")
+    assert (entry["status"], entry["lost"]) == (200, True)
+
+    retried = api.call(TENANT_A, "/Contacts", method="PUT", **write)
+    assert retried.status_code == 200
+    assert retried.json()["Contacts"][0]["ContactID"] == created["ContactID"]
+    assert len(contacts_named()) == 1
