@@ -183,9 +183,7 @@ def test_listing_without_page_omits_line_items(api: httpx.Client) -> None:
     assert paged["pagination"]["page"] == 1
 
 
-def test_post_updates_and_moves_updated_date(
-    api: httpx.Client, emulator: RunningEmulator
-) -> None:
+def test_post_updates_and_moves_updated_date(api: httpx.Client, emulator: RunningEmulator) -> None:
     made = created(api)
     emulator.clock.advance(5)
     response = api.post(
@@ -255,7 +253,5 @@ def test_idempotent_replay_of_a_put_creates_nothing_new(api: httpx.Client) -> No
     assert again.json() == first.json()
     listed = api.get("/Invoices", params={"where": 'Reference=="idem-1"'}).json()["Invoices"]
     assert len(listed) == 1
-    other = api.put(
-        "/Invoices", json={"Invoices": [invoice(Reference="idem-2")]}, headers=headers
-    )
+    other = api.put("/Invoices", json={"Invoices": [invoice(Reference="idem-2")]}, headers=headers)
     assert other.status_code == 400
