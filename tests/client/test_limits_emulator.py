@@ -101,3 +101,49 @@ def test_limits_set_lower_in_the_config_are_kept_before_xero_says_so(
         client.request("GET", "Contacts", tenant=tenant)
     assert clock.monotonic() - before >= 59
     assert statuses(emulator) == [200] * 6
+
+
+def test_another_app_spending_half_the_budget_does_not_stop_the_work(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    emulator, client, tenant = start(emulator_factory, clock)
+    with emulator.admin() as admin:
+        admin.put(
+            "/limits/spender", json={"tenant_id": tenant, "per_minute": 30}
+        ).raise_for_status()
+    began = clock.now()
+    for _ in range(120):
+        assert client.request("GET", "Contacts", tenant=tenant).status_code == 200
+        clock.advance(0.5)  # our own work between calls, while the spender keeps spending
+    seen = statuses(emulator)
+    assert seen.count(200) == 120
+    minutes = (clock.now() - began).total_seconds() / 60
+    print(f"120 calls with a 30/min spender: {minutes:.2f} min, {seen.count(429)} x 429")
+    # the spender leaves us 30-60 calls a minute (it spends evenly; windows start mid-way)
+    assert minutes <= 6.0
+    assert seen.count(429) <= 8
+
+
+def test_the_concurrent_limit_is_kept_by_threads_sharing_a_client(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    import threading
+
+    emulator, client, tenant = start(emulator_factory, clock)
+    with emulator.admin() as admin:  # hold every slot for a while
+        admin.post("/faults/latency", json={"seconds": 0.2, "count": 12}).raise_for_status()
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            client.request("GET", "Contacts", tenant=tenant)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert statuses(emulator) == [200] * 12  # no 429 concurrent: the governor queued them
