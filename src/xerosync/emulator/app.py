@@ -44,4 +44,5 @@ def create_app(
     app.include_router(webhooks_admin.router)
     app.include_router(traffic_admin_router)
     app.include_router(accounting.router)
+    app.include_router(accounting.admin_router)
     return app

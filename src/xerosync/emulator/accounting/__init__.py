@@ -9,9 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from xerosync.emulator.accounting import contacts, invoices, payments, settings
+from xerosync.emulator.accounting.admin import router as admin_router
 
 router = APIRouter(prefix="/api.xro/2.0")
 router.include_router(settings.router)
 router.include_router(contacts.router)
 router.include_router(invoices.router)
 router.include_router(payments.router)
+
+__all__ = ["admin_router", "router"]

@@ -60,6 +60,8 @@ class Books:
         self.entities: dict[str, Entity] = {}
         self.currencies: set[str] = {self.base_currency}
         self.new_id: Callable[[], str] = new_id
+        # Told of every stored record (kind, record, created); the emulator's webhooks set it.
+        self.on_change: Callable[[str, Record, bool], None] | None = None
         self._build()
 
     def _build(self) -> None:
@@ -135,8 +137,7 @@ class Books:
         """Empty every collection and forget idempotency keys (the tenant stays)."""
         with self.lock:
             for entity in self.entities.values():
-                entity.collection.clear()
-            self.contact_groups.members.clear()
+                entity.reset()
             self.idempotency.clear()
 
     def load(self, kind: str, records: Iterable[Record], now: datetime | None = None) -> int:

@@ -39,7 +39,27 @@ CLASS_OF_TYPE = {
 }
 _BANK_TYPES = frozenset({"BANK", "CREDITCARD", "PAYPAL"})
 _STATUSES = frozenset({"ACTIVE", "ARCHIVED"})
-FIELDS = ["Code", "Name", "AccountID", "Type", "BankAccountNumber", "Status", "Description", "BankAccountType", "CurrencyCode", "TaxType", "EnablePaymentsToAccount", "ShowInExpenseClaims", "Class", "SystemAccount", "ReportingCode", "ReportingCodeName", "HasAttachments", "UpdatedDateUTC", "AddToWatchlist"]
+FIELDS = [
+    "Code",
+    "Name",
+    "AccountID",
+    "Type",
+    "BankAccountNumber",
+    "Status",
+    "Description",
+    "BankAccountType",
+    "CurrencyCode",
+    "TaxType",
+    "EnablePaymentsToAccount",
+    "ShowInExpenseClaims",
+    "Class",
+    "SystemAccount",
+    "ReportingCode",
+    "ReportingCodeName",
+    "HasAttachments",
+    "UpdatedDateUTC",
+    "AddToWatchlist",
+]
 
 
 def removed(code: str) -> Invalid:

@@ -40,6 +40,10 @@ class ContactGroups(Entity):
         )
         self.members: dict[str, dict[str, None]] = {}
 
+    def reset(self) -> None:
+        super().reset()
+        self.members.clear()
+
     def create(self, data: Record, ctx: WriteContext) -> Record:
         if len(self.collection.lookup("Status", "active")) >= MAX_GROUPS:
             raise Invalid("You\u2019ve reached the limit of 100 contact groups.")

@@ -32,7 +32,17 @@ _TAX_NUMBER_TYPES = frozenset({"SSN", "EIN", "ITIN", "ATIN"})
 _TERM_TYPES = frozenset(
     {"DAYSAFTERBILLDATE", "DAYSAFTERBILLMONTH", "OFCURRENTMONTH", "OFFOLLOWINGMONTH"}
 )
-_ADDRESS_KEYS = ["AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "City", "Region", "PostalCode", "Country", "AttentionTo"]
+_ADDRESS_KEYS = [
+    "AddressLine1",
+    "AddressLine2",
+    "AddressLine3",
+    "AddressLine4",
+    "City",
+    "Region",
+    "PostalCode",
+    "Country",
+    "AttentionTo",
+]
 _PHONE_KEYS = ("PhoneNumber", "PhoneAreaCode", "PhoneCountryCode")
 _TEXT_FIELDS = {
     "Name": 255,
@@ -46,10 +56,68 @@ _TEXT_FIELDS = {
     "BankAccountDetails": None,
     "XeroNetworkKey": None,
 }
+_BLANK_ADDRESSES = [{"AddressType": t, **dict.fromkeys(_ADDRESS_KEYS, "")} for t in ADDRESS_TYPES]
+_BLANK_PHONES = [{"PhoneType": t, **dict.fromkeys(_PHONE_KEYS, "")} for t in PHONE_TYPES]
 # Shown only when fetched by id, paged or summaryOnly (spec, Contact schema).
 _PAGED_ONLY = ("SalesDefaultLineAmountType", "PurchasesDefaultLineAmountType", "MergedToContactID")
-_SUMMARY_FIELDS = ["ContactID", "ContactNumber", "AccountNumber", "ContactStatus", "Name", "FirstName", "LastName", "EmailAddress", "CompanyNumber", "TaxNumber", "IsSupplier", "IsCustomer", "UpdatedDateUTC", "HasAttachments", "HasValidationErrors", "SalesDefaultLineAmountType", "PurchasesDefaultLineAmountType"]
-FIELDS = ["ContactID", "MergedToContactID", "ContactNumber", "AccountNumber", "ContactStatus", "Name", "FirstName", "LastName", "CompanyNumber", "EmailAddress", "ContactPersons", "BankAccountDetails", "TaxNumber", "TaxNumberType", "AccountsReceivableTaxType", "AccountsPayableTaxType", "Addresses", "Phones", "IsSupplier", "IsCustomer", "SalesDefaultLineAmountType", "PurchasesDefaultLineAmountType", "DefaultCurrency", "XeroNetworkKey", "SalesDefaultAccountCode", "PurchasesDefaultAccountCode", "SalesTrackingCategories", "PurchasesTrackingCategories", "PaymentTerms", "UpdatedDateUTC", "ContactGroups", "Website", "BrandingTheme", "Discount", "Balances", "HasAttachments", "HasValidationErrors"]
+_SUMMARY_FIELDS = [
+    "ContactID",
+    "ContactNumber",
+    "AccountNumber",
+    "ContactStatus",
+    "Name",
+    "FirstName",
+    "LastName",
+    "EmailAddress",
+    "CompanyNumber",
+    "TaxNumber",
+    "IsSupplier",
+    "IsCustomer",
+    "UpdatedDateUTC",
+    "HasAttachments",
+    "HasValidationErrors",
+    "SalesDefaultLineAmountType",
+    "PurchasesDefaultLineAmountType",
+]
+FIELDS = [
+    "ContactID",
+    "MergedToContactID",
+    "ContactNumber",
+    "AccountNumber",
+    "ContactStatus",
+    "Name",
+    "FirstName",
+    "LastName",
+    "CompanyNumber",
+    "EmailAddress",
+    "ContactPersons",
+    "BankAccountDetails",
+    "TaxNumber",
+    "TaxNumberType",
+    "AccountsReceivableTaxType",
+    "AccountsPayableTaxType",
+    "Addresses",
+    "Phones",
+    "IsSupplier",
+    "IsCustomer",
+    "SalesDefaultLineAmountType",
+    "PurchasesDefaultLineAmountType",
+    "DefaultCurrency",
+    "XeroNetworkKey",
+    "SalesDefaultAccountCode",
+    "PurchasesDefaultAccountCode",
+    "SalesTrackingCategories",
+    "PurchasesTrackingCategories",
+    "PaymentTerms",
+    "UpdatedDateUTC",
+    "ContactGroups",
+    "Website",
+    "BrandingTheme",
+    "Discount",
+    "Balances",
+    "HasAttachments",
+    "HasValidationErrors",
+]
 
 
 def _active_name(record: Record) -> Any:
@@ -152,19 +220,16 @@ class Contacts(Entity):
             return self.by_active_name(name)
         return None
 
-    def create(self, data: Record, ctx: WriteContext) -> Record:
-        if data.get("ContactID") and self.get(data["ContactID"]) is not None:
-            raise Invalid("A contact with this ContactID already exists.")
-        record: Record = {
+    def blank(self, name: str = "") -> Record:
+        """A new contact record with Xero's defaults (not stored): for create and bulk loads."""
+        return {
             "ContactID": self.books.new_id(),
             "ContactStatus": "ACTIVE",
-            "Name": "",
+            "Name": name,
             "EmailAddress": "",
             "BankAccountDetails": "",
-            "Addresses": [
-                {"AddressType": t, **dict.fromkeys(_ADDRESS_KEYS, "")} for t in ADDRESS_TYPES
-            ],
-            "Phones": [{"PhoneType": t, **dict.fromkeys(_PHONE_KEYS, "")} for t in PHONE_TYPES],
+            "Addresses": [dict(a) for a in _BLANK_ADDRESSES],
+            "Phones": [dict(p) for p in _BLANK_PHONES],
             "IsSupplier": False,
             "IsCustomer": False,
             "ContactGroups": [],
@@ -172,6 +237,11 @@ class Contacts(Entity):
             "HasAttachments": False,
             "HasValidationErrors": False,
         }
+
+    def create(self, data: Record, ctx: WriteContext) -> Record:
+        if data.get("ContactID") and self.get(data["ContactID"]) is not None:
+            raise Invalid("A contact with this ContactID already exists.")
+        record = self.blank()
         if not isinstance(data.get("Name"), str) or not data["Name"].strip():
             raise Invalid(IDENTIFY)
         self._apply(record, data, existing=None)

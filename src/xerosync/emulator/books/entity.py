@@ -44,7 +44,16 @@ class Entity:
         return dict(record)
 
     def store(self, record: Record) -> Record:
-        return self.collection.put(record, self.books.clock.now())
+        """Insert or replace `record`, stamping UpdatedDateUTC with the books' clock."""
+        created = self.collection.get(record[self.id_field]) is None
+        stored = self.collection.put(record, self.books.clock.now())
+        if self.books.on_change is not None:  # webhooks (emulator/webhooks/dispatcher.py)
+            self.books.on_change(self.plural, stored, created)
+        return stored
+
+    def reset(self) -> None:
+        """Forget every record (override to clear any state kept beside the collection)."""
+        self.collection.clear()
 
 
 def text(

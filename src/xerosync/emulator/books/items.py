@@ -18,7 +18,22 @@ from xerosync.emulator.books.writes import Invalid, WriteContext
 if TYPE_CHECKING:
     from xerosync.emulator.books import Books
 
-FIELDS = ["Code", "InventoryAssetAccountCode", "Name", "IsSold", "IsPurchased", "Description", "PurchaseDescription", "PurchaseDetails", "SalesDetails", "IsTrackedAsInventory", "TotalCostPool", "QuantityOnHand", "UpdatedDateUTC", "ItemID"]
+FIELDS = [
+    "Code",
+    "InventoryAssetAccountCode",
+    "Name",
+    "IsSold",
+    "IsPurchased",
+    "Description",
+    "PurchaseDescription",
+    "PurchaseDetails",
+    "SalesDetails",
+    "IsTrackedAsInventory",
+    "TotalCostPool",
+    "QuantityOnHand",
+    "UpdatedDateUTC",
+    "ItemID",
+]
 
 
 class Items(Entity):

@@ -279,7 +279,9 @@ class _Path:
 
     @property
     def boolean(self) -> bool:
-        return True
+        """A bare field is a condition only if boolean (Xero names those Is*/Has*)."""
+        last = self.parts[-1]
+        return last.startswith(("Is", "Has"))
 
 
 @dataclass

@@ -11,6 +11,7 @@ import itertools
 import uuid
 from typing import TYPE_CHECKING
 
+from xerosync.emulator.books.invoice_seed import seed_invoices
 from xerosync.emulator.books.writes import WriteContext
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ def seed_demo(books: Books) -> None:
     books.new_id = lambda: str(uuid.uuid5(namespace, str(next(counter))))
     try:
         _seed(books)
+        seed_invoices(books)
     finally:
         books.new_id = original
 

@@ -19,9 +19,41 @@ if TYPE_CHECKING:
 
 _STATUSES = frozenset({"ACTIVE", "DELETED", "ARCHIVED"})
 REPORT_TAX_TYPES = frozenset(
-    ["OUTPUT", "INPUT", "NONE", "EXEMPTOUTPUT", "EXEMPTINPUT", "EXEMPTEXPENSES", "GSTONIMPORTS", "ZERORATEDOUTPUT", "ZERORATEDINPUT", "BASEXCLUDED", "CAPITALSALESOUTPUT", "CAPITALEXPENSESINPUT", "ECOUTPUT", "ECINPUT", "INPUTTAXED", "NONEOUTPUT", "PURCHASESINPUT", "SALESOUTPUT"]
+    [
+        "OUTPUT",
+        "INPUT",
+        "NONE",
+        "EXEMPTOUTPUT",
+        "EXEMPTINPUT",
+        "EXEMPTEXPENSES",
+        "GSTONIMPORTS",
+        "ZERORATEDOUTPUT",
+        "ZERORATEDINPUT",
+        "BASEXCLUDED",
+        "CAPITALSALESOUTPUT",
+        "CAPITALEXPENSESINPUT",
+        "ECOUTPUT",
+        "ECINPUT",
+        "INPUTTAXED",
+        "NONEOUTPUT",
+        "PURCHASESINPUT",
+        "SALESOUTPUT",
+    ]
 )
-FIELDS = ["Name", "TaxType", "TaxComponents", "Status", "ReportTaxType", "CanApplyToAssets", "CanApplyToEquity", "CanApplyToExpenses", "CanApplyToLiabilities", "CanApplyToRevenue", "DisplayTaxRate", "EffectiveRate"]
+FIELDS = [
+    "Name",
+    "TaxType",
+    "TaxComponents",
+    "Status",
+    "ReportTaxType",
+    "CanApplyToAssets",
+    "CanApplyToEquity",
+    "CanApplyToExpenses",
+    "CanApplyToLiabilities",
+    "CanApplyToRevenue",
+    "DisplayTaxRate",
+    "EffectiveRate",
+]
 _APPLIES = {
     "ASSET": "CanApplyToAssets",
     "EQUITY": "CanApplyToEquity",
