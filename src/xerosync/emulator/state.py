@@ -153,6 +153,7 @@ class EmulatorState:
         tenant = Tenant(
             tenant_id=tid, name=name, created=self.clock.now(), books=Books(tid, name, self.clock)
         )
+        tenant.books.on_change = self.webhooks.hook(tid)
         with self.lock:
             self.tenants[tid] = tenant
         return tenant

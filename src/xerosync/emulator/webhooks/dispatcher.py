@@ -15,12 +15,13 @@ runs `Runner`, which calls `pump()` every `webhook_pump_interval` seconds.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import secrets
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +108,27 @@ class WebhookDispatcher:
                 sub.queue.append(event)
                 queued += 1
         return queued
+
+    def hook(self, tenant_id: str) -> Callable[[str, Mapping[str, Any], bool], None]:
+        """The `Books.on_change` callback for one organisation."""
+        return functools.partial(self.books_changed, tenant_id)
+
+    def books_changed(
+        self, tenant_id: str, plural: str, record: Mapping[str, Any], created: bool
+    ) -> None:
+        """The books' hook (`Books.on_change`): a record of kind `plural` was stored.
+
+        Only contacts, invoices and credit notes make events; a payment shows up as the
+        UPDATE of its invoice, which the payment store re-stores."""
+        kind = ev.BOOKS_KINDS.get(plural)
+        if kind is None or not self._subs:
+            return
+        category, id_field = kind
+        data = None
+        if category == ev.CREDITNOTE:
+            data = {"Type": str(record.get("Type")), "Status": str(record.get("Status"))}
+        event_type = ev.CREATE if created else ev.UPDATE
+        self.record(tenant_id, category, event_type, str(record[id_field]), data=data)
 
     # -- subscriptions --------------------------------------------------------------
 

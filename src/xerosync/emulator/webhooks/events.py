@@ -38,6 +38,12 @@ RESOURCE_PATHS: Mapping[str, str] = {
     INVOICE: "Invoices",
     CREDITNOTE: "CreditNotes",
 }
+# The books' entity kinds (their plural) that make events: category and id field.
+BOOKS_KINDS: Mapping[str, tuple[str, str]] = {
+    "Contacts": (CONTACT, "ContactID"),
+    "Invoices": (INVOICE, "InvoiceID"),
+    "CreditNotes": (CREDITNOTE, "CreditNoteID"),
+}
 CREDIT_NOTE_TYPES = frozenset({"ACCPAYCREDIT", "ACCRECCREDIT"})
 CREDIT_NOTE_STATUSES = frozenset({"DRAFT", "SUBMITTED", "DELETED", "AUTHORISED", "PAID", "VOIDED"})
 
