@@ -18,7 +18,7 @@ from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
 from xerosync.xero import MemoryTokenStore, XeroClient
 from xerosync.xero.batching import Outcome
-from xerosync.xero.models import Contact, Invoice, LineItem
+from xerosync.xero.models import Contact, Invoice, LineItem, Payment
 
 
 @dataclass
@@ -187,3 +187,59 @@ def test_listing_10000_invoices_takes_ceil_10000_over_page_size_reads(
     assert len(reads) == math.ceil(10_000 / 1000)
     assert all("pageSize=1000" in r["query"] for r in reads)
     books.client.close()
+
+
+def test_get_by_id_has_line_items_and_payments_settle_and_unsettle_an_invoice(books: Books) -> None:
+    [made] = books.client.invoices.create(invoices(1, run="PAY"), tenant=books.tenant)
+    assert made.record is not None
+    invoice_id = made.record.invoice_id or ""
+    fetched = books.client.invoices.get(invoice_id, tenant=books.tenant)
+    assert fetched.line_items
+    assert fetched.line_items[0].account_code == "200"
+    due = fetched.amount_due
+    assert due is not None
+    assert due > 0
+    payments = books.client.payments.create(
+        [
+            Payment(
+                invoice=Invoice(invoice_id=invoice_id),
+                account={"Code": "090"},
+                amount=due + 1,
+                date=date(2026, 1, 5),
+            ),
+            Payment(
+                invoice=Invoice(invoice_id=invoice_id),
+                account={"Code": "090"},
+                amount=due,
+                date=date(2026, 1, 5),
+            ),
+        ],
+        tenant=books.tenant,
+        idempotency_key="pay-1",
+    )
+    assert [p.outcome for p in payments] == [Outcome.REJECTED, Outcome.CREATED]
+    assert "exceeds the amount outstanding" in payments[0].messages[0]
+    assert books.client.invoices.get(invoice_id, tenant=books.tenant).status == "PAID"
+    payment_id = payments[1].record.payment_id if payments[1].record else None
+    assert payment_id
+    assert books.client.payments.delete(payment_id, tenant=books.tenant).status == "DELETED"
+    reopened = books.client.invoices.get(invoice_id, tenant=books.tenant)
+    assert reopened.status == "AUTHORISED"
+    assert reopened.amount_due == due
+
+
+def test_settings_are_read_in_one_call_each(books: Books) -> None:
+    accounts = list(books.client.accounts.list(tenant=books.tenant))
+    assert "200" in {a.code for a in accounts}
+    assert any(a.type == "BANK" for a in accounts)
+    rates = list(books.client.tax_rates.list(tenant=books.tenant))
+    assert rates
+    assert all(r.tax_type for r in rates)
+    items = list(books.client.items.list(tenant=books.tenant))
+    assert items
+    assert all(i.code for i in items)
+    organisation = books.client.organisation.get(tenant=books.tenant)
+    assert organisation.name == "Invoices Ltd"
+    for path in ("Accounts", "TaxRates", "Items", "Organisation"):
+        [call] = books.log("GET", path)
+        assert "page=" not in call["query"]
