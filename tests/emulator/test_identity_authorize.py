@@ -10,6 +10,7 @@ from joserfc.jwk import KeySet
 from tests.conftest import EmulatorFactory, RunningEmulator
 from tests.support.oauth import (
     DEMO_REDIRECT,
+    HTTP,
     api_get,
     authorize_params,
     basic,
@@ -76,7 +77,7 @@ def test_round_trip_with_pkce_through_the_consent_form(emulator: RunningEmulator
     }
 
     keys = KeySet.import_key_set(
-        httpx.get(f"{emulator.base_url}/.well-known/openid-configuration/jwks").json()
+        HTTP.get(f"{emulator.base_url}/.well-known/openid-configuration/jwks").json()
     )
     id_token = jwt.decode(tokens["id_token"], keys)
     assert id_token.claims["aud"] == app.client_id
@@ -84,7 +85,7 @@ def test_round_trip_with_pkce_through_the_consent_form(emulator: RunningEmulator
     access = jwt.decode(tokens["access_token"], keys)
     assert "accounting.settings" in access.claims["scope"]
 
-    connections = httpx.get(
+    connections = HTTP.get(
         f"{emulator.base_url}/connections",
         headers={"Authorization": f"Bearer {tokens['access_token']}"},
     ).json()
@@ -151,7 +152,7 @@ def test_an_edited_consent_form_is_validated_again(emulator: RunningEmulator) ->
     page = open_consent(emulator, authorize_params(app.client_id))
     form = parse_consent(page.text)
     forged = form.hidden[0][1].replace("localhost%3A8000", "evil.example")
-    response = httpx.post(
+    response = HTTP.post(
         f"{emulator.base_url}{form.action}",
         data={"request": forged, "decision": "approve"},
     )
@@ -238,7 +239,7 @@ def test_a_public_client_uses_pkce_without_a_secret(emulator: RunningEmulator) -
         },
     )
     assert refreshed.status_code == 200, refreshed.text
-    revoked = httpx.post(
+    revoked = HTTP.post(
         f"{emulator.base_url}/connect/revocation",
         data={"token": refreshed.json()["refresh_token"], "client_id": app.client_id},
     )

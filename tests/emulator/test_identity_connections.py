@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 
 from tests.conftest import RunningEmulator
 from tests.support.oauth import (
     DEMO_REDIRECT,
+    HTTP,
     api_get,
     authorize_params,
     demo_app,
@@ -33,7 +33,7 @@ def test_connections_lists_the_apps_organisations_in_xeros_shape(
     acme, globex = new_tenant(emulator, "Acme"), new_tenant(emulator, "Globex")
     new_tenant(emulator, "Not chosen")
     tokens = sign_in(emulator, tenants=[acme, globex])
-    response = httpx.get(f"{emulator.base_url}{path}", headers=_bearer(tokens["access_token"]))
+    response = HTTP.get(f"{emulator.base_url}{path}", headers=_bearer(tokens["access_token"]))
     assert response.status_code == 200
     connections = response.json()
     assert {c["tenantId"]: c["tenantName"] for c in connections} == {
@@ -61,12 +61,12 @@ def test_connections_filter_by_auth_event(emulator: RunningEmulator) -> None:
     sign_in(emulator, tenants=[acme])
     emulator.clock.advance(60)
     tokens = sign_in(emulator, tenants=[globex])
-    everything = httpx.get(
+    everything = HTTP.get(
         f"{emulator.base_url}/connections", headers=_bearer(tokens["access_token"])
     ).json()
     assert len(everything) == 2
     latest = next(c for c in everything if c["tenantId"] == globex)["authEventId"]
-    filtered = httpx.get(
+    filtered = HTTP.get(
         f"{emulator.base_url}/connections",
         params={"authEventId": latest},
         headers=_bearer(tokens["access_token"]),
@@ -79,19 +79,19 @@ def test_reconnecting_moves_updated_date(emulator: RunningEmulator) -> None:
     sign_in(emulator, tenants=[acme])
     emulator.clock.advance(3600)
     tokens = sign_in(emulator, tenants=[acme])
-    (conn,) = httpx.get(
+    (conn,) = HTTP.get(
         f"{emulator.base_url}/connections", headers=_bearer(tokens["access_token"])
     ).json()
     assert conn["createdDateUtc"] < conn["updatedDateUtc"]
 
 
 def test_connections_needs_a_valid_token(emulator: RunningEmulator) -> None:
-    assert httpx.get(f"{emulator.base_url}/connections").status_code == 401
-    bad = httpx.get(f"{emulator.base_url}/connections", headers=_bearer("made-up"))
+    assert HTTP.get(f"{emulator.base_url}/connections").status_code == 401
+    bad = HTTP.get(f"{emulator.base_url}/connections", headers=_bearer("made-up"))
     assert bad.status_code == 401
     tokens = sign_in(emulator)
     emulator.clock.advance(1800)
-    expired = httpx.get(f"{emulator.base_url}/connections", headers=_bearer(tokens["access_token"]))
+    expired = HTTP.get(f"{emulator.base_url}/connections", headers=_bearer(tokens["access_token"]))
     assert expired.status_code == 401
     assert "TokenExpired" in expired.json()["Detail"]
 
@@ -104,18 +104,18 @@ def test_deleting_a_connection_disconnects_that_organisation_only(
     access = tokens["access_token"]
     by_tenant = {
         c["tenantId"]: c["id"]
-        for c in httpx.get(f"{emulator.base_url}/connections", headers=_bearer(access)).json()
+        for c in HTTP.get(f"{emulator.base_url}/connections", headers=_bearer(access)).json()
     }
-    gone = httpx.delete(
+    gone = HTTP.delete(
         f"{emulator.base_url}/connections/{by_tenant[acme]}", headers=_bearer(access)
     )
     assert gone.status_code == 204
     assert gone.content == b""
-    left = httpx.get(f"{emulator.base_url}/connections", headers=_bearer(access)).json()
+    left = HTTP.get(f"{emulator.base_url}/connections", headers=_bearer(access)).json()
     assert [c["tenantId"] for c in left] == [globex]
     assert api_get(emulator, "Organisation", access, acme).status_code == 403
     assert api_get(emulator, "Organisation", access, globex).status_code not in (401, 403)
-    again = httpx.delete(
+    again = HTTP.delete(
         f"{emulator.base_url}/Connections/{by_tenant[acme]}", headers=_bearer(access)
     )
     assert again.status_code == 404
@@ -131,7 +131,7 @@ def test_an_app_cannot_delete_another_apps_connection(emulator: RunningEmulator)
             "/tokens",
             json={"client_id": other["client_id"], "tenant_ids": [], "scopes": []},
         ).json()["access_token"]
-    response = httpx.delete(f"{emulator.base_url}/connections/{conn_id}", headers=_bearer(token))
+    response = HTTP.delete(f"{emulator.base_url}/connections/{conn_id}", headers=_bearer(token))
     assert response.status_code == 404
     assert conn_id in emulator.state.connections
 
@@ -169,7 +169,7 @@ def test_broad_and_granular_scopes_at_the_api(
 def test_a_read_only_granular_scope_cannot_write(emulator: RunningEmulator) -> None:
     tenant = new_tenant(emulator, "Acme")
     tokens = sign_in(emulator, scope="accounting.invoices.read", tenants=[tenant])
-    response = httpx.put(
+    response = HTTP.put(
         f"{emulator.api_url}/Invoices",
         json={"Invoices": []},
         headers={**_bearer(tokens["access_token"]), "xero-tenant-id": tenant},
@@ -223,12 +223,12 @@ def test_admin_lists_tenants_and_connections(emulator: RunningEmulator) -> None:
 
 
 def test_the_openid_discovery_document_points_at_the_emulator(emulator: RunningEmulator) -> None:
-    doc = httpx.get(f"{emulator.base_url}/.well-known/openid-configuration").json()
+    doc = HTTP.get(f"{emulator.base_url}/.well-known/openid-configuration").json()
     assert doc["token_endpoint"] == f"{emulator.base_url}/connect/token"
     assert doc["authorization_endpoint"] == f"{emulator.base_url}/identity/connect/authorize"
-    assert httpx.get(doc["jwks_uri"]).json()["keys"][0]["kty"] == "RSA"
+    assert HTTP.get(doc["jwks_uri"]).json()["keys"][0]["kty"] == "RSA"
     where, _ = redirect_params(
-        httpx.get(
+        HTTP.get(
             doc["authorization_endpoint"],
             params=authorize_params(demo_app(emulator).client_id, response_type="token"),
         )

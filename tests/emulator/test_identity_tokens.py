@@ -7,6 +7,7 @@ import pytest
 
 from tests.conftest import EmulatorFactory, RunningEmulator
 from tests.support.oauth import (
+    HTTP,
     api_get,
     basic,
     demo_app,
@@ -198,7 +199,7 @@ def test_revocation_ends_the_tokens_and_the_connections(emulator: RunningEmulato
     tenant = new_tenant(emulator, "Acme")
     tokens = sign_in(emulator, tenants=[tenant])
     rotated = refresh(emulator, tokens["refresh_token"]).json()
-    response = httpx.post(
+    response = HTTP.post(
         f"{emulator.base_url}/connect/revocation",
         data={"token": rotated["refresh_token"]},
         headers=basic(app.client_id, app.secret),
@@ -215,9 +216,9 @@ def test_revocation_ends_the_tokens_and_the_connections(emulator: RunningEmulato
 def test_revocation_by_form_credentials_and_of_an_unknown_token(emulator: RunningEmulator) -> None:
     app = demo_app(emulator)
     creds = {"client_id": app.client_id, "client_secret": app.secret}
-    unknown = httpx.post(f"{emulator.base_url}/connect/revocation", data={"token": "nope", **creds})
+    unknown = HTTP.post(f"{emulator.base_url}/connect/revocation", data={"token": "nope", **creds})
     assert unknown.status_code == 200
-    bad = httpx.post(
+    bad = HTTP.post(
         f"{emulator.base_url}/connect/revocation",
         data={"token": "nope", "client_id": app.client_id, "client_secret": "wrong"},
     )
@@ -267,7 +268,7 @@ def test_revoking_without_the_secret_needs_a_public_clients_token(
 ) -> None:
     app = demo_app(emulator)
     refresh_token = sign_in(emulator)["refresh_token"]  # got with the client secret
-    response = httpx.post(
+    response = HTTP.post(
         f"{emulator.base_url}/connect/revocation",
         data={"token": refresh_token, "client_id": app.client_id},
     )
