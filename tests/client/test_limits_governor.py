@@ -165,3 +165,33 @@ def test_no_more_than_the_concurrent_limit_are_in_flight(
         t.join(10)
     assert len(fake.api_calls) == 8
     assert peak[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "waited"),
+    [
+        ({"X-Rate-Limit-Problem": "appminute"}, 6.0),  # no Retry-After: a tenth of a minute
+        ({"X-Rate-Limit-Problem": "minute", "Retry-After": "9"}, 9.0),
+    ],
+)
+def test_a_tenantless_call_waits_out_its_429(
+    fake: FakeXero, clock: FakeClock, headers: dict[str, str], waited: float
+) -> None:
+    client, _ = make_client(fake, tokens=fake.issue())
+    fake.script = [answer(429, None, headers), answer(200, [])]
+    start = clock.monotonic()
+    assert client.request("GET", "https://xero.test/connections", tenant=None).status_code == 200
+    assert clock.monotonic() - start == pytest.approx(waited)
+    assert "xero-tenant-id" not in fake.api_calls[-1].headers
+
+
+def test_a_concurrent_429_pauses_in_real_time_not_on_the_clock(
+    fake: FakeXero, clock: FakeClock
+) -> None:
+    paused: list[float] = []
+    client, _ = make_client(fake, tokens=fake.issue(), pause=paused.append)
+    fake.script = [answer(429, None, {"X-Rate-Limit-Problem": "concurrent"})]
+    start = clock.monotonic()
+    assert client.request("GET", "Invoices", tenant="t").status_code == 200
+    assert clock.monotonic() == start
+    assert paused == [pytest.approx(1.0)]

@@ -206,11 +206,12 @@ class XeroClient:
         )
 
     def _wait_out_429(self, response: httpx.Response, tenant: str | None, waits: int) -> None:
-        """Record the 429 with the governor (which then waits); give up on a spent day."""
+        """Record the 429 with the governor (whose windows then hold the next try back);
+        give up on a spent day or after `max_rate_waits`."""
         problem = RateProblem.from_headers(response.headers)
-        until = self.governor.limited(tenant, problem)
-        error = error_for(response, tenant=tenant)
+        until, held_back = self.governor.limited(tenant, problem)
         if problem.scope == "day" or waits > self.config.max_rate_waits:
+            error = error_for(response, tenant=tenant)
             raise RateLimited(
                 str(error.args[0]),
                 scope=problem.scope,
@@ -218,8 +219,13 @@ class XeroClient:
                 response=error.response,
                 tenant=tenant,
             )
+        if held_back:
+            return
+        seconds = (until - self.clock.now()).total_seconds()
         if problem.scope == "concurrent":
-            self.pause(problem.retry_after or 0.05)
+            self.pause(seconds)  # other calls must finish: real time, not the clock
+        else:
+            self.clock.sleep(seconds)
 
     # -- connections ----------------------------------------------------------------------
 

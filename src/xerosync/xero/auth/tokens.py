@@ -20,16 +20,22 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from xerosync.errors import RetryableError
+
 if TYPE_CHECKING:
     import redis
 
 DEFAULT_KEY = "default"
+
+
+class TokenLockTimeout(RetryableError):
+    """Another worker held the token lock too long (a refresh stuck?): try the call again later."""
 
 
 @dataclass(frozen=True)
@@ -217,9 +223,17 @@ class RedisTokenStore:
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
-        with self.redis.lock(
+        from redis.exceptions import LockError
+
+        lock = self.redis.lock(
             f"{self.prefix}{key}:lock",
             timeout=self.lock_timeout,
             blocking_timeout=self.wait_timeout,
-        ):
+        )
+        if not lock.acquire():
+            raise TokenLockTimeout(f"waited {self.wait_timeout:g}s for the token lock of {key!r}")
+        try:
             yield
+        finally:
+            with suppress(LockError):  # the lease ran out: another holder may have it now
+                lock.release()

@@ -120,22 +120,25 @@ class Governor:
             if remaining.day is not None:
                 self.store.correct(day, remaining.day, now)
 
-    def limited(self, tenant: str | None, problem: RateProblem) -> datetime:
-        """Record a 429; return when the limit resets (as far as we know)."""
+    def limited(self, tenant: str | None, problem: RateProblem) -> tuple[datetime, bool]:
+        """Record a 429. Returns when the limit resets (as far as we know) and whether a
+        window now holds later calls back (`acquire` waits); if not, the caller waits."""
         now = self._now()
+        window = self._window_for(tenant, problem.scope)
         wait = problem.retry_after
-        if problem.scope == "day" and tenant is not None:
-            window = self.tenant_windows(tenant)[1]
-        elif problem.scope == "minute" and tenant is not None:
-            window = self.tenant_windows(tenant)[0]
-        elif problem.scope == "appminute":
-            window = self.app_window()
-        else:  # concurrent: someone else holds the slots; try again shortly
-            return datetime.fromtimestamp(now + (wait or 0.0), UTC)
-        if wait is None:  # Xero sends no Retry-After for the app-wide minute
-            wait = window.length / 10
-        self.store.block(window, now + wait)
+        if wait is None:  # no Retry-After (app minute, concurrent): a short, scaled pause
+            wait = self.limits.minute_seconds / (10 if window else 60)
         logger.warning(
             "limits.rate_limited", extra={"tenant": tenant, "scope": problem.scope, "seconds": wait}
         )
-        return datetime.fromtimestamp(now + wait, UTC)
+        if window is not None:
+            self.store.block(window, now + wait)
+        return datetime.fromtimestamp(now + wait, UTC), window is not None
+
+    def _window_for(self, tenant: str | None, scope: str) -> Window | None:
+        if scope == "appminute":
+            return self.app_window()
+        if tenant is None or scope not in ("minute", "day"):
+            return None  # concurrent: someone else holds the slots; nothing to count
+        minute, day = self.tenant_windows(tenant)
+        return day if scope == "day" else minute
