@@ -387,3 +387,26 @@ def test_reports_and_organisation() -> None:
     call = fake.calls[1]
     assert call.url.path == "/api.xro/2.0/Reports/BalanceSheet"
     assert dict(call.url.params) == {"date": "2026-03-01", "periods": "2", "standardLayout": "true"}
+
+
+def test_many_ids_are_split_across_calls_and_no_ids_cost_no_call() -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        ids = request.url.params["IDs"].split(",")
+        return httpx.Response(200, json={"Contacts": [{"ContactID": i} for i in ids]})
+
+    fake = FakeRequester(handle)
+    contacts = Resources.over(fake).contacts
+    wanted = [f"00000000-0000-0000-0000-{i:012d}" for i in range(120)]
+    assert [c.contact_id for c in contacts.list(tenant=TENANT, ids=wanted)] == wanted
+    assert [len(c.url.params["IDs"].split(",")) for c in fake.calls] == [50, 50, 20]
+    assert list(contacts.list(tenant=TENANT, ids=[])) == []
+    assert list(contacts.list(tenant=TENANT, statuses=[])) == []
+    assert len(fake.calls) == 3
+
+
+def test_unpaged_lists_are_lazy_too() -> None:
+    fake = FakeRequester(lambda request: httpx.Response(200, json={"Accounts": [{"Code": "200"}]}))
+    accounts = Resources.over(fake).accounts.list(tenant=TENANT)
+    assert fake.calls == []
+    assert [a.code for a in accounts] == ["200"]
+    assert len(fake.calls) == 1

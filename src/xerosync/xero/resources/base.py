@@ -7,6 +7,7 @@ rate budgets and retries), so a fake requester over `httpx.MockTransport` is eno
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -23,9 +24,10 @@ from xerosync.xero.batching import (
     read_outcomes,
 )
 from xerosync.xero.models.base import XeroModel, XeroRecord
-from xerosync.xero.paging import MAX_PAGE_SIZE, Page, Pagination, iter_records
+from xerosync.xero.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Pagination, iter_records
 
 __all__ = [
+    "MAX_IDS",
     "Creatable",
     "Listable",
     "Requester",
@@ -36,6 +38,7 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=XeroModel)
+MAX_IDS = 50
 R = TypeVar("R", bound=XeroRecord)
 
 
@@ -124,23 +127,40 @@ class Listable(Resource[M]):
         params: Mapping[str, str] | None = None,
     ) -> Iterator[M]:
         """Records changed since `modified_since` (all if None) matching the filters, fetched a page
-        at a time as the caller iterates. `params` passes any other query parameter through."""
+        at a time as the caller iterates. `params` passes any other query parameter through.
+
+        `ids` go `MAX_IDS` to a call (Xero answers 404 past ~52 GUIDs in a URL); empty `ids` or
+        `statuses` match nothing and cost no call (sent empty, Xero would return everything)."""
         query: dict[str, str] = dict(params or {})
         if where:
             query["where"] = where
         if order:
             query["order"] = order
-        if ids is not None:
-            query["IDs"] = csv(ids)
         if statuses is not None:
-            query["Statuses"] = csv(statuses)
+            wanted = list(statuses)
+            if not wanted:
+                return iter(())
+            query["Statuses"] = csv(wanted)
+        if ids is None:
+            return self._iterate(query, tenant, modified_since, page_size)
+        return itertools.chain.from_iterable(
+            self._iterate({**query, "IDs": csv(chunk)}, tenant, modified_since, page_size)
+            for chunk in chunked(list(ids), MAX_IDS)
+        )
+
+    def _iterate(
+        self,
+        query: Mapping[str, str],
+        tenant: str,
+        modified_since: datetime | None,
+        page_size: int,
+    ) -> Iterator[M]:
         if self.paging == "none":
-            return iter(
-                self._read(
-                    self._get(self.path, tenant=tenant, params=query, modified_since=modified_since)
-                )
+            yield from self._read(
+                self._get(self.path, tenant=tenant, params=query, modified_since=modified_since)
             )
-        size = min(page_size, MAX_PAGE_SIZE) if self.paging == "size" else 100
+            return
+        size = min(page_size, MAX_PAGE_SIZE) if self.paging == "size" else DEFAULT_PAGE_SIZE
 
         def fetch(number: int) -> Page[M]:
             page_query = {**query, "page": str(number)}
@@ -151,7 +171,7 @@ class Listable(Resource[M]):
             )
             return Page(number, self._read(data), Pagination.from_json(data.get("pagination")))
 
-        return iter_records(fetch, page_size=size)
+        yield from iter_records(fetch, page_size=size)
 
     def get(self, record_id: str, *, tenant: str) -> M:
         """One record by its Xero ID (full detail, line items included); `NotFound` if absent."""
