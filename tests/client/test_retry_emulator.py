@@ -116,3 +116,50 @@ def test_a_lost_response_without_a_key_is_reported_not_resent(
     assert len([c for c in calls(emulator) if c["method"] == "PUT"]) == 1
     # it did commit: the caller must look it up before sending again
     assert len(contacts_named(client, tenant, "Unkeyed Ltd")) == 1
+
+
+def test_a_lost_invoice_batch_response_retried_with_its_key_creates_each_invoice_once(
+    emulator_factory: EmulatorFactory, clock: FakeClock
+) -> None:
+    emulator = emulator_factory(EmulatorConfig(auto_approve=True))
+    with emulator.admin() as admin:
+        made = admin.post("/tenants", json={"name": "Lost Invoices Ltd", "seed_demo": True})
+        made.raise_for_status()
+    tenant = made.json()["tenant_id"]
+    client, _ = connect(emulator, MemoryTokenStore(), clock)
+    batch = {
+        "Invoices": [
+            {
+                "Type": "ACCREC",
+                "Status": "AUTHORISED",
+                "InvoiceNumber": f"LOST-{i}",
+                "Contact": {"Name": "Lost Customer"},
+                "Date": "2026-01-01",
+                "DueDate": "2026-01-31",
+                "LineItems": [
+                    {"Description": "Widget", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200"}
+                ],
+            }
+            for i in range(3)
+        ]
+    }
+    fault(emulator, "lost-responses", count=2, method="PUT", path_prefix="/api.xro/2.0/Invoices")
+    response = client.request(
+        "PUT",
+        "Invoices",
+        tenant=tenant,
+        params={"summarizeErrors": "false"},
+        json=batch,
+        idempotency_key="outbox-17-batch-0",
+    )
+    assert [i["InvoiceNumber"] for i in response.json()["Invoices"]] == [
+        "LOST-0",
+        "LOST-1",
+        "LOST-2",
+    ]
+    puts = [c for c in calls(emulator) if c["method"] == "PUT"]
+    assert [p["lost"] for p in puts] == [True, True, False]
+    found = client.request(
+        "GET", "Invoices", tenant=tenant, params={"InvoiceNumbers": "LOST-0,LOST-1,LOST-2"}
+    ).json()["Invoices"]
+    assert sorted(i["InvoiceNumber"] for i in found) == ["LOST-0", "LOST-1", "LOST-2"]
