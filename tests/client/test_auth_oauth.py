@@ -170,3 +170,12 @@ def test_granular_reports_and_identity_scopes() -> None:
 def test_unknown_entities_are_refused() -> None:
     with pytest.raises(ValueError, match="widgets"):
         scopes_for(["widgets"])
+
+
+def test_the_config_asks_for_what_the_sync_needs_in_its_vocabulary() -> None:
+    base = XeroConfig(client_id="X", scope_vocabulary="granular")
+    cfg = base.for_sync({"invoices": "write", "contacts": "read"})
+    assert cfg.scopes == ("accounting.contacts.read", "accounting.invoices", "offline_access")
+    assert base.scopes != cfg.scopes  # a copy; the original is unchanged
+    broad = XeroConfig(client_id="X").for_sync({"invoices": "write"})
+    assert broad.scopes == ("accounting.transactions", "offline_access")

@@ -6,7 +6,12 @@ Every URL is a setting, so the same client talks to Xero, to the emulator
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from xerosync.xero.auth.scopes import Access, scopes_for
 
 XERO_AUTHORIZE_URL = "https://login.xero.com/identity/connect/authorize"
 XERO_TOKEN_URL = "https://identity.xero.com/connect/token"
@@ -37,6 +42,9 @@ class XeroConfig(BaseModel):
     client_secret: SecretStr = SecretStr("")
     redirect_uri: str | None = None
     scopes: tuple[str, ...] = ("offline_access", "accounting.settings.read")
+    scope_vocabulary: Literal["broad", "granular"] = Field(
+        default="broad", description="granular for apps created after 2 March 2026"
+    )
 
     authorize_url: str = XERO_AUTHORIZE_URL
     token_url: str = XERO_TOKEN_URL
@@ -56,6 +64,12 @@ class XeroConfig(BaseModel):
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    def for_sync(self, needs: Mapping[str, Access] | Iterable[str]) -> XeroConfig:
+        """This config asking for exactly the scopes a sync of `needs` requires
+        (entity -> "read" | "write"), in the configured vocabulary."""
+        scopes = scopes_for(needs, vocabulary=self.scope_vocabulary)
+        return self.model_copy(update={"scopes": tuple(sorted(scopes))})
 
     @classmethod
     def for_emulator(cls, base_url: str, **settings: object) -> XeroConfig:
