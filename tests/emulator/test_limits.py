@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 
 import httpx
+import pytest
 
 from tests.conftest import EmulatorFactory, RunningEmulator
 
@@ -287,3 +288,24 @@ def test_limits_can_be_changed_while_running(emulator: RunningEmulator) -> None:
     assert api.call(TENANT_A).status_code != 429  # new window lengths start afresh
     refused = [api.call(TENANT_A) for _ in range(2)][-1]
     assert 1 <= int(refused.headers["Retry-After"]) <= 5
+
+
+def test_a_client_that_gives_up_does_not_keep_its_concurrent_slot(
+    emulator_factory: EmulatorFactory,
+) -> None:
+    emulator = emulator_factory(concurrent_limit=1)
+    api = connect(emulator)
+    with emulator.admin() as admin:
+        admin.post("/faults/latency", json={"seconds": 0.5, "count": 1})
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(
+            f"{emulator.api_url}{ORGANISATION}",
+            headers={"Authorization": f"Bearer {api.token}", "xero-tenant-id": TENANT_A},
+            timeout=0.1,
+        )
+    assert api.call(TENANT_A).headers["X-Rate-Limit-Problem"] == "concurrent"  # still running
+    deadline = time.monotonic() + 5
+    while api.counters(TENANT_A)["concurrent"]["in_progress"]:  # type: ignore[index]
+        assert time.monotonic() < deadline, "the abandoned call never gave its slot back"
+        time.sleep(0.02)
+    assert api.call(TENANT_A).status_code == 200
