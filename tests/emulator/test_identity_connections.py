@@ -18,6 +18,8 @@ from tests.support.oauth import (
     redirect_params,
     sign_in,
 )
+from xerosync.emulator.identity.consent import KNOWN_SCOPES
+from xerosync.emulator.scopes import accepted_scopes
 
 XERO_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}$")
 
@@ -234,3 +236,28 @@ def test_the_openid_discovery_document_points_at_the_emulator(emulator: RunningE
         )
     )
     assert where == DEMO_REDIRECT
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "Invoices",
+        "CreditNotes",
+        "Payments",
+        "BankTransactions",
+        "ManualJournals",
+        "Receipts",
+        "Items",
+        "Accounts",
+        "TaxRates",
+        "Organisation",
+        "Contacts",
+        "ContactGroups",
+        "Journals",
+    ],
+)
+def test_every_scope_the_gate_accepts_can_be_asked_for(resource: str) -> None:
+    for write in (False, True):
+        assert accepted_scopes(resource, write=write) <= KNOWN_SCOPES
+    for report in ("BalanceSheet", "ProfitAndLoss", "AgedReceivablesByContact", "TenNinetyNine"):
+        assert accepted_scopes("Reports", write=False, report=report) <= KNOWN_SCOPES

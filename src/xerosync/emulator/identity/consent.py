@@ -27,38 +27,32 @@ router = APIRouter()
 
 AUTHORIZE_PATH = "/identity/connect/authorize"
 
-_OIDC = "openid profile email offline_access"
-_BROAD = (
-    "accounting.transactions accounting.settings accounting.contacts accounting.attachments "
-    "accounting.reports.read accounting.journals.read accounting.budgets.read "
-    "accounting.reports.tenninetynine.read accounting.reports.bankstatement.read"
-)
-_GRANULAR = (
-    "accounting.invoices accounting.payments accounting.banktransactions "
-    "accounting.manualjournals accounting.classicexpenses"
-)
-_REPORTS = " ".join(
-    f"accounting.reports.{name}.read"
-    for name in [
-        "aged",
-        "balancesheet",
-        "banksummary",
-        "budgetsummary",
-        "executivesummary",
-        "profitandloss",
-        "trialbalance",
-        "taxreports",
-    ]
-)
-_OTHER = "paymentservices files files.read assets assets.read projects projects.read"
+
+def _with_read(names: str) -> set[str]:
+    return {name + suffix for name in names.split() for suffix in ("", ".read")}
+
+
+def _reads(names: str) -> set[str]:
+    return {name + ".read" for name in names.split()}
+
+
+# Scopes Xero knows: OpenID, the broad ones of the 16.1.0 spec, the granular ones of 2026
+# (shared/xero-api-facts.md 1.5), and the read-only report and journal scopes.
 KNOWN_SCOPES = frozenset(
-    [*_OIDC.split(), *_BROAD.split(), *_REPORTS.split(), *_OTHER.split()]
-    + [
-        s + suffix
-        for s in (_GRANULAR + " accounting.transactions accounting.settings").split()
-        for suffix in ("", ".read")
-    ]
-    + ["accounting.contacts.read", "accounting.attachments.read"]
+    {"openid", "profile", "email", "offline_access", "paymentservices"}
+    | _with_read(
+        "accounting.transactions accounting.settings accounting.contacts accounting.attachments "
+        "accounting.invoices accounting.payments accounting.banktransactions "
+        "accounting.manualjournals accounting.classicexpenses files assets projects"
+    )
+    | _reads(
+        "accounting.journals accounting.budgets accounting.reports "
+        "accounting.reports.tenninetynine accounting.reports.bankstatement "
+        "accounting.reports.aged accounting.reports.balancesheet accounting.reports.banksummary "
+        "accounting.reports.budgetsummary accounting.reports.executivesummary "
+        "accounting.reports.profitandloss accounting.reports.trialbalance "
+        "accounting.reports.taxreports"
+    )
 )
 _PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
