@@ -394,3 +394,27 @@ def test_unknown_apps_and_tenants_get_404_and_400(emulator_factory: EmulatorFact
         assert admin.delete(f"/webhooks/subscriptions/{client_id}").status_code == 204
         assert admin.get(f"/webhooks/subscriptions/{client_id}").status_code == 404
     assert httpx.get(f"{emulator.base_url}/_emulator/webhooks/queue").json() == []
+
+
+def test_an_app_update_through_the_admin_reruns_the_handshake(
+    emulator_factory: EmulatorFactory,
+) -> None:
+    emulator = start_emulator(emulator_factory)
+    old, new = WebhookReceiver(KEY), WebhookReceiver(KEY)
+    with serve(old) as old_url, serve(new) as new_url:
+        client_id, (tenant_id,) = subscribed_app(emulator, old_url)
+        emulator.state.webhooks.pump()
+        with emulator.admin() as admin:
+            patched = admin.patch(f"/apps/{client_id}", json={"webhook_url": new_url})
+            assert patched.status_code == 200
+        assert subscription(emulator, client_id)["status"] == "INTENT_REQUIRED"
+        emit(emulator, tenant_id)  # not queued: the new URL has not passed a handshake yet
+        assert emulator.state.webhooks.pending() == []
+        counts = emulator.state.webhooks.pump()  # the handshake with the new URL
+        assert counts["handshakes"] == 1
+        assert subscription(emulator, client_id)["status"] == "OK"
+        emit(emulator, tenant_id)
+        emulator.state.webhooks.pump()
+    assert len(old.bodies) == 4  # its handshake only
+    assert len(new.bodies) == 5  # handshake + one delivery
+    assert len(new.events) == 1

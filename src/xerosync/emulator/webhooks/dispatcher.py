@@ -128,7 +128,10 @@ class WebhookDispatcher:
         if category == ev.CREDITNOTE:
             data = {"Type": str(record.get("Type")), "Status": str(record.get("Status"))}
         event_type = ev.CREATE if created else ev.UPDATE
-        self.record(tenant_id, category, event_type, str(record[id_field]), data=data)
+        try:
+            self.record(tenant_id, category, event_type, str(record[id_field]), data=data)
+        except ValueError:  # never fail the API call that made the change
+            log.exception("webhooks.event_refused", extra={"category": category})
 
     # -- subscriptions --------------------------------------------------------------
 
@@ -137,14 +140,16 @@ class WebhookDispatcher:
         app = self._state.apps.get(client_id)
         if app is None:
             raise KeyError(client_id)
-        app.webhook_url, app.webhook_key = url, key
+        with self._state.lock:
+            app.webhook_url, app.webhook_key = url, key
         self.sync()
         return self._subs[client_id]
 
     def unsubscribe(self, client_id: str) -> None:
         app = self._state.apps.get(client_id)
         if app is not None:
-            app.webhook_url = app.webhook_key = None
+            with self._state.lock:
+                app.webhook_url = app.webhook_key = None
         self.sync()
 
     def sync(self) -> None:
