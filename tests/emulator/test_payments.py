@@ -200,13 +200,26 @@ def test_put_batch_reports_each_payment(api: httpx.Client) -> None:
 def test_payments_list_pages_and_if_modified_since(
     api: httpx.Client, emulator: RunningEmulator
 ) -> None:
+    seeded = api.get("/Payments", params={"page": 1}).json()["pagination"]["itemCount"]
     invoice = approved_invoice(api, 1000)
     for _ in range(5):
         assert pay(api, invoice, 10).status_code == 200
     emulator.clock.advance(60)
     late = pay(api, invoice, 10).json()["Payments"][0]
-    page = api.get("/Payments", params={"page": 1, "pageSize": 4}).json()
-    assert page["pagination"] == {"page": 1, "pageSize": 4, "pageCount": 2, "itemCount": 6}
+    total = seeded + 6
+    pages = [
+        api.get("/Payments", params={"page": n, "pageSize": 4}).json()
+        for n in range(1, -(-total // 4) + 2)
+    ]
+    assert pages[0]["pagination"] == {
+        "page": 1,
+        "pageSize": 4,
+        "pageCount": -(-total // 4),
+        "itemCount": total,
+    }
+    listed = [p["PaymentID"] for page in pages for p in page["Payments"]]
+    assert len(listed) == len(set(listed)) == total
+    assert pages[-1]["Payments"] == []
     since = emulator.clock.now().strftime("%Y-%m-%dT%H:%M:%S")
     changed = api.get("/Payments", headers={"If-Modified-Since": since}).json()["Payments"]
     assert [p["PaymentID"] for p in changed] == [late["PaymentID"]]
