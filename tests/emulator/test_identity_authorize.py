@@ -295,3 +295,14 @@ def test_auto_approve_connects_the_organisations_an_admin_chose(
     _, query = redirect_params(open_consent(emulator, authorize_params(app.client_id)))
     assert "code" in query
     assert [c.tenant_id for c in emulator.state.connections.values()] == [one]
+
+
+def test_a_new_app_may_only_ask_for_granular_scopes(emulator_factory: EmulatorFactory) -> None:
+    emulator = emulator_factory(granular_scopes_only=True)
+    client_id = demo_app(emulator).client_id
+    broad = authorize_params(client_id, scope="offline_access accounting.transactions")
+    _, query = redirect_params(open_consent(emulator, broad))
+    assert query["error"] == "invalid_scope"
+    assert "accounting.transactions" in query["error_description"]
+    granular = authorize_params(client_id, scope="offline_access accounting.invoices")
+    assert open_consent(emulator, granular).status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 
@@ -275,3 +277,18 @@ def test_revoking_without_the_secret_needs_a_public_clients_token(
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_client"
     assert refresh(emulator, refresh_token).status_code == 200
+
+
+def test_workers_refreshing_the_same_token_at_once_all_get_valid_pairs(
+    emulator: RunningEmulator,
+) -> None:
+    tenant = new_tenant(emulator, "Acme")
+    refresh_token = sign_in(emulator, tenants=[tenant])["refresh_token"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: refresh(emulator, refresh_token), range(8)))
+    assert [a.status_code for a in answers] == [200] * 8
+    pairs = [a.json() for a in answers]
+    assert len({p["refresh_token"] for p in pairs}) == 8
+    for pair in pairs:
+        assert _passes_gate(api_get(emulator, "Organisation", pair["access_token"], tenant))
+        assert refresh(emulator, pair["refresh_token"]).status_code == 200

@@ -20,6 +20,7 @@ class EmulatorConfig(BaseModel):
     id_token_ttl: float = 300.0
     pkce_plain_allowed: bool = False  # Xero documents S256 only
     invalid_client_status: int = 400  # Xero (IdentityServer) answers 400; RFC 6749 allows 401
+    granular_scopes_only: bool = False  # apps created on/after 2 March 2026: no broad scopes
     # rate limits (per app per tenant, and app-wide)
     minute_limit: int = 60
     day_limit: int = 5000

@@ -54,6 +54,10 @@ KNOWN_SCOPES = frozenset(
         "accounting.reports.taxreports"
     )
 )
+# Refused to apps created on/after 2 March 2026 (`config.granular_scopes_only`).
+RETIRED_BROAD_SCOPES = frozenset(
+    {"accounting.transactions", "accounting.transactions.read", "accounting.reports.read"}
+)
 _PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
 
@@ -103,6 +107,12 @@ def parse_request(state: EmulatorState, params: Mapping[str, str]) -> AuthorizeR
     unknown = sorted(set(requested) - KNOWN_SCOPES)
     if unknown:
         raise RedirectError("invalid_scope", f"Invalid scope for client: {' '.join(unknown)}")
+    retired = sorted(set(requested) & RETIRED_BROAD_SCOPES)
+    if retired and state.config.granular_scopes_only:
+        raise RedirectError(
+            "invalid_scope",
+            f"Invalid scope for client: {' '.join(retired)} (use the granular scopes)",
+        )
     challenge = params.get("code_challenge") or None
     method = params.get("code_challenge_method") or ("plain" if challenge else "")
     if challenge is None and method:
