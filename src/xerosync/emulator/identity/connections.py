@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from xerosync.emulator.access import bearer_token
 from xerosync.emulator.admin import emulator_state
-from xerosync.emulator.state import Connection, EmulatorState
+from xerosync.emulator.state import Connection, EmulatorState, Tenant
 
 router = APIRouter()
 
@@ -24,14 +24,13 @@ def xero_timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0"
 
 
-def connection_json(state: EmulatorState, conn: Connection) -> dict[str, Any]:
-    tenant = state.tenants.get(conn.tenant_id)
+def connection_json(conn: Connection, tenant: Tenant) -> dict[str, Any]:
     return {
         "id": conn.id,
         "authEventId": conn.auth_event_id,
         "tenantId": conn.tenant_id,
-        "tenantType": tenant.tenant_type if tenant else "ORGANISATION",
-        "tenantName": tenant.name if tenant else None,
+        "tenantType": tenant.tenant_type,
+        "tenantName": tenant.name,
         "createdDateUtc": xero_timestamp(conn.created),
         "updatedDateUtc": xero_timestamp(conn.updated),
     }
@@ -50,9 +49,10 @@ def list_connections(request: Request) -> Response:
         return token
     auth_event_id = request.query_params.get("authEventId")
     found = [
-        connection_json(state, c)
+        connection_json(c, tenant)
         for c in app_connections(state, token.client_id)
-        if auth_event_id is None or c.auth_event_id == auth_event_id
+        if (tenant := state.tenants.get(c.tenant_id)) is not None
+        and (auth_event_id is None or c.auth_event_id == auth_event_id)
     ]
     return JSONResponse(found)
 
