@@ -188,9 +188,13 @@ def test_a_wrong_verifier_is_refused_and_burns_the_code(emulator: RunningEmulato
     assert _exchange(emulator, code, verifier).json()["error"] == "invalid_grant"
 
 
-def test_a_missing_verifier_is_refused(emulator: RunningEmulator) -> None:
+@pytest.mark.parametrize("verifier", [None, "too-short", "é" * 50])
+def test_a_missing_or_malformed_verifier_is_refused(
+    emulator: RunningEmulator, verifier: str | None
+) -> None:
     _, challenge = pkce_pair()
-    response = _exchange(emulator, _code(emulator, challenge), None)
+    response = _exchange(emulator, _code(emulator, challenge), verifier)
+    assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
 
 

@@ -11,7 +11,6 @@ named for the app (`PATCH /_emulator/apps/{id}` `consent_tenant_ids`) or else al
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
@@ -58,7 +57,6 @@ KNOWN_SCOPES = frozenset(
 RETIRED_BROAD_SCOPES = frozenset(
     {"accounting.transactions", "accounting.transactions.read", "accounting.reports.read"}
 )
-_PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
 
 class PageError(Exception):
@@ -122,7 +120,7 @@ def parse_request(state: EmulatorState, params: Mapping[str, str]) -> AuthorizeR
             method == "plain" and not state.config.pkce_plain_allowed
         ):
             raise RedirectError("invalid_request", "code_challenge_method must be S256")
-        if not _PKCE_CHALLENGE.match(challenge):
+        if not grants.PKCE_VALUE.match(challenge):
             raise RedirectError("invalid_request", "code_challenge is malformed")
     return AuthorizeRequest(
         app=app,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from xerosync.emulator.state import (
 )
 
 EMULATOR_USER_ID = "emulator-user"
+PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")  # RFC 7636 verifier and challenge
 OFFLINE_ACCESS = "offline_access"
 
 
@@ -123,6 +125,8 @@ def redeem_code(
     else:
         if not verifier:
             raise invalid_grant("code_verifier is required (the code was requested with PKCE)")
+        if not PKCE_VALUE.match(verifier):
+            raise invalid_grant("code_verifier must be 43-128 characters of [A-Za-z0-9-._~]")
         expected = s256(verifier) if entry.code_challenge_method == "S256" else verifier
         if not secrets.compare_digest(expected, entry.code_challenge):
             raise invalid_grant("code_verifier does not match the code_challenge")
