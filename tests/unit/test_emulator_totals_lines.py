@@ -57,6 +57,14 @@ class Catalogue:
             raise Invalid(unknown_tax_type(tax_type))
         return self.rates[tax_type.upper()]
 
+    def tracking(self, raw: object) -> list[dict[str, Any]]:
+        if raw is None:
+            return []
+        assert isinstance(raw, list)
+        if len(raw) > 2:
+            raise Invalid("A line item can have a maximum of 2 tracking categories.")
+        return [{"Name": t["Name"], "Option": t["Option"]} for t in raw]
+
     def item_by_code(self, code: str) -> Mapping[str, Any]:
         if code not in self.items:
             raise Invalid(unknown_item(code))
@@ -173,3 +181,13 @@ def test_a_number_that_is_not_one_is_refused() -> None:
     priced = price([{"Description": "x", "Quantity": "two", "UnitAmount": 5}])
     assert priced.errors
     assert "Quantity" in priced.errors[0]
+
+
+def test_tracking_is_checked_by_the_catalogue() -> None:
+    tracking = [{"Name": "Region", "Option": "North"}]
+    ok = price([{"Description": "x", "Quantity": 1, "UnitAmount": 1, "Tracking": tracking}])
+    assert ok.lines[0]["Tracking"] == tracking
+    too_many = price(
+        [{"Description": "x", "Quantity": 1, "UnitAmount": 1, "Tracking": tracking * 3}]
+    )
+    assert too_many.errors == ["A line item can have a maximum of 2 tracking categories."]

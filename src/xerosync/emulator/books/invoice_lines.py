@@ -38,6 +38,10 @@ class Catalogue(Protocol):
 
     def item_by_code(self, code: str) -> Mapping[str, Any]: ...
 
+    def tracking(self, raw: object) -> list[dict[str, Any]]:
+        """A line's `Tracking`, checked and completed."""
+        ...
+
 
 def negative_quantity(value: Decimal) -> str:
     return f"The quantity value '{value:.4f}' is invalid. Quantity must not be less than zero."
@@ -174,6 +178,7 @@ def _price_one(
 
     if qty is not None and qty < 0:
         errors.append(negative_quantity(qty))
+    line["Tracking"] = collect(lambda: catalogue.tracking(raw.get("Tracking")), errors) or []
     has_discount = bool(rate) or bool(discount_amount)
     if has_discount and invoice_type != "ACCREC":
         errors.append(DISCOUNT_ON_BILL)
@@ -194,6 +199,4 @@ def _price_one(
         line["DiscountRate"] = rate
     if discount_amount:
         line["DiscountAmount"] = discount_amount
-    tracking = raw.get("Tracking")
-    line["Tracking"] = list(tracking) if isinstance(tracking, list) else []
     return line, priced

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from xerosync.emulator.books import invoice_views
 from xerosync.emulator.books import lifecycle as lc
 from xerosync.emulator.books.dates import date_string, parse_date
 from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
@@ -69,37 +70,6 @@ FIELDS = [
     "CreditNotes",
     "HasErrors",
 ]
-# What `summaryOnly=true` keeps (no lines, no nested documents).
-_SUMMARY = [
-    "Type",
-    "InvoiceID",
-    "InvoiceNumber",
-    "Reference",
-    "Contact",
-    "Date",
-    "DueDate",
-    "DateString",
-    "DueDateString",
-    "Status",
-    "LineAmountTypes",
-    "SubTotal",
-    "TotalTax",
-    "Total",
-    "TotalDiscount",
-    "AmountDue",
-    "AmountPaid",
-    "AmountCredited",
-    "CurrencyCode",
-    "CurrencyRate",
-    "FullyPaidOnDate",
-    "IsDiscounted",
-    "HasAttachments",
-    "HasErrors",
-    "SentToContact",
-    "UpdatedDateUTC",
-    "UpdatedDateUTCString",
-]
-_UNLISTED = frozenset({"LineItems"})
 _NUMBER = re.compile(r"^INV-(\d+)$")
 _DATES = ("DueDate", "ExpectedPaymentDate", "PlannedPaymentDate")
 _HEADER_TEXT = {"Reference": 255, "Url": 2000, "BrandingThemeID": 36}
@@ -116,6 +86,13 @@ class BooksCatalogue:
 
     def account_by_id(self, account_id: str) -> Mapping[str, Any]:
         return self.books.accounts.require_id(account_id)
+
+    def tracking(self, raw: object) -> list[Record]:
+        categories = getattr(self.books, "tracking", None)
+        if categories is None:  # books without tracking categories keep what was sent
+            return list(raw) if isinstance(raw, list) else []
+        result: list[Record] = categories.line_tracking(raw)
+        return result
 
     def tax_rate(self, tax_type: str, account: Mapping[str, Any] | None) -> Decimal:
         rate = self.books.tax_rates.require_type(tax_type)
@@ -150,6 +127,8 @@ class Invoices(Entity):
         )
         self.catalogue = BooksCatalogue(books)
         self.created_by: dict[str, str] = {}  # InvoiceID -> client id (createdByMyApp)
+        self.used_items: set[str] = set()  # ItemIDs on any invoice line
+        books.items.in_use = self.used_items.__contains__
         self._next_number = 1
         books.contacts.balances = self.balances
 
@@ -302,6 +281,9 @@ class Invoices(Entity):
             errors.extend(priced.errors)
             if priced.totals is not None:
                 record["LineItems"] = priced.lines
+                self.used_items.update(
+                    str(line["Item"]["ItemID"]) for line in priced.lines if line.get("Item")
+                )
                 record["SubTotal"] = priced.totals.sub_total
                 record["TotalTax"] = priced.totals.total_tax
                 record["Total"] = priced.totals.total
@@ -385,56 +367,22 @@ class Invoices(Entity):
     # -- reads -----------------------------------------------------------------------
 
     def view(self, record: Record) -> Record:
-        shown = dict(record)
-        contact = self.books.contacts.get(record["Contact"]["ContactID"])
-        if contact is not None:
-            shown["Contact"] = {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
-            if contact.get("ContactStatus"):
-                shown["Contact"]["ContactStatus"] = contact["ContactStatus"]
-        if shown.get("FullyPaidOnDate") is None:
-            shown.pop("FullyPaidOnDate", None)
-        for key in _DATES:
-            if shown.get(key) is None:
-                shown.pop(key, None)
-        return shown
+        return invoice_views.show(self.books, record)
 
     def list_view(self, record: Record, *, paged: bool, summary: bool) -> Record:
-        """Xero's quirk: listed without `page`, invoices come without line items."""
-        shown = self.view(record)
-        if summary:
-            return {k: shown[k] for k in _SUMMARY if k in shown}
-        if not paged:
-            for key in _UNLISTED:
-                shown.pop(key, None)
-        return shown
+        return invoice_views.listed(self.books, record, paged=paged, summary=summary)
 
     def search_filter(self, term: str) -> Callable[[Record], bool]:
-        needle = term.lower()
-
-        def matches(record: Record) -> bool:
-            return (
-                needle in str(record.get("InvoiceNumber") or "").lower()
-                or needle in str(record.get("Reference") or "").lower()
-            )
-
-        return matches
+        return invoice_views.search_filter(term)
 
     def balances(self, contact_id: str) -> Record:
-        """A contact's outstanding and overdue receivables and payables."""
-        today = self.books.clock.now().date()
-        sums = {"ACCREC": [Decimal(0), Decimal(0)], "ACCPAY": [Decimal(0), Decimal(0)]}
-        for invoice_id in self.collection.find("Contact.ContactID", contact_id):
-            invoice = self.collection.records[invoice_id]
-            if invoice["Status"] != lc.AUTHORISED:
-                continue
-            pair = sums[invoice["Type"]]
-            pair[0] += invoice["AmountDue"]
-            if invoice.get("DueDate") and invoice["DueDate"] < today:
-                pair[1] += invoice["AmountDue"]
-        return {
-            "AccountsReceivable": {"Outstanding": sums["ACCREC"][0], "Overdue": sums["ACCREC"][1]},
-            "AccountsPayable": {"Outstanding": sums["ACCPAY"][0], "Overdue": sums["ACCPAY"][1]},
-        }
+        return invoice_views.balances(self.books, contact_id)
+
+    def reset(self) -> None:
+        super().reset()
+        self.created_by.clear()
+        self.used_items.clear()
+        self._next_number = 1
 
 
 def _sales_number(record: Record) -> Any:
