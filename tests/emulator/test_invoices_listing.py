@@ -172,3 +172,26 @@ def test_created_by_my_app_shows_only_this_apps_invoices(emulator: RunningEmulat
         assert [i["InvoiceID"] for i in seen] == [theirs[0]["InvoiceID"]]
         own = first.get("/Invoices", params={"createdByMyApp": "true"}).json()["Invoices"]
         assert {i["InvoiceID"] for i in own} == {i["InvoiceID"] for i in mine}
+
+
+def test_where_on_dates_guids_and_nested_contact_fields(api: httpx.Client) -> None:
+    early = put_ok(api, batch(1, "early", Date="2026-03-01"))[0]
+    late = put_ok(api, batch(1, "late", Date="2026-03-20"))[0]
+    everything = all_pages(api)
+
+    def ids(where: str) -> set[str]:
+        response = api.get("/Invoices", params={"where": where})
+        assert response.status_code == 200, response.text
+        return {i["InvoiceID"] for i in response.json()["Invoices"]}
+
+    after = ids("Date >= DateTime(2026, 03, 10)")
+    assert late["InvoiceID"] in after
+    assert early["InvoiceID"] not in after
+    assert after == {i["InvoiceID"] for i in everything if int(i["Date"][6:-7]) >= 1773100800000}
+    assert ids(f'InvoiceID == Guid("{early["InvoiceID"]}")') == {early["InvoiceID"]}
+    contact_id = early["Contact"]["ContactID"]
+    by_contact = ids(f'Contact.ContactID == Guid("{contact_id}")')
+    assert by_contact == {
+        i["InvoiceID"] for i in everything if i["Contact"]["ContactID"] == contact_id
+    }
+    assert ids('Contact.Name.StartsWith("boom")') == by_contact

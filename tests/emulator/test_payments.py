@@ -225,3 +225,33 @@ def test_payments_list_pages_and_if_modified_since(
     assert [p["PaymentID"] for p in changed] == [late["PaymentID"]]
     where = api.get("/Payments", params={"where": 'Status=="AUTHORISED" AND Amount==10'})
     assert len(where.json()["Payments"]) == 6
+
+
+def test_bill_payments_and_invoice_by_contact_number(api: httpx.Client) -> None:
+    bill = approved_invoice(
+        api, 40, Type="ACCPAY", Contact={"ContactNumber": "C018"}, InvoiceNumber="PD-X1"
+    )
+    assert bill["Contact"]["Name"] == "PowerDirect"  # C018 in the demo company
+    payment = pay(api, bill, 46).json()["Payments"][0]
+    assert payment["PaymentType"] == "ACCPAYPAYMENT"
+    assert payment["Invoice"]["InvoiceID"] == bill["InvoiceID"]
+    assert payment["Invoice"]["Status"] == "PAID"
+
+
+def test_payment_refusals_for_unknown_invoices_and_edits(api: httpx.Client) -> None:
+    unknown = pay(api, {"InvoiceID": "0c0b6a5e-1d7c-4e8e-9a3f-0123456789ab"}, 10)
+    assert messages(unknown) == [
+        "The document with the supplied id was not found for this endpoint."
+    ]
+    assert "could not be found" in messages(pay(api, "INV-9999", 10))[0]
+    invoice = approved_invoice(api)
+    payment = pay(api, invoice, 10).json()["Payments"][0]
+    edit = api.post(f"/Payments/{payment['PaymentID']}", json={"Payments": [{"Amount": 5}]})
+    assert messages(edit) == [
+        "A payment cannot be changed; it can only be deleted (Status DELETED)."
+    ]
+    missing = api.post(
+        "/Payments/0c0b6a5e-1d7c-4e8e-9a3f-0123456789ab",
+        json={"Payments": [{"Status": "DELETED"}]},
+    )
+    assert missing.status_code == 404
