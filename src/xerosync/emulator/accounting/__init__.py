@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from xerosync.emulator.accounting import contacts, invoices, payments, settings
+from xerosync.emulator.accounting import contacts, credit_notes, invoices, payments, settings
 from xerosync.emulator.accounting.admin import router as admin_router
 
 router = APIRouter(prefix="/api.xro/2.0")
@@ -16,5 +16,6 @@ router.include_router(settings.router)
 router.include_router(contacts.router)
 router.include_router(invoices.router)
 router.include_router(payments.router)
+router.include_router(credit_notes.router)
 
 __all__ = ["admin_router", "router"]

@@ -216,6 +216,7 @@ async def write(
     *,
     target_id: str | None = None,
     first_only: bool = False,
+    writer: Any = None,
 ) -> Response:
     """PUT/POST a batch of `kind` ("Contacts", "Invoices"...) through the write pipeline.
 
@@ -224,7 +225,7 @@ async def write(
 
     def handle(body: bytes) -> Response:
         books = books_of(request)
-        entity: Any = books.entities[kind]
+        entity: Any = writer if writer is not None else books.entities[kind]
         try:
             parsed = json.loads(body or b"null")
             elements = elements_of(parsed, entity.plural)

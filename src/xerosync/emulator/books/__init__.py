@@ -30,6 +30,8 @@ from xerosync.clock import Clock
 from xerosync.emulator.books.accounts import Accounts
 from xerosync.emulator.books.contact_groups import ContactGroups
 from xerosync.emulator.books.contacts import Contacts
+from xerosync.emulator.books.credit_notes import CreditNotes
+from xerosync.emulator.books.currencies import Currencies
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.idempotency import IdempotencyCache
 from xerosync.emulator.books.invoices import Invoices
@@ -37,6 +39,7 @@ from xerosync.emulator.books.items import Items
 from xerosync.emulator.books.payments import Payments
 from xerosync.emulator.books.store import Record, new_id
 from xerosync.emulator.books.tax_rates import TaxRates
+from xerosync.emulator.books.tracking import TrackingCategories
 from xerosync.emulator.books.writes import Invalid
 
 __all__ = ["Books", "Invalid"]
@@ -73,6 +76,9 @@ class Books:
         self.contact_groups = self.register(ContactGroups(self))
         self.invoices = self.register(Invoices(self))
         self.payments = self.register(Payments(self))
+        self.tracking = self.register(TrackingCategories(self))
+        self.currency_list = self.register(Currencies(self))
+        self.credit_notes = self.register(CreditNotes(self))
 
     def register(self, entity: E) -> E:
         """Add an entity kind (keyed by its plural, e.g. "Invoices"); returns it."""

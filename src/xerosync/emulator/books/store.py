@@ -133,6 +133,13 @@ class Collection:
         start = 0 if since is None else bisect.bisect_left(order, (since, -1, ""))
         return [key[2] for key in order[start:]]
 
+    def page_ids(self, since: datetime | None, offset: int, limit: int) -> tuple[list[str], int]:
+        """(ids of one page in default order, how many from `since` on): O(page)."""
+        order = self._order
+        start = 0 if since is None else bisect.bisect_left(order, (since, -1, ""))
+        chosen = order[start + offset : start + offset + limit]
+        return [key[2] for key in chosen], len(order) - start
+
     def order_key(self, record_id: str) -> tuple[datetime, int, str]:
         return self._order_key[record_id]
 
