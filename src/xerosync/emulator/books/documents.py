@@ -1,0 +1,122 @@
+"""What credit notes and bank transactions share with invoices: contact, lines, currency.
+
+- `TrackedCatalogue`: the books as a line-item catalogue, with `line_tracking` (so a
+  line's `Tracking` is checked against the organisation's tracking categories).
+- `resolve_contact`: a document's Contact (by ContactID, ContactNumber or Name; a new
+  name creates the contact, as Xero does), applied only once the rest is valid.
+- `price`: `invoice_lines.price_lines` copied onto a record (LineItems and totals).
+- `currency`: CurrencyCode / CurrencyRate checked against the organisation's currencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from xerosync.emulator.books.dates import parse_date
+from xerosync.emulator.books.invoice_lines import price_lines
+from xerosync.emulator.books.invoices import AMOUNT_TYPES, BooksCatalogue
+from xerosync.emulator.books.money import parse_decimal
+from xerosync.emulator.books.store import Record
+from xerosync.emulator.books.writes import Invalid, WriteContext
+
+if TYPE_CHECKING:
+    from xerosync.emulator.books import Books
+
+RATE_REQUIRED = "A CurrencyRate must be greater than zero."  # emulator's wording
+
+
+class TrackedCatalogue(BooksCatalogue):
+    """Accounts, tax rates, items and tracking categories of the books."""
+
+    def line_tracking(self, raw: object) -> list[Record]:
+        return self.books.tracking.line_tracking(raw)
+
+
+def resolve_contact(
+    books: Books, data: Record, ctx: WriteContext, existing: Record | None
+) -> Callable[[], Record]:
+    """Check the Contact now; return how to get it once the rest is valid too."""
+    contacts = books.contacts
+    ref = data.get("Contact")
+    if ref is None and existing is not None and existing.get("Contact"):
+        current = contacts.get(existing["Contact"]["ContactID"]) or existing["Contact"]
+        return lambda: current
+    if isinstance(ref, Mapping) and not ref.get("ContactID") and not ref.get("ContactNumber"):
+        name = ref.get("Name")
+        if isinstance(name, str) and name.strip() and contacts.by_active_name(name) is None:
+            return lambda: contacts.create({"Name": name}, ctx)
+    found = contacts.resolve(ref, ctx, create_missing=False)
+    return lambda: found
+
+
+def contact_ref(contact: Record) -> Record:
+    return {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
+
+
+def amount_types(data: Record, current: str) -> str:
+    if "LineAmountTypes" not in data:
+        return current
+    given = str(data["LineAmountTypes"] or "").lower()
+    if given not in AMOUNT_TYPES:
+        raise Invalid(f"'{data['LineAmountTypes']}' is not a valid LineAmountTypes.")
+    return AMOUNT_TYPES[given]
+
+
+def price(
+    books: Books,
+    record: Record,
+    data: Record,
+    ctx: WriteContext,
+    *,
+    line_type: str,
+    existing: Record | None,
+) -> list[str]:
+    """Price `data`'s LineItems onto `record` (errors returned, record untouched on error).
+
+    `line_type` is the invoice type whose item details apply (ACCREC sales, ACCPAY
+    purchases)."""
+    if "LineItems" not in data and existing is not None:
+        if record["LineAmountTypes"] != existing["LineAmountTypes"]:
+            return ["Send the LineItems again when changing LineAmountTypes."]
+        return []
+    priced = price_lines(
+        data.get("LineItems"),
+        invoice_type=line_type,
+        amount_types=record["LineAmountTypes"],
+        catalogue=TrackedCatalogue(books),
+        previous=existing["LineItems"] if existing else None,
+        unitdp=ctx.unitdp,
+    )
+    if priced.totals is None:
+        return priced.errors
+    record["LineItems"] = priced.lines
+    record["SubTotal"] = priced.totals.sub_total
+    record["TotalTax"] = priced.totals.total_tax
+    record["Total"] = priced.totals.total
+    return priced.errors
+
+
+def currency(books: Books, record: Record, data: Record) -> None:
+    """CurrencyCode (must be subscribed) and CurrencyRate (1 for the base currency)."""
+    if data.get("CurrencyCode"):
+        record["CurrencyCode"] = books.require_currency(str(data["CurrencyCode"]))
+    if record["CurrencyCode"] == books.base_currency:
+        record["CurrencyRate"] = Decimal("1")
+    elif data.get("CurrencyRate") is not None:
+        try:
+            rate = parse_decimal(data["CurrencyRate"])
+        except ValueError as exc:
+            raise Invalid(f"The CurrencyRate '{data['CurrencyRate']}' is not valid.") from exc
+        if rate <= 0:
+            raise Invalid(RATE_REQUIRED)
+        record["CurrencyRate"] = rate
+
+
+def day(data: Record, key: str) -> date:
+    try:
+        return parse_date(data[key])
+    except ValueError as exc:
+        raise Invalid(f"The {key} '{data[key]}' is not a valid date.") from exc
