@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 
-from tests.conftest import RunningEmulator
 from xerosync.clock import Clock
 from xerosync.emulator import EmulatorConfig
 from xerosync.xero import XeroClient, XeroConfig, XeroConnection
 from xerosync.xero.auth.tokens import TokenStore
+
+if TYPE_CHECKING:  # the spec-checking fixtures are heavy to import in worker processes
+    from tests.conftest import RunningEmulator
 
 SCOPES = (
     "offline_access",

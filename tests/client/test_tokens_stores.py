@@ -12,12 +12,11 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.client.emulator_oauth import add_tenant, client_config, connect
-from tests.conftest import EmulatorFactory
 from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
 from xerosync.xero import (
@@ -28,6 +27,9 @@ from xerosync.xero import (
     XeroClient,
 )
 from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenStore
+
+if TYPE_CHECKING:  # the spec-checking fixtures are heavy to import in worker processes
+    from tests.conftest import EmulatorFactory
 
 PAIR = TokenSet("AT-secret", "RT-secret", datetime(2026, 1, 1, 0, 30).astimezone())
 
