@@ -20,6 +20,7 @@ from tests.support.oauth import (
     parse_consent,
     pkce_pair,
     redirect_params,
+    sign_in,
     submit_consent,
     token_request,
 )
@@ -310,3 +311,21 @@ def test_a_new_app_may_only_ask_for_granular_scopes(emulator_factory: EmulatorFa
     assert "accounting.transactions" in query["error_description"]
     granular = authorize_params(client_id, scope="offline_access accounting.invoices")
     assert open_consent(emulator, granular).status_code == 200
+
+
+def test_scopes_add_up_across_consents_until_revoked(emulator: RunningEmulator) -> None:
+    first = sign_in(emulator, scope="offline_access accounting.settings")
+    second = sign_in(emulator, scope="offline_access accounting.contacts")
+    assert second["scope"].split() == [
+        "accounting.contacts",
+        "accounting.settings",
+        "offline_access",
+    ]
+    app = demo_app(emulator)
+    HTTP.post(
+        f"{emulator.base_url}/connect/revocation",
+        data={"token": first["refresh_token"]},
+        headers=basic(app.client_id, app.secret),
+    )
+    third = sign_in(emulator, scope="offline_access accounting.contacts")
+    assert third["scope"].split() == ["accounting.contacts", "offline_access"]

@@ -112,6 +112,7 @@ class EmulatorState:
     auth_codes: dict[str, AuthorizationCode] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     consent_tenants: dict[str, list[str]] = field(default_factory=dict)  # client_id -> auto-approve
+    consented_scopes: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     limits: RateLimiter = field(init=False)
     faults: FaultInjector = field(init=False)
     webhooks: WebhookDispatcher = field(init=False)

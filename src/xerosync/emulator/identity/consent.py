@@ -141,15 +141,24 @@ def redirect(uri: str, params: dict[str, str | None]) -> RedirectResponse:
 
 
 def approve(state: EmulatorState, req: AuthorizeRequest, tenant_ids: list[str]) -> Response:
-    """The user said yes: connect the chosen organisations and send a code back."""
+    """The user said yes: connect the chosen organisations and send a code back.
+
+    Scopes are additive (Xero's scopes page): the code carries the scopes asked for now plus
+    those the user consented to before, until a revocation clears them.
+    """
     auth_event_id = grants.new_auth_event_id()
+    user_id = grants.EMULATOR_USER_ID
     for tenant_id in tenant_ids:
-        state.connect(req.app.client_id, tenant_id, grants.EMULATOR_USER_ID, auth_event_id)
+        state.connect(req.app.client_id, tenant_id, user_id, auth_event_id)
+    with state.lock:
+        key = (req.app.client_id, user_id)
+        scopes = req.scopes | state.consented_scopes.get(key, frozenset())
+        state.consented_scopes[key] = scopes
     code = grants.issue_code(
         state,
         client_id=req.app.client_id,
         redirect_uri=req.redirect_uri,
-        scopes=req.scopes,
+        scopes=scopes,
         code_challenge=req.code_challenge,
         code_challenge_method=req.code_challenge_method,
         nonce=req.nonce,
@@ -157,7 +166,7 @@ def approve(state: EmulatorState, req: AuthorizeRequest, tenant_ids: list[str]) 
     )
     return redirect(
         req.redirect_uri,
-        {"code": code.code, "scope": " ".join(sorted(req.scopes)), "state": req.state},
+        {"code": code.code, "scope": " ".join(sorted(scopes)), "state": req.state},
     )
 
 

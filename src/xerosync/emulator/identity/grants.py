@@ -231,9 +231,10 @@ def revoke(state: EmulatorState, *, client_id: str, token: str, public_client: b
 
 
 def revoke_user(state: EmulatorState, *, client_id: str, user_id: str, everything: bool) -> None:
-    """Revoke the user's refresh tokens for the app; with `everything`, also their access
-    tokens and connections (what /connect/revocation does)."""
+    """Revoke the user's refresh tokens and consent for the app; with `everything`, also their
+    access tokens and connections (what /connect/revocation does)."""
     with state.lock:
+        state.consented_scopes.pop((client_id, user_id), None)
         for rt in state.refresh_tokens.values():
             if rt.client_id == client_id and rt.user_id == user_id:
                 rt.revoked = True
