@@ -306,9 +306,10 @@ def test_a_new_app_may_only_ask_for_granular_scopes(emulator_factory: EmulatorFa
     emulator = emulator_factory(granular_scopes_only=True)
     client_id = demo_app(emulator).client_id
     broad = authorize_params(client_id, scope="offline_access accounting.transactions")
-    _, query = redirect_params(open_consent(emulator, broad))
-    assert query["error"] == "invalid_scope"
-    assert "accounting.transactions" in query["error_description"]
+    refused = open_consent(emulator, broad)
+    assert refused.status_code == 400
+    assert "Error: unauthorized_client" in refused.text
+    assert "accounting.transactions" in refused.text
     granular = authorize_params(client_id, scope="offline_access accounting.invoices")
     assert open_consent(emulator, granular).status_code == 200
 

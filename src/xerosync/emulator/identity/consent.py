@@ -107,9 +107,11 @@ def parse_request(state: EmulatorState, params: Mapping[str, str]) -> AuthorizeR
         raise RedirectError("invalid_scope", f"Invalid scope for client: {' '.join(unknown)}")
     retired = sorted(set(requested) & RETIRED_BROAD_SCOPES)
     if retired and state.config.granular_scopes_only:
-        raise RedirectError(
-            "invalid_scope",
-            f"Invalid scope for client: {' '.join(retired)} (use the granular scopes)",
+        # Xero's login page answers this with its unknown-client error (reports of March 2026)
+        raise PageError(
+            "unauthorized_client",
+            "Unknown client or client not enabled "
+            f"(scope {' '.join(retired)} is not available to this app: use the granular scopes)",
         )
     challenge = params.get("code_challenge") or None
     method = params.get("code_challenge_method") or ("plain" if challenge else "")
