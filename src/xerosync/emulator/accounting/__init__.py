@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from xerosync.emulator.accounting import contacts, credit_notes, invoices, payments, settings
+from xerosync.emulator.accounting import (
+    bank,
+    contacts,
+    credit_notes,
+    invoices,
+    manual_journals,
+    payments,
+    readonly,
+    settings,
+    tracking,
+)
 from xerosync.emulator.accounting.admin import router as admin_router
 
 router = APIRouter(prefix="/api.xro/2.0")
@@ -17,5 +27,9 @@ router.include_router(contacts.router)
 router.include_router(invoices.router)
 router.include_router(payments.router)
 router.include_router(credit_notes.router)
+router.include_router(bank.router)
+router.include_router(manual_journals.router)
+router.include_router(tracking.router)
+router.include_router(readonly.router)
 
 __all__ = ["admin_router", "router"]

@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 from xerosync.clock import Clock
 from xerosync.emulator.books.accounts import Accounts
+from xerosync.emulator.books.bank_transactions import BankTransactions
+from xerosync.emulator.books.bank_transfers import BankTransfers
 from xerosync.emulator.books.contact_groups import ContactGroups
 from xerosync.emulator.books.contacts import Contacts
 from xerosync.emulator.books.credit_notes import CreditNotes
@@ -36,7 +38,10 @@ from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.idempotency import IdempotencyCache
 from xerosync.emulator.books.invoices import Invoices
 from xerosync.emulator.books.items import Items
+from xerosync.emulator.books.manual_journals import ManualJournals
 from xerosync.emulator.books.payments import Payments
+from xerosync.emulator.books.prepayments import Credits
+from xerosync.emulator.books.readonly import ReadOnly
 from xerosync.emulator.books.store import Record, new_id
 from xerosync.emulator.books.tax_rates import TaxRates
 from xerosync.emulator.books.tracking import TrackingCategories
@@ -79,6 +84,17 @@ class Books:
         self.tracking = self.register(TrackingCategories(self))
         self.currency_list = self.register(Currencies(self))
         self.credit_notes = self.register(CreditNotes(self))
+        self.prepayments = self.register(Credits(self, "Prepayment"))
+        self.overpayments = self.register(Credits(self, "Overpayment"))
+        self.bank_transactions = self.register(BankTransactions(self))
+        self.bank_transfers = self.register(BankTransfers(self))
+        self.manual_journals = self.register(ManualJournals(self))
+        self.purchase_orders = self.register(ReadOnly(self, "PurchaseOrders"))
+        self.quotes = self.register(ReadOnly(self, "Quotes"))
+        for plural in ("RepeatingInvoices", "LinkedTransactions", "Receipts", "ExpenseClaims"):
+            self.register(ReadOnly(self, plural))
+        self.register(ReadOnly(self, "BrandingThemes"))
+        self.register(ReadOnly(self, "Users"))
 
     def register(self, entity: E) -> E:
         """Add an entity kind (keyed by its plural, e.g. "Invoices"); returns it."""

@@ -1,7 +1,7 @@
 """What credit notes and bank transactions share with invoices: contact, lines, currency.
 
-- `TrackedCatalogue`: the books as a line-item catalogue, with `line_tracking` (so a
-  line's `Tracking` is checked against the organisation's tracking categories).
+- lines are checked against the books by `invoices.BooksCatalogue` (accounts, tax rates,
+  items, and tracking categories through `books.tracking.line_tracking`).
 - `resolve_contact`: a document's Contact (by ContactID, ContactNumber or Name; a new
   name creates the contact, as Xero does), applied only once the rest is valid.
 - `price`: `invoice_lines.price_lines` copied onto a record (LineItems and totals).
@@ -26,13 +26,6 @@ if TYPE_CHECKING:
     from xerosync.emulator.books import Books
 
 RATE_REQUIRED = "A CurrencyRate must be greater than zero."  # emulator's wording
-
-
-class TrackedCatalogue(BooksCatalogue):
-    """Accounts, tax rates, items and tracking categories of the books."""
-
-    def line_tracking(self, raw: object) -> list[Record]:
-        return self.books.tracking.line_tracking(raw)
 
 
 def resolve_contact(
@@ -86,7 +79,7 @@ def price(
         data.get("LineItems"),
         invoice_type=line_type,
         amount_types=record["LineAmountTypes"],
-        catalogue=TrackedCatalogue(books),
+        catalogue=BooksCatalogue(books),
         previous=existing["LineItems"] if existing else None,
         unitdp=ctx.unitdp,
     )

@@ -248,3 +248,40 @@ def _name(data: Record, *, required: bool) -> str | None:
             raise Invalid("Name is a required field.")  # emulator's wording
         return None
     return str(value).strip()
+
+
+class OptionWriter:
+    """The write pipeline's view of one category's options (PUT and POST of options)."""
+
+    plural = "Options"
+    id_field = "TrackingOptionID"
+    error_flag = ""
+
+    def __init__(self, categories: TrackingCategories, category_id: str) -> None:
+        self.categories = categories
+        self.category_id = category_id
+
+    def _category(self) -> Record:
+        category = self.categories.get(self.category_id)
+        if category is None:
+            raise Invalid("The tracking category could not be found.")  # emulator's wording
+        return category
+
+    def get(self, option_id: str) -> Record | None:
+        try:
+            return _find_option(self._category(), option_id)
+        except (LookupError, Invalid):
+            return None
+
+    def match(self, data: Record) -> Record | None:
+        return None
+
+    def create(self, data: Record, ctx: WriteContext) -> Record:
+        return self.categories.add_option(self._category(), data)
+
+    def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
+        category = self._category()
+        return self.categories.update_option(category, record["TrackingOptionID"], data)
+
+    def view(self, record: Record) -> Record:
+        return dict(record)

@@ -1,0 +1,83 @@
+"""Currencies, Prepayments, Overpayments and the read-only kinds (PurchaseOrders, Quotes,
+RepeatingInvoices, LinkedTransactions, Receipts, ExpenseClaims, BrandingThemes, Users)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from xerosync.emulator.accounting.common import (
+    books_of,
+    int_param,
+    list_response,
+    param,
+    write,
+)
+from xerosync.emulator.accounting.crud import Tune, add_document_routes
+from xerosync.emulator.books.listing import ListQuery, csv
+
+router = APIRouter()
+
+
+@router.get("/Currencies")
+async def list_currencies(request: Request) -> Response:
+    def tune(query: ListQuery) -> None:
+        query.modified_since = None  # not offered on this endpoint
+
+    return list_response(
+        request, books_of(request).currency_list, paged=False, tune=tune, default_order="Code"
+    )
+
+
+@router.put("/Currencies")
+async def put_currency(request: Request) -> Response:
+    return await write(request, "Currencies", "create", first_only=True)
+
+
+def _page_only(request: Request, query: ListQuery) -> None:
+    """Quotes and LinkedTransactions take `page` (100 a page) but not `pageSize`."""
+    page = int_param(request, "page")
+    if page is not None:
+        query.page = max(page, 1)
+        query.page_size = 100
+
+
+def _by_params(*pairs: tuple[str, str]) -> Tune:
+    def tune(request: Request, query: ListQuery) -> None:
+        _page_only(request, query)
+        for name, index in pairs:
+            values = csv(param(request, name))
+            if values is not None:
+                query.index_in[index] = values
+
+    return tune
+
+
+def _no_modified_since(request: Request, query: ListQuery) -> None:
+    query.modified_since = None
+
+
+add_document_routes(router, "Prepayments", paged=True, writes=False)
+add_document_routes(router, "Overpayments", paged=True, writes=False)
+add_document_routes(
+    router, "PurchaseOrders", paged=True, writes=False, tune=_by_params(("Status", "Status"))
+)
+add_document_routes(
+    router,
+    "Quotes",
+    paged=False,
+    writes=False,
+    tune=_by_params(("Status", "Status"), ("ContactID", "Contact.ContactID")),
+)
+add_document_routes(router, "RepeatingInvoices", paged=False, writes=False, tune=_no_modified_since)
+add_document_routes(
+    router,
+    "LinkedTransactions",
+    paged=False,
+    writes=False,
+    tune=_by_params(("Status", "Status"), ("ContactID", "Contact.ContactID")),
+)
+add_document_routes(router, "Receipts", paged=False, writes=False)
+add_document_routes(router, "ExpenseClaims", paged=False, writes=False)
+add_document_routes(router, "BrandingThemes", paged=False, writes=False, tune=_no_modified_since)
+add_document_routes(router, "Users", paged=False, writes=False)

@@ -1,0 +1,196 @@
+"""Entities the emulator serves for reading only, in Xero's shapes.
+
+PurchaseOrders, Quotes, RepeatingInvoices, LinkedTransactions, Receipts, ExpenseClaims:
+empty unless seeded (the demo company has a few purchase orders and quotes, priced like
+invoices). BrandingThemes and Users always hold one record each (Xero's "Standard"
+theme; the subscriber), with ids derived from the tenant id so they never change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from xerosync.emulator.books.dates import date_string
+from xerosync.emulator.books.documents import contact_ref, price
+from xerosync.emulator.books.entity import Entity
+from xerosync.emulator.books.store import Collection, Record, index_key
+from xerosync.emulator.books.writes import Invalid, WriteContext
+
+if TYPE_CHECKING:
+    from xerosync.emulator.books import Books
+
+_LISTS: dict[str, tuple[str, str, list[str]]] = {
+    # plural: (type name, id field, fields for where/order)
+    "PurchaseOrders": (
+        "PurchaseOrder",
+        "PurchaseOrderID",
+        ["PurchaseOrderNumber", "Status", "Date", "DeliveryDate", "Reference", "Total", "Contact"],
+    ),
+    "Quotes": (
+        "Quote",
+        "QuoteID",
+        ["QuoteNumber", "Status", "Date", "ExpiryDate", "Reference", "Total", "Contact"],
+    ),
+    "RepeatingInvoices": ("RepeatingInvoice", "RepeatingInvoiceID", ["Type", "Status", "Total"]),
+    "LinkedTransactions": (
+        "LinkedTransaction",
+        "LinkedTransactionID",
+        ["SourceTransactionID", "TargetTransactionID", "ContactID", "Status", "Type"],
+    ),
+    "Receipts": ("Receipt", "ReceiptID", ["ReceiptNumber", "Status", "Date", "Total"]),
+    "ExpenseClaims": ("ExpenseClaim", "ExpenseClaimID", ["Status", "Total", "AmountDue"]),
+    "BrandingThemes": ("BrandingTheme", "BrandingThemeID", ["Name", "SortOrder"]),
+    "Users": (
+        "User",
+        "UserID",
+        ["EmailAddress", "FirstName", "LastName", "IsSubscriber", "OrganisationRole"],
+    ),
+}
+_NO_UPDATED = frozenset({"RepeatingInvoices", "BrandingThemes"})
+READ_ONLY = "The emulator serves {plural} for reading only."
+
+
+def _contact_id(record: Record) -> Any:
+    contact = record.get("Contact")
+    if isinstance(contact, dict):
+        return index_key(contact.get("ContactID"))
+    return index_key(record.get("ContactID"))
+
+
+class ReadOnly(Entity):
+    """One read-only kind, chosen by its plural (a key of `_LISTS`)."""
+
+    error_flag = ""
+
+    def __init__(self, books: Books, plural: str) -> None:
+        super().__init__(books)
+        self.plural = plural
+        self.type_name, self.id_field, fields = _LISTS[plural]
+        self.collection = Collection(
+            plural,
+            self.id_field,
+            indexes={
+                "Status": lambda r: index_key(r.get("Status")),
+                "Contact.ContactID": _contact_id,
+            },
+            fields=fields,
+            show_updated=plural not in _NO_UPDATED,
+        )
+        self._defaults()
+
+    def create(self, data: Record, ctx: WriteContext) -> Record:
+        raise Invalid(READ_ONLY.format(plural=self.plural))
+
+    def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
+        raise Invalid(READ_ONLY.format(plural=self.plural))
+
+    def reset(self) -> None:
+        super().reset()
+        self._defaults()
+
+    def _stable_id(self, name: str) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"xerosync/{self.books.tenant_id}/{name}"))
+
+    def _defaults(self) -> None:
+        created = self.books.created
+        if self.plural == "BrandingThemes":
+            self.collection.put(
+                {
+                    "BrandingThemeID": self._stable_id("branding-theme"),
+                    "Name": "Standard",
+                    "Type": "INVOICE",
+                    "SortOrder": 0,
+                    "CreatedDateUTC": created,
+                },
+                created,
+            )
+        elif self.plural == "Users":
+            self.collection.put(
+                {
+                    "UserID": self._stable_id("user"),
+                    "EmailAddress": "owner@example.com",
+                    "FirstName": "Demo",
+                    "LastName": "Owner",
+                    "IsSubscriber": True,
+                    "OrganisationRole": "FINANCIALADVISER",
+                },
+                created,
+            )
+
+    def add(self, record: Record) -> Record:
+        """Store a ready-made record (the seed)."""
+        record.setdefault(self.id_field, self.books.new_id())
+        return self.collection.put(record, self.books.clock.now())
+
+
+def seed_documents(books: Books) -> None:
+    """The demo company's purchase orders and quotes (deterministic, priced like invoices)."""
+    ctx = WriteContext(now=datetime(2025, 11, 20, 9, 0, tzinfo=UTC))
+    orders = [
+        ("ABC Furniture", "Standing desks", 4, 650, "710", "AUTHORISED", "2025-11-03"),
+        ("Central Copiers", "Toner cartridges", 10, 45.5, "453", "DRAFT", "2025-11-10"),
+    ]
+    for index, (supplier, text, qty, unit, code, status, on) in enumerate(orders):
+        record: Record = {
+            "PurchaseOrderNumber": f"PO-{index + 1:04d}",
+            "Status": status,
+            "Date": datetime.fromisoformat(on).date(),
+            "LineAmountTypes": "Exclusive",
+            "CurrencyCode": books.base_currency,
+            "CurrencyRate": 1,
+            "Reference": f"Order {index + 1}",
+            "SentToContact": False,
+            "HasAttachments": False,
+        }
+        _priced(books, record, supplier, text, qty, unit, code, "ACCPAY", ctx)
+        record["DateString"] = date_string(record["Date"])
+        books.purchase_orders.add(record)
+    quotes = [
+        ("Ridgeway University", "Website phase 2", 60, 150, "200", "SENT", "2025-11-05"),
+        ("Bayside Club", "Event sponsorship", 1, 2500, "260", "ACCEPTED", "2025-11-12"),
+        ("Boom FM", "Jingle package", 3, 650, "200", "DRAFT", "2025-11-18"),
+    ]
+    for index, (customer, text, qty, unit, code, status, on) in enumerate(quotes):
+        issued = datetime.fromisoformat(on).date()
+        record = {
+            "QuoteNumber": f"QU-{index + 1:04d}",
+            "Status": status,
+            "Date": issued,
+            "DateString": date_string(issued),
+            "ExpiryDate": issued.replace(day=28),
+            "ExpiryDateString": date_string(issued.replace(day=28)),
+            "LineAmountTypes": "Exclusive",
+            "CurrencyCode": books.base_currency,
+            "CurrencyRate": 1,
+            "Title": text,
+            "Summary": "",
+            "Terms": "Valid until the expiry date.",
+            "Reference": "",
+        }
+        _priced(books, record, customer, text, qty, unit, code, "ACCREC", ctx)
+        record["LineAmountTypes"] = "EXCLUSIVE"  # Quotes spell it in capitals
+        books.quotes.add(record)
+
+
+def _priced(
+    books: Books,
+    record: Record,
+    contact_name: str,
+    text: str,
+    qty: float,
+    unit: float,
+    code: str,
+    line_type: str,
+    ctx: WriteContext,
+) -> None:
+    contact = books.contacts.by_active_name(contact_name)
+    if contact is None:
+        raise LookupError(contact_name)
+    record["Contact"] = contact_ref(contact)
+    line = {"Description": text, "Quantity": qty, "UnitAmount": unit, "AccountCode": code}
+    errors = price(books, record, {"LineItems": [line]}, ctx, line_type=line_type, existing=None)
+    if errors:
+        raise ValueError(errors)
+    record["TotalDiscount"] = 0
