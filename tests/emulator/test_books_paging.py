@@ -154,3 +154,39 @@ def test_read_latency_over_100000_contacts(
             print(f"GET /Contacts {label}: {ms:.1f} ms ({count} records)")
     assert timings["page 50 of 1000 (default order)"][0] < 500
     assert timings["where ContactNumber== (indexed)"][1] == 1
+
+
+def test_index_restricted_pages_keep_update_order_and_skip_archived(
+    emulator_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    emulator = emulator_factory(rate_limits_enabled=False)
+    with api_client(emulator, seed=False) as (api, tenant_id):
+        books = emulator.state.tenants[tenant_id].books
+        load_contacts(books, 300)
+        emulator.clock.advance(600)  # archive after every load stamp (token lives 30 min)
+        archived = [f"N{i:06d}" for i in range(0, 300, 7)]
+        for number in archived:
+            contact = api.get(f"/Contacts/{number}").json()["Contacts"][0]
+            response = api.post(
+                f"/Contacts/{contact['ContactID']}",
+                json={"Contacts": [{"ContactStatus": "ARCHIVED"}]},
+            )
+            assert response.status_code == 200
+        since = {"If-Modified-Since": "2026-01-01T00:00:25Z"}  # record 100 on
+
+        def pages(**params: str) -> list[str]:
+            seen: list[str] = []
+            page = 1
+            while True:
+                body = api.get(
+                    "/Contacts", params={"page": page, "pageSize": 40, **params}, headers=since
+                ).json()
+                seen += [c["ContactNumber"] for c in body["Contacts"]]
+                if len(body["Contacts"]) < 40:
+                    return seen
+                page += 1
+
+        expected_active = [f"N{i:06d}" for i in range(100, 300) if i % 7]
+        assert pages(where='ContactStatus=="ACTIVE"') == expected_active
+        assert pages() == expected_active
+        assert pages(includeArchived="true") == expected_active + archived

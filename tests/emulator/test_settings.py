@@ -31,6 +31,9 @@ def test_organisation_describes_the_tenant(emulator: RunningEmulator) -> None:
     assert (org["FinancialYearEndDay"], org["FinancialYearEndMonth"]) == (31, 3)
     assert org["ShortCode"].startswith("!")
     assert org["Timezone"] == "NEWZEALANDSTANDARDTIME"
+    with api_client(emulator) as (api, _):
+        actions = api.get("/Organisation/Actions").json()["Actions"]
+    assert {"Name": "UseMulticurrency", "Status": "ALLOWED"} in actions
 
 
 def test_chart_of_accounts_has_banks_and_system_accounts(api: httpx.Client) -> None:

@@ -24,6 +24,15 @@ async def get_organisation(request: Request) -> Response:
     return ok(request, {"Organisations": [books_of(request).organisation()]})
 
 
+_ACTIONS = ["CreateApprovedInvoice", "CreateDraftPurchaseOrder", "CreateApprovedBill", "AttachFilesIntoInvoice", "UseMulticurrency", "CreateDraftInvoice", "CreateRepeatingInvoice", "CreateRepeatingBill", "CreateSentQuote", "CreateInvoicePayment", "CreateApprovedPurchaseOrder", "CreateDraftQuote", "CreateDraftBill"]
+
+
+@router.get("/Organisation/Actions")
+async def get_organisation_actions(request: Request) -> Response:
+    """What the organisation's plan allows (PREMIUM: everything)."""
+    return ok(request, {"Actions": [{"Name": name, "Status": "ALLOWED"} for name in _ACTIONS]})
+
+
 # -- accounts ---------------------------------------------------------------------------
 
 

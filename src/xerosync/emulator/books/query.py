@@ -313,7 +313,14 @@ def _getter(node: _Literal | _Path | _Call) -> Getter:
         parts = node.parts
         if len(parts) == 1:
             key = parts[0]
-            return lambda r: _normalise(_lookup(r, key))
+
+            def top(r: Mapping[str, Any]) -> Any:
+                value = r.get(key, _ABSENT)
+                if value is _ABSENT:
+                    value = _lookup(r, key)
+                return value if type(value) is str else _normalise(value)
+
+            return top
 
         def nested(r: Mapping[str, Any]) -> Any:
             value: Any = r
@@ -339,9 +346,12 @@ def _getter(node: _Literal | _Path | _Call) -> Getter:
     return lambda r: isinstance(v := inner(r), str) and v.lower().endswith(arg)
 
 
+_ABSENT: Any = object()
+
+
 def _normalise(value: Any) -> Any:
     """Comparable forms: numbers -> Decimal, dates -> aware datetimes, Guid -> str."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if type(value) is str or value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, Guid):
         return value.value
@@ -439,6 +449,8 @@ def sort_key(path: list[str]) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
 
     def key(record: Mapping[str, Any]) -> tuple[int, Any]:
         value = getter(record)
+        if type(value) is str:
+            return (2, value.lower())
         if value is None:
             return (0, "")
         if isinstance(value, str):

@@ -11,6 +11,7 @@ import itertools
 import uuid
 from typing import TYPE_CHECKING
 
+from xerosync.emulator.books.extra_seed import seed_more
 from xerosync.emulator.books.invoice_seed import seed_invoices
 from xerosync.emulator.books.writes import WriteContext
 
@@ -124,6 +125,7 @@ def seed_demo(books: Books) -> None:
     try:
         _seed(books)
         seed_invoices(books)
+        seed_more(books)  # credit notes, bank, journals, tracking... (books.extra_seed)
     finally:
         books.new_id = original
 
