@@ -22,6 +22,14 @@ from xerosync.emulator.books.dates import (
 from xerosync.emulator.books.money import money, round_to
 from xerosync.emulator.books.render import UnitPrice, dumps
 from xerosync.emulator.books.store import Collection
+from xerosync.emulator.books.writes import (
+    BadRequest,
+    Invalid,
+    WriteContext,
+    apply_batch,
+    batch_response,
+    elements_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -117,3 +125,63 @@ def test_reset_route_empties_and_reseeds(emulator: RunningEmulator) -> None:
             assert empty.json()["records"]["Contacts"] == 0
             assert admin.post("/tenants/nope/reset").status_code == 404
         assert api.get("/Contacts").json()["Contacts"] == []
+
+
+class _Notes:
+    """A minimal WriteEntity: notes need text; long text is accepted with a warning."""
+
+    plural = "Notes"
+    id_field = "NoteID"
+    error_flag = "HasErrors"
+
+    def __init__(self) -> None:
+        self.collection = Collection("Notes", "NoteID", fields=["Text"])
+        self.now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def match(self, data: dict[str, object]) -> dict[str, object] | None:
+        return self.collection.get(data["NoteID"]) if data.get("NoteID") else None
+
+    def create(self, data: dict[str, object], ctx: WriteContext) -> dict[str, object]:
+        if not data.get("Text"):
+            raise Invalid("A note needs text.", "Really.")
+        if len(str(data["Text"])) > 5:
+            ctx.warnings.append("That is a long note.")
+        return self.collection.put(
+            {"NoteID": f"n{len(self.collection)}", "Text": data["Text"]}, self.now
+        )
+
+    def update(
+        self, record: dict[str, object], data: dict[str, object], ctx: WriteContext
+    ) -> dict[str, object]:
+        return self.collection.put({**record, **data}, self.now)
+
+    def view(self, record: dict[str, object]) -> dict[str, object]:
+        return dict(record)
+
+
+def test_write_pipeline_reports_ok_warning_and_error_per_element() -> None:
+    notes = _Notes()
+    ctx = WriteContext(now=notes.now, summarize_errors=False)
+    elements = elements_of({"Notes": [{"Text": "hi"}, {"Text": "a long one"}, {}]}, "Notes")
+    outcomes = apply_batch(notes, elements, "create", ctx)
+    status, body = batch_response(notes, outcomes, summarize_errors=False)
+    assert status == 200
+    shown = body["Notes"]
+    assert [n["StatusAttributeString"] for n in shown] == ["OK", "WARNING", "ERROR"]
+    assert shown[1]["Warnings"] == [{"Message": "That is a long note."}]
+    assert shown[2]["HasErrors"] is True
+    assert shown[2]["NoteID"] == "00000000-0000-0000-0000-000000000000"
+    assert [e["Message"] for e in shown[2]["ValidationErrors"]] == ["A note needs text.", "Really."]
+    status, error = batch_response(notes, outcomes, summarize_errors=True)
+    assert status == 400
+    assert len(error["Elements"]) == 1
+    assert len(notes.collection) == 2  # the valid ones were stored in both modes
+
+
+def test_envelopes_single_objects_and_bad_bodies() -> None:
+    assert elements_of({"notes": [{"Text": "a"}]}, "Notes") == [{"Text": "a"}]
+    assert elements_of({"Text": "a"}, "Notes") == [{"Text": "a"}]
+    with pytest.raises(BadRequest):
+        elements_of({"Notes": "nope"}, "Notes")
+    with pytest.raises(BadRequest):
+        elements_of(None, "Notes")
