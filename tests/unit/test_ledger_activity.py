@@ -62,6 +62,13 @@ PNL_TYPES = {"REVENUE", "OTHERINCOME", "DIRECTCOSTS", "OVERHEADS", "EXPENSE", "D
 CONTACTS = [f"c0ffee00-0000-4000-8000-00000000000{i}" for i in range(4)]
 START = date(2025, 1, 1)
 DAYS = 540
+EDGES = [
+    date(2025, 3, 31),
+    date(2025, 4, 1),
+    date(2025, 6, 30),
+    date(2025, 7, 1),
+    date(2026, 6, 30),
+]
 ORG = Organisation("Activity Test Ltd", financial_year_end_day=30, financial_year_end_month=6)
 
 
@@ -94,7 +101,6 @@ class World:
         self.cash: dict[str, list[tuple[str, date, Decimal]]] = {}  # source -> bank moves
         self.pnl: dict[str, list[tuple[str, date, Decimal]]] = {}  # source -> credit-positive
         self.clock = datetime(2026, 7, 1, tzinfo=UTC)
-        self.last_day = START
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -103,10 +109,16 @@ class World:
         post_document(self.ledger, kind, old, new, self.chart, now=self.clock)
         self.docs[kind][new[f"{kind}ID"]] = new
 
-    def day(self, offset: int, after: date = START) -> date:
-        found = min(after + timedelta(days=offset % 60), START + timedelta(days=DAYS))
-        self.last_day = max(self.last_day, found)
-        return found
+    def day(self, offset: int, after: date | None = None) -> date:
+        """A document's date anywhere in the period, or a follow-up's within 90 days; one in
+        five lands on a period boundary, where off-by-one-day mistakes show."""
+        if offset % 5 == 0:
+            edges = [d for d in EDGES if after is None or d >= after]
+            if edges:
+                return edges[offset // 5 % len(edges)]
+        if after is None:
+            return START + timedelta(days=offset % DAYS)
+        return min(after + timedelta(days=offset % 90), START + timedelta(days=DAYS))
 
     def pick(self, kind: str, n: int, **where: Any) -> Doc | None:
         found = [
