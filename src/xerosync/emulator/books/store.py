@@ -179,26 +179,39 @@ class Collection:
         """Bulk insert new records (ids given or generated); one sort at the end.
 
         Each record may carry its own `UpdatedDateUTC` (a datetime); otherwise `now`.
+        Raises ValueError for an id already present (load only adds).
         """
-        count = 0
+        added: list[tuple[str, Record]] = []
+        order, order_key, stored = self._order, self._order_key, self.records
         for record in records:
             record_id = self.norm(record.get(self.id_field) or new_id())
+            if record_id in stored:
+                raise ValueError(f"{self.name}: {record_id} already exists; load adds new records")
             record[self.id_field] = record_id
             stamp = record.pop("UpdatedDateUTC", None)
             if not isinstance(stamp, datetime):
                 stamp = now
             self._stamp(record, stamp)
-            if record_id in self.records:
-                raise ValueError(f"{self.name}: {record_id} already exists; load adds new records")
             self._seq += 1
             key = (stamp, self._seq, record_id)
-            self._order.append(key)
-            self._order_key[record_id] = key
-            self.records[record_id] = record
-            self._reindex(record_id, record)
-            count += 1
-        self._order.sort()
-        return count
+            order.append(key)
+            order_key[record_id] = key
+            stored[record_id] = record
+            added.append((record_id, record))
+        for name, key_fn in self._key_fns.items():
+            index, keys = self._index[name], self._keys[name]
+            for record_id, record in added:
+                value = key_fn(record)
+                if value is None:
+                    continue
+                bucket = index.get(value)
+                if bucket is None:
+                    index[value] = {record_id}
+                else:
+                    bucket.add(record_id)
+                keys[record_id] = value
+        order.sort()
+        return len(added)
 
     def updated(self, record_id: str) -> datetime:
         return self._order_key[record_id][0]
