@@ -24,7 +24,21 @@ async def get_organisation(request: Request) -> Response:
     return ok(request, {"Organisations": [books_of(request).organisation()]})
 
 
-_ACTIONS = ["CreateApprovedInvoice", "CreateDraftPurchaseOrder", "CreateApprovedBill", "AttachFilesIntoInvoice", "UseMulticurrency", "CreateDraftInvoice", "CreateRepeatingInvoice", "CreateRepeatingBill", "CreateSentQuote", "CreateInvoicePayment", "CreateApprovedPurchaseOrder", "CreateDraftQuote", "CreateDraftBill"]
+_ACTIONS = [
+    "CreateApprovedInvoice",
+    "CreateDraftPurchaseOrder",
+    "CreateApprovedBill",
+    "AttachFilesIntoInvoice",
+    "UseMulticurrency",
+    "CreateDraftInvoice",
+    "CreateRepeatingInvoice",
+    "CreateRepeatingBill",
+    "CreateSentQuote",
+    "CreateInvoicePayment",
+    "CreateApprovedPurchaseOrder",
+    "CreateDraftQuote",
+    "CreateDraftBill",
+]
 
 
 @router.get("/Organisation/Actions")
