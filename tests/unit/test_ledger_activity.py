@@ -299,7 +299,12 @@ class World:
             },
         )
         due = invoice["AmountDue"] - amount
-        applied = {f"{kind}ID": credit[f"{kind}ID"], "AppliedAmount": amount, "Date": day}
+        # the invoice lists the credit with the credit's own date, as the emulator's store does
+        applied = {
+            f"{kind}ID": credit[f"{kind}ID"],
+            "AppliedAmount": amount,
+            "Date": credit["Date"],
+        }
         key = {
             "CreditNote": "CreditNotes",
             "Prepayment": "Prepayments",

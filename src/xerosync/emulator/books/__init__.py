@@ -46,6 +46,7 @@ from xerosync.emulator.books.store import Record, new_id
 from xerosync.emulator.books.tax_rates import TaxRates
 from xerosync.emulator.books.tracking import TrackingCategories
 from xerosync.emulator.books.writes import Invalid
+from xerosync.emulator.ledger.keeper import LedgerKeeper
 
 __all__ = ["Books", "Invalid"]
 
@@ -70,7 +71,10 @@ class Books:
         self.new_id: Callable[[], str] = new_id
         # Told of every stored record (kind, record, created); the emulator's webhooks set it.
         self.on_change: Callable[[str, Record, bool], None] | None = None
+        # The general ledger: every stored financial document posts to it (emulator.ledger).
+        self.ledger = LedgerKeeper(lambda: self.accounts.collection)
         self._build()
+        self.accounts.in_use = self.ledger.uses
 
     def _build(self) -> None:
         self.entities = {}
@@ -160,6 +164,7 @@ class Books:
         with self.lock:
             for entity in self.entities.values():
                 entity.reset()
+            self.ledger.reset()
             self.idempotency.clear()
 
     def load(self, kind: str, records: Iterable[Record], now: datetime | None = None) -> int:

@@ -45,8 +45,10 @@ class Entity:
 
     def store(self, record: Record) -> Record:
         """Insert or replace `record`, stamping UpdatedDateUTC with the books' clock."""
-        created = self.collection.get(record[self.id_field]) is None
+        old = self.collection.get(record[self.id_field])
+        created = old is None
         stored = self.collection.put(record, self.books.clock.now())
+        self.books.ledger.changed(self.plural, old, stored, self.books.clock.now())
         if self.books.on_change is not None:  # webhooks (emulator/webhooks/dispatcher.py)
             self.books.on_change(self.plural, stored, created)
         return stored

@@ -184,6 +184,10 @@ class Ledger:
         start = max(offset, 0)
         return self.entries[start : start + limit]
 
+    def uses(self, account_id: str) -> bool:
+        """Has any journal line ever touched this account (so it cannot be deleted)?"""
+        return account_id in self._accounts
+
     def accounts_used(self) -> Iterator[Account]:
         return iter(self._accounts.values())
 

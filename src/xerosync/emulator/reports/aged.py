@@ -69,10 +69,16 @@ def aged_by_contact(
 ) -> dict[str, Any]:
     """`side` is "receivables" or "payables"; documents of other contacts/types are ignored."""
     invoice_type, credit_type, cash_prefix, name, number_title = SIDES[side]
+    credit_notes, prepayments, overpayments = (
+        list(credit_notes),
+        list(prepayments),
+        list(overpayments),
+    )
+    applied = _allocations(contact_id, credit_notes, prepayments, overpayments)
     lines: list[_Line] = []
     for doc in _of(invoices, contact_id, at, invoice_type):
         paid = _sum_to(doc, "Payments", "Amount", at, "AmountPaid")
-        credited = _credited(doc, at)
+        credited = _credited(doc, at, applied.get(str(doc.get("InvoiceID") or "").lower()))
         lines.append(_line(doc, "InvoiceID", "invoiceID", money(doc.get("Total")), paid, credited))
     for doc in _of(credit_notes, contact_id, at, credit_type):
         refunded = _sum_to(doc, "Payments", "Amount", at, None)
@@ -153,7 +159,31 @@ def _sum_to(doc: Doc, key: str, field: str, at: date, fallback: str | None) -> D
     )
 
 
-def _credited(invoice: Doc, at: date) -> Decimal:
+def _allocations(contact_id: str, *groups: list[Doc]) -> dict[str, list[tuple[date, Decimal]]]:
+    """Invoice ID -> (date, amount) of each credit allocated to it, from the credits' side
+    (their Allocations carry the allocation date; an invoice's CreditNotes list may not)."""
+    out: dict[str, list[tuple[date, Decimal]]] = {}
+    for docs in groups:
+        for doc in docs:
+            if str((doc.get("Contact") or {}).get("ContactID") or "") != contact_id:
+                continue
+            for allocation in doc.get("Allocations") or []:
+                invoice = allocation.get("Invoice") or {}
+                if (
+                    allocation.get("IsDeleted")
+                    or not invoice.get("InvoiceID")
+                    or not allocation.get("Date")
+                ):
+                    continue
+                out.setdefault(str(invoice["InvoiceID"]).lower(), []).append(
+                    (to_date(allocation["Date"]), money(allocation.get("Amount")))
+                )
+    return out
+
+
+def _credited(invoice: Doc, at: date, applied: list[tuple[date, Decimal]] | None) -> Decimal:
+    if applied and sum((a for _, a in applied), ZERO) == money(invoice.get("AmountCredited")):
+        return sum((a for d, a in applied if d <= at), ZERO)
     keys = [k for k in ("CreditNotes", "Prepayments", "Overpayments") if k in invoice]
     if not keys:
         return money(invoice.get("AmountCredited"))
