@@ -16,7 +16,11 @@ OVER = "Credit Note cannot be allocated as amount is greater than amount outstan
 
 @pytest.fixture
 def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
-    with api_client(emulator) as (client, _):
+    """The demo company without its seeded documents of the kinds under test."""
+    with api_client(emulator) as (client, tenant_id):
+        books = emulator.state.tenants[tenant_id].books
+        for kind in ("CreditNotes",):
+            books.entities[kind].reset()
         yield client
 
 

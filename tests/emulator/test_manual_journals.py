@@ -14,7 +14,11 @@ from tests.support.books_api import api_client
 
 @pytest.fixture
 def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
-    with api_client(emulator) as (client, _):
+    """The demo company without its seeded documents of the kinds under test."""
+    with api_client(emulator) as (client, tenant_id):
+        books = emulator.state.tenants[tenant_id].books
+        for kind in ("ManualJournals",):
+            books.entities[kind].reset()
         yield client
 
 

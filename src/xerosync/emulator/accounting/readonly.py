@@ -42,9 +42,12 @@ def _page_only(request: Request, query: ListQuery) -> None:
         query.page_size = 100
 
 
-def _by_params(*pairs: tuple[str, str]) -> Tune:
+def _by_params(*pairs: tuple[str, str], page_only: bool = True) -> Tune:
+    """Filters from CSV query params (`Status=`, `ContactID=`) through the named indexes."""
+
     def tune(request: Request, query: ListQuery) -> None:
-        _page_only(request, query)
+        if page_only:
+            _page_only(request, query)
         for name, index in pairs:
             values = csv(param(request, name))
             if values is not None:
@@ -60,7 +63,11 @@ def _no_modified_since(request: Request, query: ListQuery) -> None:
 add_document_routes(router, "Prepayments", paged=True, writes=False)
 add_document_routes(router, "Overpayments", paged=True, writes=False)
 add_document_routes(
-    router, "PurchaseOrders", paged=True, writes=False, tune=_by_params(("Status", "Status"))
+    router,
+    "PurchaseOrders",
+    paged=True,
+    writes=False,
+    tune=_by_params(("Status", "Status"), page_only=False),
 )
 add_document_routes(
     router,

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.documents import (
     amount_types,
     contact_ref,
-    currency,
     day,
     price,
     resolve_contact,
@@ -189,7 +189,7 @@ class BankTransactions(Entity):
         reconciled = flag(data, "IsReconciled")
         if reconciled is not None:
             record["IsReconciled"] = reconciled
-        currency(self.books, record, data)
+        apply_currency(self.books, record, data)
         if existing is None and not data.get("LineItems"):
             errors.append(LINES_REQUIRED)
         else:

@@ -21,11 +21,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books import lifecycle as lc
+from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.documents import (
     amount_types,
     contact_ref,
-    currency,
     day,
     price,
     resolve_contact,
@@ -202,7 +202,7 @@ class CreditNotes(Entity):
         sent = flag(data, "SentToContact")
         if sent is not None:
             record["SentToContact"] = sent
-        currency(self.books, record, data)
+        apply_currency(self.books, record, data)
         number = text(data, "CreditNoteNumber", max_length=255)
         if number is not None and number.strip():
             record["CreditNoteNumber"] = number.strip()

@@ -6,15 +6,18 @@ Adding a currency is what lets documents carry it (`Books.require_currency` read
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xerosync.emulator.books.entity import Entity
+from xerosync.emulator.books.money import parse_decimal
 from xerosync.emulator.books.store import Collection, Record, index_key
 from xerosync.emulator.books.writes import Invalid, WriteContext
 
 if TYPE_CHECKING:
     from xerosync.emulator.books import Books
 
+RATE_NOT_POSITIVE = "A CurrencyRate must be greater than zero."  # emulator's wording
 NAMES = {
     "AUD": "Australian Dollar",
     "CAD": "Canadian Dollar",
@@ -91,3 +94,20 @@ class Currencies(Entity):
         super().reset()
         self.books.currencies.clear()
         self._add(self.books.base_currency)
+
+
+def apply_currency(books: Books, record: Record, data: Record) -> None:
+    """A document's CurrencyCode (the organisation must be subscribed to it: "Organisation
+    is not subscribed to currency EUR") and CurrencyRate (always 1 in the base currency)."""
+    if data.get("CurrencyCode"):
+        record["CurrencyCode"] = books.require_currency(str(data["CurrencyCode"]))
+    if record["CurrencyCode"] == books.base_currency:
+        record["CurrencyRate"] = Decimal("1")
+    elif data.get("CurrencyRate") is not None:
+        try:
+            rate = parse_decimal(data["CurrencyRate"])
+        except ValueError as exc:
+            raise Invalid(f"The CurrencyRate '{data['CurrencyRate']}' is not valid.") from exc
+        if rate <= 0:
+            raise Invalid(RATE_NOT_POSITIVE)
+        record["CurrencyRate"] = rate

@@ -1,31 +1,26 @@
-"""What credit notes and bank transactions share with invoices: contact, lines, currency.
+"""What credit notes and bank transactions share with invoices: contact and lines.
 
 - lines are checked against the books by `invoices.BooksCatalogue` (accounts, tax rates,
   items, and tracking categories through `books.tracking.line_tracking`).
 - `resolve_contact`: a document's Contact (by ContactID, ContactNumber or Name; a new
   name creates the contact, as Xero does), applied only once the rest is valid.
 - `price`: `invoice_lines.price_lines` copied onto a record (LineItems and totals).
-- `currency`: CurrencyCode / CurrencyRate checked against the organisation's currencies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xerosync.emulator.books.dates import parse_date
 from xerosync.emulator.books.invoice_lines import price_lines
 from xerosync.emulator.books.invoices import AMOUNT_TYPES, BooksCatalogue
-from xerosync.emulator.books.money import parse_decimal
 from xerosync.emulator.books.store import Record
 from xerosync.emulator.books.writes import Invalid, WriteContext
 
 if TYPE_CHECKING:
     from xerosync.emulator.books import Books
-
-RATE_REQUIRED = "A CurrencyRate must be greater than zero."  # emulator's wording
 
 
 def resolve_contact(
@@ -90,22 +85,6 @@ def price(
     record["TotalTax"] = priced.totals.total_tax
     record["Total"] = priced.totals.total
     return priced.errors
-
-
-def currency(books: Books, record: Record, data: Record) -> None:
-    """CurrencyCode (must be subscribed) and CurrencyRate (1 for the base currency)."""
-    if data.get("CurrencyCode"):
-        record["CurrencyCode"] = books.require_currency(str(data["CurrencyCode"]))
-    if record["CurrencyCode"] == books.base_currency:
-        record["CurrencyRate"] = Decimal("1")
-    elif data.get("CurrencyRate") is not None:
-        try:
-            rate = parse_decimal(data["CurrencyRate"])
-        except ValueError as exc:
-            raise Invalid(f"The CurrencyRate '{data['CurrencyRate']}' is not valid.") from exc
-        if rate <= 0:
-            raise Invalid(RATE_REQUIRED)
-        record["CurrencyRate"] = rate
 
 
 def day(data: Record, key: str) -> date:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books import invoice_views
 from xerosync.emulator.books import lifecycle as lc
+from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string, parse_date
 from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
 from xerosync.emulator.books.invoice_lines import price_lines
@@ -260,8 +261,7 @@ class Invoices(Entity):
         sent = flag(data, "SentToContact")
         if sent is not None:
             record["SentToContact"] = sent
-        if data.get("CurrencyCode"):
-            record["CurrencyCode"] = self.books.require_currency(str(data["CurrencyCode"]))
+        apply_currency(self.books, record, data)  # CurrencyCode subscribed, CurrencyRate
         number = text(data, "InvoiceNumber", max_length=255)
         if number is not None and number.strip():
             record["InvoiceNumber"] = number.strip()

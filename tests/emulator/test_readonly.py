@@ -1,0 +1,82 @@
+"""The read-only kinds answer in Xero's shapes: seeded lists, empty lists, one theme, one user."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import RunningEmulator
+from tests.support.books_api import api_client
+
+EMPTY = ["RepeatingInvoices", "LinkedTransactions", "Receipts", "ExpenseClaims", "Overpayments"]
+
+
+def test_seeded_and_empty_lists(emulator: RunningEmulator) -> None:
+    with api_client(emulator) as (api, _):
+        orders = api.get("/PurchaseOrders").json()["PurchaseOrders"]
+        assert [o["PurchaseOrderNumber"] for o in orders] == ["PO-0001", "PO-0002"]
+        assert orders[0]["Total"] == 2990  # 4 x 650 + 15% GST
+        assert orders[0]["Contact"]["Name"] == "ABC Furniture"
+        one = api.get(f"/PurchaseOrders/{orders[1]['PurchaseOrderID']}").json()["PurchaseOrders"][0]
+        assert one["Status"] == "DRAFT"
+        quotes = api.get("/Quotes").json()["Quotes"]
+        assert [q["Status"] for q in quotes] == ["SENT", "ACCEPTED", "DRAFT"]
+        accepted = api.get("/Quotes", params={"Status": "ACCEPTED"}).json()["Quotes"]
+        assert [q["QuoteNumber"] for q in accepted] == ["QU-0002"]
+        for plural in EMPTY:
+            response = api.get(f"/{plural}")
+            assert response.status_code == 200, plural
+            assert response.json()[plural] == [], plural
+        prepayments = api.get("/Prepayments", params={"page": 1}).json()
+        assert prepayments["pagination"]["itemCount"] == 1
+        assert prepayments["Prepayments"][0]["Contact"]["Name"] == "Young Bros Transport"
+        assert prepayments["Prepayments"][0]["RemainingCredit"] == 575
+        themes = api.get("/BrandingThemes").json()["BrandingThemes"]
+        assert [(t["Name"], t["SortOrder"]) for t in themes] == [("Standard", 0)]
+        users = api.get("/Users").json()["Users"]
+        assert len(users) == 1
+        assert users[0]["IsSubscriber"] is True
+        user = api.get(f"/Users/{users[0]['UserID']}")
+        assert user.json()["Users"][0]["UserID"] == users[0]["UserID"]
+        assert api.get("/Receipts/00000000-0000-0000-0000-000000000001").status_code == 404
+
+
+def test_unseeded_organisation_has_empty_documents_but_a_theme(emulator: RunningEmulator) -> None:
+    with api_client(emulator, seed=False) as (api, _):
+        assert api.get("/PurchaseOrders").json()["PurchaseOrders"] == []
+        assert api.get("/Quotes").json()["Quotes"] == []
+        assert len(api.get("/BrandingThemes").json()["BrandingThemes"]) == 1
+
+
+def test_purchase_orders_page_and_if_modified_since(emulator: RunningEmulator) -> None:
+    with api_client(emulator) as (api, _):
+        body = api.get("/PurchaseOrders", params={"page": 1, "pageSize": 1}).json()
+        assert body["pagination"] == {"page": 1, "pageSize": 1, "pageCount": 2, "itemCount": 2}
+        later = api.get("/PurchaseOrders", headers={"If-Modified-Since": "2100-01-01T00:00:00"})
+        assert later.json()["PurchaseOrders"] == []
+
+
+def test_writes_to_read_only_kinds_are_not_routes(emulator: RunningEmulator) -> None:
+    with api_client(emulator) as (api, _):
+        response: httpx.Response = api.put("/Quotes", json={"Quotes": [{}]})
+        assert response.status_code in (404, 405)
+
+
+def test_demo_company_has_credit_notes_bank_activity_and_journals(
+    emulator: RunningEmulator,
+) -> None:
+    with api_client(emulator) as (api, _):
+        notes = api.get("/CreditNotes").json()["CreditNotes"]
+        assert [(n["Type"], n["Status"]) for n in notes] == [
+            ("ACCRECCREDIT", "PAID"),
+            ("ACCRECCREDIT", "AUTHORISED"),
+            ("ACCPAYCREDIT", "AUTHORISED"),
+        ]
+        credited = notes[0]["Allocations"][0]["Invoice"]["InvoiceID"]
+        invoice = api.get(f"/Invoices/{credited}").json()["Invoices"][0]
+        assert invoice["AmountCredited"] == 23
+        assert invoice["AmountDue"] == invoice["Total"] - 23
+        kinds = [t["Type"] for t in api.get("/BankTransactions").json()["BankTransactions"]]
+        assert kinds == ["SPEND", "SPEND", "RECEIVE", "RECEIVE-PREPAYMENT"]
+        assert len(api.get("/BankTransfers").json()["BankTransfers"]) == 1
+        journals = api.get("/ManualJournals").json()["ManualJournals"]
+        assert [j["Status"] for j in journals] == ["POSTED", "POSTED", "DRAFT"]
