@@ -13,9 +13,11 @@ from xerosync.emulator.accounting import (
     contacts,
     credit_notes,
     invoices,
+    journals,
     manual_journals,
     payments,
     readonly,
+    reports,
     settings,
     tracking,
 )
@@ -31,5 +33,7 @@ router.include_router(bank.router)
 router.include_router(manual_journals.router)
 router.include_router(tracking.router)
 router.include_router(readonly.router)
+router.include_router(journals.router)
+router.include_router(reports.router)
 
 __all__ = ["admin_router", "router"]

@@ -1,0 +1,197 @@
+"""Reports and Journals over real HTTP: documents written through the API move the numbers.
+
+Every response is checked against Xero's spec by the `emulator` fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from email.utils import format_datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import RunningEmulator
+from tests.support.books_api import api_client
+
+
+@pytest.fixture
+def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
+    with api_client(emulator) as (client, _):
+        yield client
+
+
+def report(api: httpx.Client, name: str, **params: Any) -> dict[str, Any]:
+    response = api.get(f"/Reports/{name}", params=params)
+    assert response.status_code == 200, response.text
+    reports = response.json()["Reports"]
+    assert len(reports) == 1
+    found: dict[str, Any] = reports[0]
+    return found
+
+
+def figures(found: dict[str, Any], label: str) -> list[Decimal]:
+    for row in found["Rows"]:
+        for inner in [row, *row.get("Rows", [])]:
+            cells = inner.get("Cells") or []
+            if cells and cells[0]["Value"] == label:
+                return [Decimal(c["Value"] or "0") for c in cells[1:]]
+    return []
+
+
+def figure(found: dict[str, Any], label: str) -> Decimal:
+    values = figures(found, label)
+    return values[0] if values else Decimal(0)
+
+
+def put(api: httpx.Client, plural: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = api.put(f"/{plural}", json={plural: [body]})
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()[plural][0]
+    return result
+
+
+def sale(api: httpx.Client, amount: int, contact: str = "Ridgeway University") -> dict[str, Any]:
+    return put(
+        api,
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Status": "AUTHORISED",
+            "Contact": {"Name": contact},
+            "Date": "2026-01-05",
+            "DueDate": "2026-02-05",
+            "LineItems": [
+                {
+                    "Description": "Consulting",
+                    "Quantity": 1,
+                    "UnitAmount": amount,
+                    "AccountCode": "200",
+                }
+            ],
+        },
+    )
+
+
+def test_an_approved_paid_and_voided_sale_moves_the_reports(api: httpx.Client) -> None:
+    january = {"fromDate": "2026-01-01", "toDate": "2026-01-31"}
+    sheet_before = report(api, "BalanceSheet", date="2026-01-31")
+    profit_before = report(api, "ProfitAndLoss", **january)
+    bank_before = report(api, "BankSummary", **january)
+
+    invoice = sale(api, 1000)
+    total, subtotal = Decimal(str(invoice["Total"])), Decimal(str(invoice["SubTotal"]))
+    sheet = report(api, "BalanceSheet", date="2026-01-31")
+    profit = report(api, "ProfitAndLoss", **january)
+    assert (
+        figure(sheet, "Accounts Receivable") - figure(sheet_before, "Accounts Receivable") == total
+    )
+    assert figure(profit, "Sales") - figure(profit_before, "Sales") == subtotal
+    assert figure(profit, "Net Profit") - figure(profit_before, "Net Profit") == subtotal
+
+    paid = api.put(
+        "/Payments",
+        json={
+            "Payments": [
+                {
+                    "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+                    "Account": {"Code": "090"},
+                    "Amount": float(total),
+                    "Date": "2026-01-20",
+                }
+            ]
+        },
+    )
+    assert paid.status_code == 200, paid.text
+    sheet = report(api, "BalanceSheet", date="2026-01-31")
+    bank = report(api, "BankSummary", **january)
+    assert figure(sheet, "Accounts Receivable") == figure(sheet_before, "Accounts Receivable")
+    received = (
+        figures(bank, "Business Bank Account")[1] - figures(bank_before, "Business Bank Account")[1]
+    )
+    assert received == total
+    assert figures(bank, "Business Bank Account")[3] == figure(sheet, "Business Bank Account")
+
+    other = sale(api, 250)
+    voided = api.post(f"/Invoices/{other['InvoiceID']}", json={"Invoices": [{"Status": "VOIDED"}]})
+    assert voided.status_code == 200, voided.text
+    profit_after_void = report(api, "ProfitAndLoss", **january)
+    assert figure(profit_after_void, "Sales") == figure(profit, "Sales")
+
+
+def test_the_seeded_books_balance_on_every_report(api: httpx.Client) -> None:
+    for day in ("2025-12-31", "2026-01-31", "2026-03-31", "2026-04-01"):
+        sheet = report(api, "BalanceSheet", date=day, periods=2, timeframe="MONTH")
+        assets, liabilities = figures(sheet, "Total Assets"), figures(sheet, "Total Liabilities")
+        equity = figures(sheet, "Total Equity")
+        assert len(equity) == 3
+        assert [a - x for a, x in zip(assets, liabilities, strict=True)] == equity
+        trial = report(api, "TrialBalance", date=day)
+        debit, credit, ytd_debit, ytd_credit = figures(trial, "Total")
+        assert (debit, ytd_debit) == (credit, ytd_credit)
+        assert ytd_debit > 0
+    profit = report(api, "ProfitAndLoss", fromDate="2025-04-01", toDate="2026-03-31")
+    year_end = report(api, "BalanceSheet", date="2026-03-31")
+    assert figure(profit, "Net Profit") == figure(year_end, "Current Year Earnings")
+
+
+def test_aged_receivables_total_the_contacts_open_invoices_less_credit(api: httpx.Client) -> None:
+    invoice = sale(api, 400, contact="Aged Care Ltd")
+    contact_id = invoice["Contact"]["ContactID"]
+    sale(api, 100, contact="Aged Care Ltd")
+    note = put(
+        api,
+        "CreditNotes",
+        {
+            "Type": "ACCRECCREDIT",
+            "Status": "AUTHORISED",
+            "Contact": {"ContactID": contact_id},
+            "Date": "2026-01-10",
+            "LineItems": [
+                {"Description": "Refund", "Quantity": 1, "UnitAmount": 50, "AccountCode": "200"}
+            ],
+        },
+    )
+    found = report(api, "AgedReceivablesByContact", contactId=contact_id, date="2026-02-28")
+    invoices = api.get(
+        "/Invoices", params={"ContactIDs": contact_id, "Statuses": "AUTHORISED"}
+    ).json()
+    owed = sum(Decimal(str(i["AmountDue"])) for i in invoices["Invoices"] if i["Type"] == "ACCREC")
+    assert owed > 0
+    assert figures(found, "Closing Balance")[-1] == owed - Decimal(str(note["RemainingCredit"]))
+    assert found["ReportTitles"][1] == "Aged Care Ltd"
+    overdue = [
+        row["Cells"][3]["Value"]
+        for section in found["Rows"]
+        for row in section.get("Rows", [])
+        if row["RowType"] == "Row"
+    ]
+    assert "23 days overdue" in overdue  # due 5 Feb, as at 28 Feb
+
+    missing = api.get("/Reports/AgedPayablesByContact")
+    assert missing.status_code == 400
+
+
+def test_journals_page_by_offset_and_read_by_id_or_number(
+    api: httpx.Client, emulator: RunningEmulator
+) -> None:
+    first = api.get("/Journals").json()["Journals"]
+    assert [j["JournalNumber"] for j in first] == list(range(1, len(first) + 1))
+    for journal in first:
+        assert sum(Decimal(str(x["NetAmount"])) for x in journal["JournalLines"]) == 0
+    emulator.clock.advance(300)
+    since = format_datetime(emulator.clock.now(), usegmt=True)
+    emulator.clock.advance(2)
+    invoice = sale(api, 75)
+    newest = api.get("/Journals", params={"offset": len(first)}).json()["Journals"]
+    assert [j["SourceID"] for j in newest] == [invoice["InvoiceID"]]
+    assert newest[0]["SourceType"] == "ACCREC"
+    assert {x["AccountCode"] for x in newest[0]["JournalLines"]} >= {"200", "610"}
+    changed = api.get("/Journals", headers={"If-Modified-Since": since}).json()["Journals"]
+    assert [j["JournalID"] for j in changed] == [newest[0]["JournalID"]]
+    by_id = api.get(f"/Journals/{newest[0]['JournalID']}").json()["Journals"]
+    by_number = api.get(f"/Journals/{newest[0]['JournalNumber']}").json()["Journals"]
+    assert by_id == by_number
+    assert api.get("/Journals/999999").status_code == 404
