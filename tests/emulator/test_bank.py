@@ -158,3 +158,80 @@ def test_tracking_on_bank_transaction_lines(api: httpx.Client) -> None:
     line_tracking = made["LineItems"][0]["Tracking"][0]
     assert (line_tracking["Name"], line_tracking["Option"]) == ("Region", "North")
     assert line_tracking["TrackingOptionID"]
+
+
+def test_prepayment_allocates_to_an_invoice_and_moves_its_amount_due(api: httpx.Client) -> None:
+    prepay = transaction("RECEIVE-PREPAYMENT", Contact={"Name": "Boom FM"})
+    prepay["LineItems"][0]["AccountCode"] = "200"  # 230.00 received ahead
+    made = api.put("/BankTransactions", json={"BankTransactions": [prepay]}).json()
+    prepayment_id = made["BankTransactions"][0]["PrepaymentID"]
+    invoice = api.put(
+        "/Invoices",
+        json={
+            "Invoices": [
+                {
+                    "Type": "ACCREC",
+                    "Status": "AUTHORISED",
+                    "Contact": {"Name": "Boom FM"},
+                    "DueDate": "2026-02-01",
+                    "LineItems": [
+                        {
+                            "Description": "Ads",
+                            "Quantity": 1,
+                            "UnitAmount": 300,
+                            "AccountCode": "200",
+                        }
+                    ],
+                }
+            ]
+        },
+    ).json()["Invoices"][0]
+    body = {
+        "Allocations": [
+            {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 230, "Date": "2026-01-20"}
+        ]
+    }
+    response = api.put(f"/Prepayments/{prepayment_id}/Allocations", json=body)
+    assert response.status_code == 200, response.text
+    allocation = response.json()["Allocations"][0]
+    after = api.get(f"/Invoices/{invoice['InvoiceID']}").json()["Invoices"][0]
+    assert (after["AmountDue"], after["AmountCredited"], after["Status"]) == (
+        115,
+        230,
+        "AUTHORISED",
+    )
+    assert after["Prepayments"][0]["PrepaymentID"] == prepayment_id
+    used = api.get(f"/Prepayments/{prepayment_id}").json()["Prepayments"][0]
+    assert (used["RemainingCredit"], used["Status"]) == (0, "PAID")
+    over = api.put(f"/Prepayments/{prepayment_id}/Allocations", json=body)
+    assert errors(over) == [
+        "Prepayment cannot be allocated as amount is greater than amount outstanding"
+    ]
+    gone = api.delete(f"/Prepayments/{prepayment_id}/Allocations/{allocation['AllocationID']}")
+    assert gone.json()["IsDeleted"] is True
+    assert api.get(f"/Invoices/{invoice['InvoiceID']}").json()["Invoices"][0]["AmountDue"] == 345
+
+
+def test_paging_if_modified_since_and_summarize_errors(
+    api: httpx.Client, emulator: RunningEmulator
+) -> None:
+    response = api.put(
+        "/BankTransactions", json={"BankTransactions": [transaction() for _ in range(4)]}
+    )
+    assert response.status_code == 200
+    emulator.clock.advance(3)
+    since = emulator.clock.now().replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%S")
+    mixed = api.put(
+        "/BankTransactions",
+        params={"summarizeErrors": "false"},
+        json={"BankTransactions": [transaction(), transaction(bank="200")]},
+    )
+    assert mixed.status_code == 200, mixed.text
+    shown = mixed.json()["BankTransactions"]
+    assert [t["StatusAttributeString"] for t in shown] == ["OK", "ERROR"]
+    page = api.get("/BankTransactions", params={"page": 2, "pageSize": 2}).json()
+    assert page["pagination"] == {"page": 2, "pageSize": 2, "pageCount": 3, "itemCount": 5}
+    changed = api.get("/BankTransactions", headers={"If-Modified-Since": since}).json()[
+        "BankTransactions"
+    ]
+    assert [t["BankTransactionID"] for t in changed] == [shown[0]["BankTransactionID"]]

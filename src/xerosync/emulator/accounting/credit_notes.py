@@ -16,7 +16,7 @@ from xerosync.emulator.accounting.common import (
     unitdp,
     write,
 )
-from xerosync.emulator.books.credit_notes import AllocationWriter
+from xerosync.emulator.books.allocations import AllocationWriter
 from xerosync.emulator.books.listing import Page
 from xerosync.emulator.books.store import Record
 

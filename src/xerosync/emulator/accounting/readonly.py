@@ -1,4 +1,4 @@
-"""Currencies, Prepayments, Overpayments and the read-only kinds (PurchaseOrders, Quotes,
+"""Currencies, Prepayments and Overpayments (with their allocations), and the read-only kinds (PurchaseOrders, Quotes,
 RepeatingInvoices, LinkedTransactions, Receipts, ExpenseClaims, BrandingThemes, Users)."""
 
 from __future__ import annotations
@@ -9,11 +9,15 @@ from fastapi.responses import Response
 from xerosync.emulator.accounting.common import (
     books_of,
     int_param,
+    json_response,
     list_response,
+    not_found,
     param,
     write,
 )
 from xerosync.emulator.accounting.crud import Tune, add_document_routes
+from xerosync.emulator.books import allocations
+from xerosync.emulator.books.allocations import AllocationWriter
 from xerosync.emulator.books.listing import ListQuery, csv
 
 router = APIRouter()
@@ -62,6 +66,59 @@ def _no_modified_since(request: Request, query: ListQuery) -> None:
 
 add_document_routes(router, "Prepayments", paged=True, writes=False)
 add_document_routes(router, "Overpayments", paged=True, writes=False)
+
+
+async def _put_allocations(plural: str, credit_id: str, request: Request) -> Response:
+    books = books_of(request)
+    entity = books.entities[plural]
+    with books.lock:
+        credit = entity.get(credit_id)
+    if credit is None:
+        return not_found()
+    writer = AllocationWriter(entity, credit[entity.id_field])
+    return await write(request, "Allocations", "create", writer=writer)
+
+
+async def _delete_allocation(
+    plural: str, credit_id: str, allocation_id: str, request: Request
+) -> Response:
+    books = books_of(request)
+    entity = books.entities[plural]
+    with books.lock:
+        credit = entity.get(credit_id)
+        if credit is None:
+            return not_found()
+        try:
+            gone = allocations.remove(entity, credit, allocation_id)
+        except LookupError:
+            return not_found()
+    return json_response(gone)
+
+
+@router.put("/Prepayments/{credit_id}/Allocations")
+async def put_prepayment_allocations(credit_id: str, request: Request) -> Response:
+    return await _put_allocations("Prepayments", credit_id, request)
+
+
+@router.put("/Overpayments/{credit_id}/Allocations")
+async def put_overpayment_allocations(credit_id: str, request: Request) -> Response:
+    return await _put_allocations("Overpayments", credit_id, request)
+
+
+@router.delete("/Prepayments/{credit_id}/Allocations/{allocation_id}")
+async def delete_prepayment_allocation(
+    credit_id: str, allocation_id: str, request: Request
+) -> Response:
+    return await _delete_allocation("Prepayments", credit_id, allocation_id, request)
+
+
+@router.delete("/Overpayments/{credit_id}/Allocations/{allocation_id}")
+async def delete_overpayment_allocation(
+    credit_id: str, allocation_id: str, request: Request
+) -> Response:
+    return await _delete_allocation("Overpayments", credit_id, allocation_id, request)
+
+
 add_document_routes(
     router,
     "PurchaseOrders",

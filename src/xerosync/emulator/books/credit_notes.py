@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from xerosync.emulator.books import allocations
 from xerosync.emulator.books import lifecycle as lc
 from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string
@@ -31,8 +31,7 @@ from xerosync.emulator.books.documents import (
     resolve_contact,
 )
 from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
-from xerosync.emulator.books.money import parse_decimal
-from xerosync.emulator.books.store import Collection, Record, index_key, norm_id
+from xerosync.emulator.books.store import Collection, Record, index_key
 from xerosync.emulator.books.totals import money
 from xerosync.emulator.books.writes import Invalid, WriteContext
 
@@ -42,14 +41,6 @@ if TYPE_CHECKING:
 INVOICE_TYPE = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}
 TYPE_REQUIRED = "Credit Note Type must be ACCRECCREDIT or ACCPAYCREDIT."  # emulator's wording
 NUMBER_NOT_UNIQUE = "Credit Note # must be unique."  # emulator's wording, after invoices'
-OVER_ALLOCATED = "Credit Note cannot be allocated as amount is greater than amount outstanding"
-WRONG_TYPE = "Credit Note cannot be allocated to an incorrect invoice type"
-ALREADY_PAID = "The invoice you are trying to allocate to has already been paid off"
-NOT_AUTHORISED = "Only Authorised credit notes can be allocated."  # emulator's wording
-INVOICE_NOT_AUTHORISED = "Credit notes can only be allocated to Authorised invoices."  # emulator's
-OTHER_CONTACT = "The credit note and the invoice must be for the same contact."  # emulator's
-OTHER_CURRENCY = "The credit note and the invoice must be in the same currency."  # emulator's
-NOT_POSITIVE = "The allocation Amount must be greater than zero."  # emulator's wording
 NOTE_NOT_FOUND = "An existing Credit Note with the specified CreditNoteID could not be found"
 FIELDS = [
     "Type",
@@ -238,127 +229,15 @@ class CreditNotes(Entity):
             if not self.collection.find("sales_number", number):
                 return number
 
-    # -- allocations -------------------------------------------------------------------
+    # -- allocations (books.allocations) ------------------------------------------------
 
     def allocate(self, note: Record, data: Record, ctx: WriteContext) -> Record:
         """Apply part of `note`'s credit to an invoice; returns the allocation as shown."""
-        invoices = self.books.invoices
-        ref = data.get("Invoice")
-        if not isinstance(ref, dict) or not (ref.get("InvoiceID") or ref.get("InvoiceNumber")):
-            raise Invalid("The allocation must name an Invoice by InvoiceID.")  # emulator's
-        invoice = invoices.require(ref)
-        amount = _amount(data)
-        on = day(data, "Date") if data.get("Date") else ctx.now.date()
-        errors: list[str] = []
-        if note["Status"] not in (lc.AUTHORISED, lc.PAID):
-            errors.append(NOT_AUTHORISED)
-        if invoice["Type"] != INVOICE_TYPE[note["Type"]]:
-            errors.append(WRONG_TYPE)
-        if invoice["Status"] == lc.PAID:
-            errors.append(ALREADY_PAID)
-        elif invoice["Status"] != lc.AUTHORISED:
-            errors.append(INVOICE_NOT_AUTHORISED)
-        if norm_id(invoice["Contact"]["ContactID"]) != norm_id(note["Contact"]["ContactID"]):
-            errors.append(OTHER_CONTACT)
-        if invoice.get("CurrencyCode") != note.get("CurrencyCode"):
-            errors.append(OTHER_CURRENCY)
-        if amount <= 0:
-            errors.append(NOT_POSITIVE)
-        elif amount > note["RemainingCredit"] or amount > invoice["AmountDue"]:
-            errors.append(OVER_ALLOCATED)
-        if errors:
-            raise Invalid(*errors)
-        allocation: Record = {
-            "AllocationID": self.books.new_id(),
-            "Amount": amount,
-            "Date": on,
-            "Invoice": {
-                "InvoiceID": invoice["InvoiceID"],
-                "InvoiceNumber": invoice["InvoiceNumber"],
-            },
-        }
-        self._credit_invoice(invoice, note, amount, on)
-        updated = dict(note)
-        updated["Allocations"] = [*note["Allocations"], allocation]
-        self._settle(updated, on)
-        return self.allocation_view(updated, allocation)
+        return allocations.allocate(self, note, data, ctx)
 
     def remove_allocation(self, note: Record, allocation_id: str) -> Record:
         """Delete an allocation: the credit goes back to the note, the debt to the invoice."""
-        wanted = norm_id(allocation_id)
-        allocation = next((a for a in note["Allocations"] if a["AllocationID"] == wanted), None)
-        if allocation is None:
-            raise LookupError(allocation_id)
-        invoice = self.books.invoices.get(allocation["Invoice"]["InvoiceID"])
-        if invoice is not None:
-            self._credit_invoice(invoice, note, -allocation["Amount"], None)
-        updated = dict(note)
-        updated["Allocations"] = [a for a in note["Allocations"] if a["AllocationID"] != wanted]
-        self._settle(updated, None)
-        return {**self.allocation_view(updated, allocation), "IsDeleted": True}
-
-    def allocation_view(self, note: Record, allocation: Record) -> Record:
-        return {
-            **allocation,
-            "CreditNote": {
-                "CreditNoteID": note["CreditNoteID"],
-                "CreditNoteNumber": note.get("CreditNoteNumber", ""),
-                "Type": note["Type"],
-            },
-        }
-
-    def _settle(self, note: Record, on: date | None) -> None:
-        allocated = sum((a["Amount"] for a in note["Allocations"]), Decimal(0))
-        note["RemainingCredit"] = money(note["Total"] - allocated)
-        status = lc.status_after_payments(note["Status"], note["RemainingCredit"])
-        if status == lc.PAID and note["Status"] != lc.PAID:
-            note["FullyPaidOnDate"] = on
-        elif status != lc.PAID:
-            note.pop("FullyPaidOnDate", None)
-        note["Status"] = status
-        self.store(note)
-
-    def _credit_invoice(
-        self, invoice: Record, note: Record, amount: Decimal, on: date | None
-    ) -> None:
-        """Move the invoice's AmountCredited by `amount` (negative to undo)."""
-        updated = dict(invoice)
-        updated["AmountCredited"] = money(invoice["AmountCredited"] + amount)
-        listed = [
-            c for c in invoice.get("CreditNotes", []) if c["CreditNoteID"] != note["CreditNoteID"]
-        ]
-        applied = (
-            sum(
-                (
-                    a["Amount"]
-                    for a in note["Allocations"]
-                    if a["Invoice"]["InvoiceID"] == invoice["InvoiceID"]
-                ),
-                Decimal(0),
-            )
-            + amount
-        )
-        if applied > 0:
-            listed.append(
-                {
-                    "CreditNoteID": note["CreditNoteID"],
-                    "CreditNoteNumber": note.get("CreditNoteNumber", ""),
-                    "AppliedAmount": money(applied),
-                    "Total": note["Total"],
-                    "Date": note["Date"],
-                    "HasErrors": False,
-                }
-            )
-        updated["CreditNotes"] = listed
-        due = money(updated["Total"] - updated["AmountPaid"] - updated["AmountCredited"])
-        updated["AmountDue"] = due
-        status = lc.status_after_payments(invoice["Status"], due)
-        if status == lc.PAID and invoice["Status"] != lc.PAID:
-            updated["FullyPaidOnDate"] = on
-        elif status != lc.PAID:
-            updated.pop("FullyPaidOnDate", None)
-        updated["Status"] = status
-        self.books.invoices.store(updated)
+        return allocations.remove(self, note, allocation_id)
 
     # -- reads -----------------------------------------------------------------------
 
@@ -383,41 +262,4 @@ def _status_of(data: Record) -> str | None:
     return status
 
 
-def _amount(data: Record) -> Decimal:
-    if data.get("Amount") is None:
-        raise Invalid("Amount is required.")
-    try:
-        return money(parse_decimal(data["Amount"]))
-    except ValueError as exc:
-        raise Invalid(f"The Amount '{data['Amount']}' is not a valid number.") from exc
-
-
 __all__ = ["NOTE_NOT_FOUND", "NOT_FOUND", "CreditNotes"]
-
-
-class AllocationWriter:
-    """The write pipeline's view of `PUT /CreditNotes/{id}/Allocations`: each element
-    allocates part of one credit note (re-read each time, as allocations replace it)."""
-
-    plural = "Allocations"
-    id_field = "AllocationID"
-    error_flag = ""
-
-    def __init__(self, notes: CreditNotes, note_id: str) -> None:
-        self.notes = notes
-        self.note_id = note_id
-
-    def match(self, data: Record) -> Record | None:
-        return None
-
-    def create(self, data: Record, ctx: WriteContext) -> Record:
-        note = self.notes.get(self.note_id)
-        if note is None:
-            raise Invalid(NOTE_NOT_FOUND)
-        return self.notes.allocate(note, data, ctx)
-
-    def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
-        raise Invalid("An allocation cannot be changed; delete it and allocate again.")
-
-    def view(self, record: Record) -> Record:
-        return dict(record)

@@ -3,7 +3,8 @@
 They come into being only through bank transactions of type RECEIVE-PREPAYMENT,
 SPEND-PREPAYMENT, RECEIVE-OVERPAYMENT or SPEND-OVERPAYMENT (`from_bank_transaction`),
 carrying the transaction's contact, lines and totals, `RemainingCredit = Total` and status
-AUTHORISED; the API only reads them. One class serves both kinds.
+AUTHORISED; the API reads them and allocates them to invoices (`books.allocations`,
+`PUT /Prepayments/{id}/Allocations`). One class serves both kinds.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ class Credits(Entity):
         status = transaction["Status"]
         if status == "DELETED":
             status = "VOIDED"
+        allocated = sum((a["Amount"] for a in existing["Allocations"]), 0) if existing else 0
+        if status == "AUTHORISED" and allocated >= transaction["Total"]:
+            status = "PAID"
         record: Record = {
             self.id_field: record_id,
             "Type": transaction["Type"],
@@ -82,7 +86,7 @@ class Credits(Entity):
             "CurrencyCode": transaction["CurrencyCode"],
             "CurrencyRate": transaction["CurrencyRate"],
             "Reference": transaction.get("Reference", ""),
-            "RemainingCredit": transaction["Total"] if status == "AUTHORISED" else 0,
+            "RemainingCredit": transaction["Total"] - allocated if status == "AUTHORISED" else 0,
             "Allocations": existing["Allocations"] if existing else [],
             "Payments": [],
             "HasAttachments": False,
