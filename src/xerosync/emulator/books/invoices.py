@@ -213,7 +213,7 @@ class Invoices(Entity):
         kind = record["Type"]
         if data.get("Type") and str(data["Type"]).upper() != kind:
             raise Invalid(TYPE_FIXED)
-        has_payments = record["AmountPaid"] > 0
+        has_payments = record["AmountPaid"] > 0 or record["AmountCredited"] > 0
         requested = _status_of(data)
         if requested:
             problem = lc.check_status_change(record["Status"], requested, has_payments=has_payments)
