@@ -207,6 +207,11 @@ def test_prepayment_allocates_to_an_invoice_and_moves_its_amount_due(api: httpx.
     assert errors(over) == [
         "Prepayment cannot be allocated as amount is greater than amount outstanding"
     ]
+    transaction_id = made["BankTransactions"][0]["BankTransactionID"]
+    locked = api.post(f"/BankTransactions/{transaction_id}", json={"Status": "DELETED"})
+    assert errors(locked) == [
+        "This document cannot be edited as it has a payment or credit note allocated to it."
+    ]
     gone = api.delete(f"/Prepayments/{prepayment_id}/Allocations/{allocation['AllocationID']}")
     assert gone.json()["IsDeleted"] is True
     assert api.get(f"/Invoices/{invoice['InvoiceID']}").json()["Invoices"][0]["AmountDue"] == 345

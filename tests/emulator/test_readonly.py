@@ -80,3 +80,19 @@ def test_demo_company_has_credit_notes_bank_activity_and_journals(
         assert len(api.get("/BankTransfers").json()["BankTransfers"]) == 1
         journals = api.get("/ManualJournals").json()["ManualJournals"]
         assert [j["Status"] for j in journals] == ["POSTED", "POSTED", "DRAFT"]
+
+
+def test_quote_and_purchase_order_filters_and_lookup_by_number(emulator: RunningEmulator) -> None:
+    with api_client(emulator) as (api, _):
+        november_late = api.get("/Quotes", params={"DateFrom": "2025-11-10"}).json()["Quotes"]
+        assert [q["QuoteNumber"] for q in november_late] == ["QU-0002", "QU-0003"]
+        early = api.get("/Quotes", params={"DateTo": "2025-11-06", "ExpiryDateFrom": "2025-11-28"})
+        assert [q["QuoteNumber"] for q in early.json()["Quotes"]] == ["QU-0001"]
+        by_number = api.get("/Quotes", params={"QuoteNumber": "qu-0003"}).json()["Quotes"]
+        assert [q["Status"] for q in by_number] == ["DRAFT"]
+        orders = api.get("/PurchaseOrders", params={"DateFrom": "2025-11-05"}).json()
+        assert [o["PurchaseOrderNumber"] for o in orders["PurchaseOrders"]] == ["PO-0002"]
+        one = api.get("/PurchaseOrders/PO-0001").json()["PurchaseOrders"][0]
+        assert one["Contact"]["Name"] == "ABC Furniture"
+        bad = api.get("/Quotes", params={"DateFrom": "soon"})
+        assert bad.status_code == 400

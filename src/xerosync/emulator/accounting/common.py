@@ -221,7 +221,8 @@ async def write(
     """PUT/POST a batch of `kind` ("Contacts", "Invoices"...) through the write pipeline.
 
     mode "create" (PUT), "upsert" (POST), "update" (POST /X/{id}: 404 if unknown).
-    `first_only`: Xero processes only the first element (Accounts, TaxRates)."""
+    `first_only`: Xero processes only the first element (Accounts, TaxRates).
+    `writer`: a WriteEntity to use instead of `books.entities[kind]` (allocations, options)."""
 
     def handle(body: bytes) -> Response:
         books = books_of(request)

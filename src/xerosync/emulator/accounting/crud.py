@@ -20,10 +20,12 @@ from xerosync.emulator.accounting.common import (
     unitdp,
     write,
 )
+from xerosync.emulator.books import Books
 from xerosync.emulator.books.listing import ListQuery, Page
 from xerosync.emulator.books.store import Record
 
 Tune = Callable[[Request, ListQuery], None]
+ByKey = Callable[[Books, str], Record | None]
 
 
 def add_document_routes(
@@ -34,7 +36,11 @@ def add_document_routes(
     writes: bool = True,
     tune: Tune | None = None,
     default_order: str | None = None,
+    by_key: ByKey | None = None,
 ) -> None:
+    """`by_key(books, key)` finds a record by a second key in the path (a number) when no
+    record has `key` as its id."""
+
     async def list_all(request: Request) -> Response:
         entity = books_of(request).entities[plural]
 
@@ -60,6 +66,8 @@ def add_document_routes(
         entity = books.entities[plural]
         with books.lock:
             record = entity.get(record_id)
+            if record is None and by_key is not None:
+                record = by_key(books, record_id)
             if record is None:
                 return not_found()
             shown = entity.view(record)

@@ -139,6 +139,10 @@ class BankTransactions(Entity):
     def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
         if record["Status"] == "DELETED":
             raise Invalid(DELETED_FINAL)
+        if self._allocated(record):
+            raise Invalid(
+                "This document cannot be edited as it has a payment or credit note allocated to it."
+            )
         if data.get("Type") and str(data["Type"]).upper() != record["Type"]:
             raise Invalid("The Type of an existing bank transaction cannot be changed.")
         updated = dict(record)
@@ -210,6 +214,15 @@ class BankTransactions(Entity):
         credits = self.books.prepayments if kind == "Prepayment" else self.books.overpayments
         made = credits.from_bank_transaction(record)
         record[kind + "ID"] = made[kind + "ID"]
+
+    def _allocated(self, record: Record) -> bool:
+        """Has the Prepayment/Overpayment this transaction made been allocated?"""
+        kind = credit_kind(record["Type"])
+        if kind is None or not record.get(kind + "ID"):
+            return False
+        credits = self.books.prepayments if kind == "Prepayment" else self.books.overpayments
+        made = credits.get(record[kind + "ID"])
+        return bool(made and made["Allocations"])
 
     def view(self, record: Record) -> Record:
         shown = dict(record)

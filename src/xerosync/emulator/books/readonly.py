@@ -119,6 +119,15 @@ class ReadOnly(Entity):
                 created,
             )
 
+    def by_field(self, field: str, value: str) -> Record | None:
+        """The first record whose `field` equals `value` (case-insensitive); a scan, as
+        these kinds hold few records."""
+        wanted = value.strip().lower()
+        for record in self.collection.records.values():
+            if str(record.get(field) or "").lower() == wanted:
+                return record
+        return None
+
     def add(self, record: Record) -> Record:
         """Store a ready-made record (the seed)."""
         record.setdefault(self.id_field, self.books.new_id())
