@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.client.emulator_oauth import connect
+from tests.client.emulator_oauth import SCOPES
 from tests.conftest import EmulatorFactory, RunningEmulator
 from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
-from xerosync.xero import MemoryTokenStore, XeroClient
+from xerosync.xero import MemoryTokenStore, XeroClient, XeroConfig
 from xerosync.xero.batching import Outcome
 from xerosync.xero.models import Contact, Invoice, LineItem, Payment
 
@@ -42,7 +43,18 @@ def _books(emulator: RunningEmulator, clock: FakeClock, *, seed: bool = True) ->
     with emulator.admin() as admin:
         made = admin.post("/tenants", json={"name": "Invoices Ltd", "seed_demo": seed})
         made.raise_for_status()
-    client, connections = connect(emulator, MemoryTokenStore(), clock)
+    demo = EmulatorConfig()
+    config = XeroConfig.for_emulator(
+        emulator.base_url,
+        client_id=demo.demo_client_id,
+        client_secret=demo.demo_client_secret,
+        redirect_uri=demo.demo_redirect_uris[0],
+        scopes=(*SCOPES, "accounting.reports.read"),
+    )
+    client = XeroClient(config, token_store=MemoryTokenStore(), clock=clock)
+    start = client.oauth.authorization_request()
+    consent = httpx.get(start.url, follow_redirects=False, timeout=10)
+    connections = client.connect(consent.headers["location"], start)
     [tenant] = [c.tenant_id for c in connections if c.tenant_id == made.json()["tenant_id"]]
     return Books(emulator, client, tenant)
 
