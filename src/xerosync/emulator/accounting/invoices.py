@@ -59,7 +59,7 @@ async def list_invoices(request: Request) -> Response:
                 for contact_id in archived:
                     hidden |= invoices.collection.find("Contact.ContactID", contact_id)
                 if hidden:
-                    query.filters.append(lambda r: r["InvoiceID"] not in hidden)
+                    query.exclude = hidden
 
     def view(record: Record, page: Page) -> Record:
         return invoices.list_view(record, paged=page.page is not None, summary=summary)
