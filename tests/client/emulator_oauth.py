@@ -25,14 +25,13 @@ SCOPES = (
 
 def client_config(base_url: str, **settings: object) -> XeroConfig:
     demo = EmulatorConfig()
-    return XeroConfig.for_emulator(
-        base_url,
-        client_id=demo.demo_client_id,
-        client_secret=demo.demo_client_secret,
-        redirect_uri=demo.demo_redirect_uris[0],
-        scopes=SCOPES,
-        **settings,
-    )
+    defaults: dict[str, object] = {
+        "client_id": demo.demo_client_id,
+        "client_secret": demo.demo_client_secret,
+        "redirect_uri": demo.demo_redirect_uris[0],
+        "scopes": SCOPES,
+    }
+    return XeroConfig.for_emulator(base_url, **{**defaults, **settings})
 
 
 def add_tenant(emulator: RunningEmulator, name: str = "Acme Ltd") -> str:

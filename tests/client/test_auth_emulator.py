@@ -105,3 +105,19 @@ def test_disconnect_one_tenant_then_revoke_the_grant(
     client.revoke()
     with pytest.raises(NeedsReauth):
         client.connections()
+
+
+def test_a_public_pkce_client_connects_and_refreshes_without_a_secret(
+    emulator: RunningEmulator, clock: FakeClock
+) -> None:
+    tenant = add_tenant(emulator)
+    store = MemoryTokenStore()
+    client, connections = connect(emulator, store, clock, client_secret="")
+    assert [c.tenant_id for c in connections] == [tenant]
+    first = store.load(DEFAULT_KEY)
+    clock.advance(1900)
+    assert client.request("GET", "Contacts", tenant=tenant).status_code == 200
+    second = store.load(DEFAULT_KEY)
+    assert first is not None
+    assert second is not None
+    assert second.refresh_token != first.refresh_token
