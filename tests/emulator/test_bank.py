@@ -96,7 +96,7 @@ def test_delete_by_status_keeps_it_as_deleted(api: httpx.Client) -> None:
 def test_prepayment_and_overpayment_make_their_records(api: httpx.Client) -> None:
     prepay = transaction("RECEIVE-PREPAYMENT", Contact={"Name": "Boom FM"})
     prepay["LineItems"][0]["AccountCode"] = "200"
-    over = transaction("RECEIVE-OVERPAYMENT", Contact={"Name": "Boom FM"})
+    over = transaction("RECEIVE-OVERPAYMENT", Contact={"Name": "Boom FM"}, Reference="OVR-7")
     over["LineItems"] = [{"Description": "Overpaid", "LineAmount": 40}]
     over["LineAmountTypes"] = "NoTax"
     response = api.put("/BankTransactions", json={"BankTransactions": [prepay, over]})
@@ -108,6 +108,9 @@ def test_prepayment_and_overpayment_make_their_records(api: httpx.Client) -> Non
         230,
         "RECEIVE-PREPAYMENT",
     )
+    referenced = api.get("/Overpayments", params={"References": second["Reference"]}).json()
+    assert [o["OverpaymentID"] for o in referenced["Overpayments"]] == [second["OverpaymentID"]]
+    assert api.get("/Overpayments", params={"References": "nothing"}).json()["Overpayments"] == []
     overpayment = api.get(f"/Overpayments/{second['OverpaymentID']}").json()["Overpayments"][0]
     assert (overpayment["Total"], overpayment["Status"]) == (40, "AUTHORISED")
 

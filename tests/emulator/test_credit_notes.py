@@ -119,6 +119,22 @@ def test_partial_allocation_then_delete_restores_both_documents(api: httpx.Clien
     assert errors(voiding) == [
         "This document cannot be edited as it has a payment or credit note allocated to it."
     ]
+    renamed = api.post(
+        f"/CreditNotes/{note['CreditNoteID']}",
+        json={"Reference": "Goodwill", "Contact": {"ContactID": note["Contact"]["ContactID"]}},
+    )
+    assert renamed.status_code == 200, renamed.text  # non-financial edits stay allowed
+    repriced = api.post(
+        f"/CreditNotes/{note['CreditNoteID']}",
+        json={
+            "LineItems": [
+                {"Description": "x", "Quantity": 1, "UnitAmount": 1, "AccountCode": "200"}
+            ]
+        },
+    )
+    assert errors(repriced) == [
+        "This document cannot be edited as it has a payment or credit note allocated to it."
+    ]
     gone = api.delete(
         f"/CreditNotes/{note['CreditNoteID']}/Allocations/{allocation['AllocationID']}"
     )

@@ -109,7 +109,13 @@ def _no_modified_since(request: Request, query: ListQuery) -> None:
 
 
 add_document_routes(router, "Prepayments", paged=True, writes=False)
-add_document_routes(router, "Overpayments", paged=True, writes=False)
+add_document_routes(
+    router,
+    "Overpayments",
+    paged=True,
+    writes=False,
+    tune=_by_params(("References", "Reference"), page_only=False),
+)
 
 
 async def _put_allocations(plural: str, credit_id: str, request: Request) -> Response:

@@ -31,7 +31,7 @@ from xerosync.emulator.books.documents import (
     resolve_contact,
 )
 from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
-from xerosync.emulator.books.store import Collection, Record, index_key
+from xerosync.emulator.books.store import Collection, Record, index_key, norm_id
 from xerosync.emulator.books.totals import money
 from xerosync.emulator.books.writes import Invalid, WriteContext
 
@@ -162,7 +162,7 @@ class CreditNotes(Entity):
         updated = dict(record)
         contact = self._apply(updated, data, ctx, existing=record)
         changed = {k for k in FIELDS if k != "Status" and updated.get(k) != record.get(k)}
-        if "Contact" in data:
+        if _other_contact(data.get("Contact"), record["Contact"]):
             changed.add("Contact")
         invoice_type = INVOICE_TYPE[record["Type"]]
         problem = lc.check_edit(record["Status"], invoice_type, changed, has_payments=allocated)
@@ -250,6 +250,16 @@ class CreditNotes(Entity):
             if shown.get(key) is None:
                 shown.pop(key, None)
         return shown
+
+
+def _other_contact(ref: object, current: Record) -> bool:
+    """Does a Contact sent with an update name another contact than `current`?"""
+    if not isinstance(ref, dict) or not ref:
+        return False
+    if ref.get("ContactID"):
+        return norm_id(ref["ContactID"]) != norm_id(current["ContactID"])
+    name = str(ref.get("Name") or "").strip().lower()
+    return bool(name) and name != str(current.get("Name") or "").lower()
 
 
 def _status_of(data: Record) -> str | None:
