@@ -18,6 +18,9 @@ from decimal import Decimal
 from xerosync.emulator.ledger.accounts import Account, PostingError
 from xerosync.emulator.ledger.values import ZERO
 
+# balances kept per contact as well (receivables and payables by contact)
+_CONTACT_ACCOUNTS = frozenset({"DEBTORS", "CREDITORS"})
+
 
 @dataclass(frozen=True, slots=True)
 class JournalLine:
@@ -75,7 +78,10 @@ class JournalEntry:
     number: int
     created: datetime
     posting: Posting
-    line_ids: tuple[str, ...]
+
+    def line_id(self, index: int) -> str:
+        """A stable JournalLineID, derived rather than stored (posting stays cheap)."""
+        return str(uuid.uuid5(uuid.UUID(self.journal_id), str(index)))
 
     @property
     def date(self) -> date:
@@ -138,7 +144,6 @@ class Ledger:
             number=len(self.entries) + 1,
             created=created,
             posting=posting,
-            line_ids=tuple(str(uuid.uuid4()) for _ in posting.lines),
         )
         self.entries.append(entry)
         self._by_id[entry.journal_id] = entry
@@ -151,7 +156,7 @@ class Ledger:
             debit = line.net if (line.net < 0) == posting.is_reversal else ZERO
             if debit:
                 self._debits.setdefault(account_id, _Daily()).add(posting.date, debit)
-            if posting.contact_id:
+            if posting.contact_id and line.account.system_account in _CONTACT_ACCOUNTS:
                 key = (account_id, posting.contact_id)
                 self._by_account_contact.setdefault(key, _Daily()).add(posting.date, line.net)
         return entry

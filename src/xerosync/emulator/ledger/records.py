@@ -20,9 +20,9 @@ def journal_record(entry: JournalEntry) -> dict[str, Any]:
         "SourceType": posting.source_type,
         "JournalLines": [],
     }
-    for line_id, line in zip(entry.line_ids, posting.lines, strict=True):
+    for index, line in enumerate(posting.lines):
         out: dict[str, Any] = {
-            "JournalLineID": line_id,
+            "JournalLineID": entry.line_id(index),
             "AccountID": line.account.account_id,
             "AccountCode": line.account.code,
             "AccountType": line.account.type,
