@@ -26,19 +26,23 @@ def emulator(
     minute_seconds: float = typer.Option(60.0, help="Length of a rate-limit 'minute' in seconds."),
 ) -> None:
     """Run the offline Xero emulator (identity server + Accounting API)."""
-    config = EmulatorConfig(auto_approve=auto_approve, minute_seconds=minute_seconds)
+    base = f"http://{host}:{port}"
+    config = EmulatorConfig(
+        auto_approve=auto_approve,
+        minute_seconds=minute_seconds,
+        webhook_resource_base=f"{base}/api.xro/2.0",
+    )
     asgi = create_app(config)
     state = asgi.state.emulator
     tenant = state.create_tenant(DEMO_TENANT_NAME)
     tenant.books.seed_demo()
-    base = f"http://{host}:{port}"
     console.print(f"[bold]xerosync Xero emulator[/bold] on {base}")
     console.print(f"  authorize     {base}/identity/connect/authorize")
     console.print(f"  token         {base}/connect/token")
     console.print(f"  revocation    {base}/connect/revocation")
     console.print(f"  connections   {base}/connections")
     console.print(f"  api           {base}/api.xro/2.0")
-    console.print(f"  admin         {base}/_emulator  (see README: Emulator admin API)")
+    console.print(f"  admin         {base}/_emulator  (docs/emulator/*.md)")
     console.print(f"  client_id     {config.demo_client_id}")
     console.print(f"  client_secret {config.demo_client_secret}")
     console.print(f"  redirect_uris {', '.join(config.demo_redirect_uris)}")
