@@ -142,6 +142,8 @@ def test_bank_transfer_between_bank_accounts_and_include_deleted(api: httpx.Clie
     )
     assert deleted.status_code == 200, deleted.text
     assert api.get("/BankTransfers").json()["BankTransfers"] == []
+    nameless = api.post("/BankTransfers", json={"BankTransfers": [{"Status": "DELETED"}]})
+    assert errors(nameless) == ["A BankTransferID is required to delete a bank transfer."]
     everything = api.get("/BankTransfers", params={"includeDeleted": "true"}).json()[
         "BankTransfers"
     ]

@@ -253,3 +253,10 @@ def test_paging_and_if_modified_since(api: httpx.Client, emulator: RunningEmulat
     assert [n["CreditNoteID"] for n in changed] == later
     where = api.get("/CreditNotes", params={"where": "Total==23.0"}).json()["CreditNotes"]
     assert len(where) == 3
+
+
+def test_post_with_an_unknown_credit_note_id_is_refused(api: httpx.Client) -> None:
+    body = {**_minimal("ACCRECCREDIT"), "CreditNoteID": "5f0e5b7a-0000-4000-8000-000000000001"}
+    assert errors(api.post("/CreditNotes", json={"CreditNotes": [body]})) == [
+        "An existing Credit Note with the specified CreditNoteID could not be found"
+    ]

@@ -108,6 +108,12 @@ class BankTransfers(Entity):
         }
         return self.store(record)
 
+    def match(self, data: Record) -> Record | None:
+        """POST /BankTransfers only deletes: each element names its BankTransferID."""
+        if not data.get("BankTransferID"):
+            raise Invalid("A BankTransferID is required to delete a bank transfer.")  # emulator's
+        return super().match(data)
+
     def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
         if str(data.get("Status") or "").upper() != "DELETED":
             raise Invalid(ONLY_DELETE)

@@ -30,7 +30,7 @@ from xerosync.emulator.books.documents import (
     price,
     resolve_contact,
 )
-from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
+from xerosync.emulator.books.entity import Entity, flag, text
 from xerosync.emulator.books.store import Collection, Record, index_key, norm_id
 from xerosync.emulator.books.totals import money
 from xerosync.emulator.books.writes import Invalid, WriteContext
@@ -107,8 +107,10 @@ class CreditNotes(Entity):
         return self.collection.first("sales_number", index_key(number.strip()))
 
     def match(self, data: Record) -> Record | None:
-        found = super().match(data)
-        if found is not None:
+        if data.get("CreditNoteID"):
+            found = self.get(data["CreditNoteID"])
+            if found is None:
+                raise Invalid(NOTE_NOT_FOUND)
             return found
         number = data.get("CreditNoteNumber")
         kind = str(data.get("Type") or "ACCRECCREDIT").upper()
@@ -270,6 +272,3 @@ def _status_of(data: Record) -> str | None:
     if status not in lc.STATUSES:
         raise Invalid(f"'{value}' is not a valid Status.")
     return status
-
-
-__all__ = ["NOTE_NOT_FOUND", "NOT_FOUND", "CreditNotes"]
