@@ -255,3 +255,35 @@ def test_idempotent_replay_of_a_put_creates_nothing_new(api: httpx.Client) -> No
     assert len(listed) == 1
     other = api.put("/Invoices", json={"Invoices": [invoice(Reference="idem-2")]}, headers=headers)
     assert other.status_code == 400
+
+
+def test_lines_check_items_and_tracking_against_the_books(api: httpx.Client) -> None:
+    tracked = created(
+        api,
+        LineItems=[
+            {
+                "Description": "North job",
+                "Quantity": 1,
+                "UnitAmount": 10,
+                "AccountCode": "200",
+                "Tracking": [{"Name": "Region", "Option": "North"}],
+            }
+        ],
+    )
+    tracking = tracked["LineItems"][0]["Tracking"]
+    assert [(t["Name"], t["Option"]) for t in tracking] == [("Region", "North")]
+    assert tracking[0]["TrackingCategoryID"]
+    bad = invoice()
+    bad["LineItems"] = [
+        {"ItemCode": "NO-SUCH-ITEM", "Quantity": 1},
+        {
+            "Description": "x",
+            "Quantity": 1,
+            "UnitAmount": 1,
+            "AccountCode": "200",
+            "Tracking": [{"Name": "Region", "Option": "Atlantis"}],
+        },
+    ]
+    found = errors_of(put(api, bad))
+    assert found[0] == "Item code 'NO-SUCH-ITEM' is not valid"
+    assert "Atlantis" in found[1]

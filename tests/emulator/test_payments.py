@@ -255,3 +255,12 @@ def test_payment_refusals_for_unknown_invoices_and_edits(api: httpx.Client) -> N
         json={"Payments": [{"Status": "DELETED"}]},
     )
     assert missing.status_code == 404
+
+
+def test_a_foreign_currency_payment_takes_the_invoice_rate(api: httpx.Client) -> None:
+    invoice = approved_invoice(api, 60, CurrencyCode="USD", CurrencyRate=0.6)
+    assert (invoice["CurrencyCode"], invoice["CurrencyRate"]) == ("USD", 0.6)
+    payment = pay(api, invoice, 69).json()["Payments"][0]
+    assert payment["CurrencyRate"] == 0.6
+    assert payment["BankAmount"] == 115  # 69 USD at 0.6 USD per NZD
+    assert fetch(api, invoice["InvoiceID"])["Status"] == "PAID"

@@ -113,13 +113,13 @@ class Payments(Entity):
         problem = lc.check_payment(invoice["Status"], amount, invoice["AmountDue"])
         if problem:
             raise Invalid(problem)
-        rate = data.get("CurrencyRate")
+        rate = _rate(data, invoice)
         record: Record = {
             "PaymentID": books.new_id(),
             "Date": paid_on,
             "Amount": amount,
-            "BankAmount": amount,
-            "CurrencyRate": parse_decimal(rate) if rate else Decimal("1"),
+            "BankAmount": amount if rate == 1 else money(amount / rate),
+            "CurrencyRate": rate,
             "Reference": text(data, "Reference", max_length=255) or "",
             "IsReconciled": bool(flag(data, "IsReconciled")),
             "Status": "AUTHORISED",
@@ -164,6 +164,19 @@ def _amount(data: Record) -> Decimal:
         return money(parse_decimal(data["Amount"]))
     except ValueError as exc:
         raise Invalid(f"The Amount '{data['Amount']}' is not a valid number.") from exc
+
+
+def _rate(data: Record, invoice: Record) -> Decimal:
+    """The payment's CurrencyRate: as sent, else the invoice's (1 in the base currency)."""
+    if data.get("CurrencyRate") in (None, ""):
+        return Decimal(str(invoice.get("CurrencyRate") or 1))
+    try:
+        rate = parse_decimal(data["CurrencyRate"])
+    except ValueError as exc:
+        raise Invalid(f"The CurrencyRate '{data['CurrencyRate']}' is not valid.") from exc
+    if rate <= 0:
+        raise Invalid("A CurrencyRate must be greater than zero.")
+    return rate
 
 
 def _day(data: Record, ctx: WriteContext) -> date:
