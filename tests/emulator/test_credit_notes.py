@@ -260,3 +260,47 @@ def test_post_with_an_unknown_credit_note_id_is_refused(api: httpx.Client) -> No
     assert errors(api.post("/CreditNotes", json={"CreditNotes": [body]})) == [
         "An existing Credit Note with the specified CreditNoteID could not be found"
     ]
+
+
+def test_allocation_errors_reported_per_element_with_summarize_errors_false(
+    api: httpx.Client,
+) -> None:
+    invoice = document(api, "ACCREC", 100)  # 115.00
+    note = document(api, "ACCRECCREDIT", 20)  # 23.00
+    body = {
+        "Allocations": [
+            {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 10, "Date": "2026-01-10"},
+            {"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 50, "Date": "2026-01-10"},
+        ]
+    }
+    response = api.put(
+        f"/CreditNotes/{note['CreditNoteID']}/Allocations",
+        params={"summarizeErrors": "false"},
+        json=body,
+    )
+    assert response.status_code == 200, response.text
+    shown = response.json()["Allocations"]
+    assert [a["StatusAttributeString"] for a in shown] == ["OK", "ERROR"]
+    assert shown[1]["ValidationErrors"] == [{"Message": OVER}]
+    assert get(api, "CreditNotes", note["CreditNoteID"])["RemainingCredit"] == 13
+
+
+def test_tracking_on_credit_note_lines(api: httpx.Client) -> None:
+    lines = [
+        {
+            "Description": "Refund",
+            "Quantity": 1,
+            "UnitAmount": 10,
+            "AccountCode": "200",
+            "Tracking": [{"Name": "Region", "Option": "South"}],
+        }
+    ]
+    note = document(api, "ACCRECCREDIT", 10, LineItems=lines)
+    assert note["LineItems"][0]["Tracking"][0]["Option"] == "South"
+    lines[0]["Tracking"] = [{"Name": "Region", "Option": "Nowhere"}]
+    refused = api.put(
+        "/CreditNotes", json={"CreditNotes": [{**_minimal("ACCRECCREDIT"), "LineItems": lines}]}
+    )
+    assert errors(refused) == [
+        "There is no ACTIVE tracking option 'Nowhere' in tracking category 'Region'"
+    ]
