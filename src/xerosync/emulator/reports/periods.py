@@ -30,13 +30,19 @@ def add_months(day: date, months: int, *, keep_month_end: bool = False) -> date:
 
 
 def financial_year_start(day: date, end_day: int, end_month: int) -> date:
-    """First day of the financial year containing `day`, for a year ending end_day/end_month."""
-    last = calendar.monthrange(day.year, end_month)[1]
-    year_end = date(day.year, end_month, min(end_day, last))
-    if day > year_end:
-        return year_end + timedelta(days=1)
-    previous_last = calendar.monthrange(day.year - 1, end_month)[1]
-    return date(day.year - 1, end_month, min(end_day, previous_last)) + timedelta(days=1)
+    """First day of the financial year containing `day`, for a year ending end_day/end_month.
+
+    A year ending on 28 February ends on the 29th in leap years (it is a month end)."""
+
+    def year_end(year: int) -> date:
+        last = calendar.monthrange(year, end_month)[1]
+        month_end_day = end_day >= 28 and end_month == 2
+        return date(year, end_month, last if month_end_day else min(end_day, last))
+
+    this_year = year_end(day.year)
+    if day > this_year:
+        return this_year + timedelta(days=1)
+    return year_end(day.year - 1) + timedelta(days=1)
 
 
 def comparison_periods(
