@@ -11,6 +11,9 @@ tenant, refresh) -> transport (httpx, errors translated) -> retry decision -> ba
 Sync only, on purpose: its callers (Huey workers, the CLI, FastAPI's sync routes) are
 synchronous, and token-store locks (fcntl, Redis) block. The decisions (`retry`,
 `limits.budget`) are pure functions, so an async driver could reuse them unchanged.
+One client may be shared by many threads; workers in several processes share budgets and
+tokens through `RedisBudgetStore` and a shared token store (`RedisTokenStore`,
+`FileTokenStore`, or the database's).
 """
 
 from __future__ import annotations
