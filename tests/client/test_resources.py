@@ -410,3 +410,40 @@ def test_unpaged_lists_are_lazy_too() -> None:
     assert fake.calls == []
     assert [a.code for a in accounts] == ["200"]
     assert len(fake.calls) == 1
+
+
+def _peak_bytes_listing(total: int) -> int:
+    import tracemalloc
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        page, size = int(request.url.params["page"]), int(request.url.params["pageSize"])
+        first = (page - 1) * size
+        chunk = [
+            {
+                "InvoiceID": f"id-{i}",
+                "InvoiceNumber": f"INV-{i}",
+                "Total": 10.5,
+                "LineItems": [{"Description": "x" * 50}],
+            }
+            for i in range(first, min(first + size, total))
+        ]
+        info = {"page": page, "pageSize": size, "pageCount": -(-total // size), "itemCount": total}
+        return httpx.Response(200, json={"pagination": info, "Invoices": chunk})
+
+    fake = FakeRequester(handle)
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in Resources.over(fake).invoices.list(tenant=TENANT))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == total
+    return peak
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_over_100000_records() -> None:
+    small = _peak_bytes_listing(5_000)
+    large = _peak_bytes_listing(100_000)
+    print(f"peak while listing 5,000: {small:,} B; 100,000: {large:,} B")
+    assert large < small * 1.5, (small, large)
