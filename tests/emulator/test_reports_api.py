@@ -195,3 +195,52 @@ def test_journals_page_by_offset_and_read_by_id_or_number(
     by_number = api.get(f"/Journals/{newest[0]['JournalNumber']}").json()["Journals"]
     assert by_id == by_number
     assert api.get("/Journals/999999").status_code == 404
+
+
+def test_profit_and_loss_by_tracking_category_and_option(api: httpx.Client) -> None:
+    [region] = api.get("/TrackingCategories").json()["TrackingCategories"]
+    option = region["Options"][0]
+    window = {"fromDate": "2026-01-01", "toDate": "2026-01-31"}
+    before = report(api, "ProfitAndLoss", trackingCategoryID=region["TrackingCategoryID"], **window)
+    put(
+        api,
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Status": "AUTHORISED",
+            "Contact": {"Name": "Boom FM"},
+            "Date": "2026-01-12",
+            "DueDate": "2026-02-12",
+            "LineItems": [
+                {
+                    "Description": "Ads",
+                    "Quantity": 1,
+                    "UnitAmount": 300,
+                    "AccountCode": "200",
+                    "Tracking": [{"Name": region["Name"], "Option": option["Name"]}],
+                },
+                {"Description": "Untracked", "Quantity": 1, "UnitAmount": 40, "AccountCode": "200"},
+            ],
+        },
+    )
+    after = report(api, "ProfitAndLoss", trackingCategoryID=region["TrackingCategoryID"], **window)
+    titles = [c["Value"] for c in after["Rows"][0]["Cells"]]
+    assert titles == ["", *(o["Name"] for o in region["Options"]), "Unassigned", "Total"]
+    column = titles.index(option["Name"]) - 1
+    moved = [
+        a - b
+        for a, b in zip(
+            figures(after, "Sales"),
+            figures(before, "Sales") or [Decimal(0)] * len(titles),
+            strict=False,
+        )
+    ]
+    assert moved[column] == Decimal("300.00")
+    assert moved[-2:] == [Decimal("40.00"), Decimal("340.00")]
+    only = report(api, "ProfitAndLoss", trackingOptionID=option["TrackingOptionID"], **window)
+    assert figure(only, "Sales") == figures(after, "Sales")[column]
+    unknown = api.get(
+        "/Reports/ProfitAndLoss",
+        params={"trackingCategoryID": "00000000-0000-4000-8000-000000000000"},
+    )
+    assert unknown.status_code == 400

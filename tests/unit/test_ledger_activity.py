@@ -62,6 +62,16 @@ PNL_TYPES = {"REVENUE", "OTHERINCOME", "DIRECTCOSTS", "OVERHEADS", "EXPENSE", "D
 CONTACTS = [f"c0ffee00-0000-4000-8000-00000000000{i}" for i in range(4)]
 START = date(2025, 1, 1)
 DAYS = 540
+REGION = "7e6a0000-0000-4000-8000-00000000aaaa"
+REGIONS = [
+    {
+        "TrackingCategoryID": REGION,
+        "TrackingOptionID": f"7e6a0000-0000-4000-8000-00000000000{i}",
+        "Name": "Region",
+        "Option": name,
+    }
+    for i, name in enumerate(["North", "South", "East"])
+]
 EDGES = [
     date(2025, 3, 31),
     date(2025, 4, 1),
@@ -99,7 +109,8 @@ class World:
         self.ledger = Ledger()
         self.docs: dict[str, dict[str, Doc]] = defaultdict(dict)
         self.cash: dict[str, list[tuple[str, date, Decimal]]] = {}  # source -> bank moves
-        self.pnl: dict[str, list[tuple[str, date, Decimal]]] = {}  # source -> credit-positive
+        # source -> (account code, date, credit-positive amount, tracking option or "")
+        self.pnl: dict[str, list[tuple[str, date, Decimal, str]]] = {}
         self.clock = datetime(2026, 7, 1, tzinfo=UTC)
 
     # -- plumbing -------------------------------------------------------------------------
@@ -143,13 +154,19 @@ class World:
                     "LineAmount": amount,
                     "TaxAmount": tax,
                     "TaxType": "OUTPUT" if tax else "NONE",
+                    "Tracking": [REGIONS[(n + i) % len(REGIONS)]] if (n + i) % 4 else [],
                 }
             )
         return out
 
     def record_pnl(self, source: str, day: date, lines: list[Doc], sign: int) -> None:
         self.pnl[source] = [
-            (x["AccountCode"], day, sign * money(x["LineAmount"]))
+            (
+                x["AccountCode"],
+                day,
+                sign * money(x["LineAmount"]),
+                x["Tracking"][0]["TrackingOptionID"] if x.get("Tracking") else "",
+            )
             for x in lines
             if self.chart.resolve(x["AccountCode"]).type in PNL_TYPES
         ]

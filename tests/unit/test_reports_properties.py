@@ -14,7 +14,17 @@ from typing import Any
 from hypothesis import given, settings
 
 from tests.support.spec import check
-from tests.unit.test_ledger_activity import BANKS, CONTACTS, ORG, Doc, World, build, steps
+from tests.unit.test_ledger_activity import (
+    BANKS,
+    CONTACTS,
+    ORG,
+    REGION,
+    REGIONS,
+    Doc,
+    World,
+    build,
+    steps,
+)
 from xerosync.emulator.ledger.values import ZERO
 from xerosync.emulator.reports import (
     aged_by_contact,
@@ -24,6 +34,7 @@ from xerosync.emulator.reports import (
     trial_balance,
 )
 from xerosync.emulator.reports.figures import year_start
+from xerosync.emulator.reports.profit_and_loss import period_columns, tracking_columns
 
 RUN_AT = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
 DATES = [
@@ -79,13 +90,17 @@ def figure(report: dict[str, Any], label: str, column: int = 0) -> Decimal:
     return found[column] if found else ZERO
 
 
-def expected_profit(world: World, start: date, end: date, code: str | None = None) -> Decimal:
+def expected_profit(
+    world: World, start: date, end: date, code: str | None = None, option: str | None = None
+) -> Decimal:
     return sum(
         (
             amount
             for lines in world.pnl.values()
-            for account, day, amount in lines
-            if start <= day <= end and (code is None or account == code)
+            for account, day, amount, tracked in lines
+            if start <= day <= end
+            and (code is None or account == code)
+            and (option is None or tracked == option)
         ),
         ZERO,
     )
@@ -303,3 +318,49 @@ def test_the_spec_check_rejects_a_report_with_numbers_for_strings() -> None:
     except AssertionError:
         return
     raise AssertionError("a numeric cell value passed the spec check")
+
+
+@settings(max_examples=40, deadline=None)
+@given(steps)
+def test_profit_and_loss_by_tracking_option_adds_up(actions: Actions) -> None:
+    world = build(actions)
+    start, end = date(2025, 4, 1), date(2026, 3, 31)
+    options = [(o["TrackingOptionID"], o["Option"]) for o in REGIONS]
+    report = profit_and_loss(
+        world.ledger,
+        world.chart,
+        ORG,
+        from_date=start,
+        to_date=end,
+        columns=tracking_columns(world.ledger, start, end, options),
+        run_at=RUN_AT,
+    )
+    assert_valid(
+        report, "ProfitAndLoss", f"fromDate={start}&toDate={end}&trackingCategoryID={REGION}"
+    )
+    assert [c["Value"] for c in report["Rows"][0]["Cells"]] == [
+        "",
+        "North",
+        "South",
+        "East",
+        "Unassigned",
+        "Total",
+    ]
+    untracked = profit_and_loss(
+        world.ledger, world.chart, ORG, from_date=start, to_date=end, run_at=RUN_AT
+    )
+    net = figures(report, "Net Profit") or []
+    assert net[-1] == figure(untracked, "Net Profit") == expected_profit(world, start, end)
+    assert sum(net[:-1], ZERO) == net[-1]
+    for (option_id, _), value in zip(options, net, strict=False):
+        assert value == expected_profit(world, start, end, option=option_id)
+        only = profit_and_loss(
+            world.ledger,
+            world.chart,
+            ORG,
+            from_date=start,
+            to_date=end,
+            columns=period_columns(world.ledger, start, end, 0, "MONTH", option_id),
+            run_at=RUN_AT,
+        )
+        assert figure(only, "Net Profit") == value

@@ -35,6 +35,7 @@ from xerosync.emulator.reports import (
     trial_balance,
 )
 from xerosync.emulator.reports.periods import TIMEFRAME_MONTHS, month_end
+from xerosync.emulator.reports.profit_and_loss import Column, period_columns, tracking_columns
 
 router = APIRouter()
 
@@ -94,12 +95,30 @@ async def get_profit_and_loss(request: Request) -> Response:
             _organisation(books),
             from_date=from_date,
             to_date=to_date,
-            periods=periods,
-            timeframe=timeframe,
+            columns=_pnl_columns(request, books, from_date, to_date, periods, timeframe),
             run_at=books.clock.now(),
         )
 
     return _serve(request, build)
+
+
+def _pnl_columns(
+    request: Request, books: Books, from_date: date, to_date: date, periods: int, timeframe: str
+) -> list[Column]:
+    """Period columns; one option's lines (trackingOptionID); or a column per option of a
+    category, then Unassigned and Total (trackingCategoryID)."""
+    ledger = books.ledger.ledger
+    option_id = (param(request, "trackingOptionID") or "").strip().lower()
+    category_id = (param(request, "trackingCategoryID") or "").strip()
+    if option_id:
+        return period_columns(ledger, from_date, to_date, periods, timeframe, option_id)
+    if category_id:
+        category = books.tracking.get(category_id)
+        if category is None:
+            raise ParamError(f"Tracking category '{category_id}' was not found.")  # emulator's
+        options = [(str(o["TrackingOptionID"]), str(o["Name"])) for o in category["Options"]]
+        return tracking_columns(ledger, from_date, to_date, options)
+    return period_columns(ledger, from_date, to_date, periods, timeframe)
 
 
 @router.get("/Reports/BalanceSheet")

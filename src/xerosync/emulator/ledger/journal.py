@@ -126,6 +126,7 @@ class Ledger:
         self._by_account: dict[str, _Daily] = {}
         self._by_account_contact: dict[tuple[str, str], _Daily] = {}
         self._debits: dict[str, _Daily] = {}
+        self._by_account_option: dict[tuple[str, str], _Daily] = {}
         self._current: dict[str, Posting] = {}
         self._by_source: dict[str, list[JournalEntry]] = {}
         self._by_id: dict[str, JournalEntry] = {}
@@ -156,6 +157,9 @@ class Ledger:
             debit = line.net if (line.net < 0) == posting.is_reversal else ZERO
             if debit:
                 self._debits.setdefault(account_id, _Daily()).add(posting.date, debit)
+            for _category, option_id, _name, _option in line.tracking:
+                key = (account_id, option_id)
+                self._by_account_option.setdefault(key, _Daily()).add(posting.date, line.net)
             if posting.contact_id and line.account.system_account in _CONTACT_ACCOUNTS:
                 key = (account_id, posting.contact_id)
                 self._by_account_contact.setdefault(key, _Daily()).add(posting.date, line.net)
@@ -209,6 +213,13 @@ class Ledger:
     def debits(self, account_id: str, start: date | None, end: date | None) -> Decimal:
         """Total debits to an account over start..end (reversed postings not counted)."""
         daily = self._debits.get(account_id)
+        return daily.between(start, end) if daily else ZERO
+
+    def tracked_movement(
+        self, account_id: str, option_id: str, start: date | None, end: date | None
+    ) -> Decimal:
+        """Movement over start..end on lines tagged with a tracking option."""
+        daily = self._by_account_option.get((account_id, option_id))
         return daily.between(start, end) if daily else ZERO
 
     def contact_balance(self, account_id: str, contact_id: str, at: date | None = None) -> Decimal:
