@@ -287,3 +287,58 @@ def test_lines_check_items_and_tracking_against_the_books(api: httpx.Client) -> 
     found = errors_of(put(api, bad))
     assert found[0] == "Item code 'NO-SUCH-ITEM' is not valid"
     assert "Atlantis" in found[1]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"Type": 5}, "Invoices[1].Type"),
+        ({"Contact": "Ridgeway University"}, "Invoices[1].Contact"),
+        ({"Contact": {"ContactID": "not-a-guid"}}, "Invoices[1].Contact.ContactID"),
+        ({"Date": "31/12/2026"}, "Invoices[1].Date"),
+        ({"Status": "APPROVED"}, "Invoices[1].Status"),
+        ({"LineAmountTypes": "Gross"}, "Invoices[1].LineAmountTypes"),
+        ({"LineItems": "one line"}, "Invoices[1].LineItems"),
+        ({"LineItems": [{"Quantity": "two"}]}, "Invoices[1].LineItems[0].Quantity"),
+        ({"LineItems": [{"Quantity": True}]}, "Invoices[1].LineItems[0].Quantity"),
+        ({"LineItems": [{"Tracking": "x"}]}, "Invoices[1].LineItems[0].Tracking"),
+        ({"LineItems": ["not an object"]}, "Invoices[1].LineItems[0]"),
+        ({"Reference": {"nested": "object"}}, "Invoices[1].Reference"),
+        ({"SentToContact": "maybe"}, "Invoices[1].SentToContact"),
+    ],
+)
+def test_values_xero_cannot_read_refuse_the_whole_request(
+    api: httpx.Client, change: dict[str, Any], path: str
+) -> None:
+    before = len(api.get("/Invoices").json()["Invoices"])
+    response = put(api, invoice(Reference="fine"), invoice(**change), summarizeErrors="false")
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["ErrorNumber"], body["Type"]) == (14, "PostDataInvalidException")
+    assert body["Message"].startswith("JSON for post data was invalid,Error converting value")
+    assert body["Message"].endswith(f"Path '{path}'.")
+    assert len(api.get("/Invoices").json()["Invoices"]) == before  # not even the good one
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Type": "ACCRECCREDIT"},
+        {"Contact": {}},
+        {"CurrencyCode": "EUR"},
+        {"Status": "VOIDED"},
+        {"LineItems": [{"Description": "x", "Quantity": 1.5, "UnitAmount": 1, "TaxType": "X"}]},
+        {"DueDate": "2026-13-01"},
+    ],
+)
+def test_readable_but_refused_invoices_get_per_record_messages(
+    api: httpx.Client, change: dict[str, Any]
+) -> None:
+    response = put(api, invoice(**change), summarizeErrors="false")
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 200:
+        element = response.json()["Invoices"][0]
+        assert element["StatusAttributeString"] == "ERROR"
+        assert element["ValidationErrors"][0]["Message"]
+    else:  # an impossible date is unreadable to Xero too
+        assert response.json()["Type"] == "PostDataInvalidException"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -11,15 +13,19 @@ from xerosync.emulator.access import api_call
 from xerosync.emulator.accounting.common import (
     books_of,
     bool_param,
+    json_response,
     list_response,
     not_found,
     ok,
     param,
+    state_of,
     unitdp,
     write,
 )
+from xerosync.emulator.books import post_shapes
 from xerosync.emulator.books.listing import ListQuery, Page, csv
 from xerosync.emulator.books.store import Record
+from xerosync.emulator.books.writes import error_body
 
 router = APIRouter()
 
@@ -82,12 +88,14 @@ async def get_invoice(invoice_key: str, request: Request) -> Response:
 
 @router.put("/Invoices")
 async def put_invoices(request: Request) -> Response:
-    return await write(request, "Invoices", "create")
+    refused = await unreadable(request, "Invoices", post_shapes.INVOICE)
+    return refused or await write(request, "Invoices", "create")
 
 
 @router.post("/Invoices")
 async def post_invoices(request: Request) -> Response:
-    return await write(request, "Invoices", "upsert")
+    refused = await unreadable(request, "Invoices", post_shapes.INVOICE)
+    return refused or await write(request, "Invoices", "upsert")
 
 
 @router.post("/Invoices/{invoice_key}")
@@ -97,7 +105,25 @@ async def post_invoice(invoice_key: str, request: Request) -> Response:
         record = _find(request, invoice_key)
     if record is None:
         return not_found()
-    return await write(request, "Invoices", "update", target_id=record["InvoiceID"])
+    refused = await unreadable(request, "Invoices", post_shapes.INVOICE)
+    return refused or await write(request, "Invoices", "update", target_id=record["InvoiceID"])
+
+
+async def unreadable(
+    request: Request, plural: str, shape: Mapping[str, post_shapes.Shape]
+) -> Response | None:
+    """A 400 PostDataInvalidException if Xero could not even read the body's values."""
+    body = await request.body()
+    if len(body) > state_of(request).config.max_request_bytes:
+        return None  # the write pipeline answers 413
+    try:
+        parsed = json.loads(body or b"null")
+    except ValueError:
+        return None  # the write pipeline answers for bad JSON
+    message = post_shapes.problem(parsed, plural, shape)
+    if message is None:
+        return None
+    return json_response(error_body(message, number=14, kind="PostDataInvalidException"), 400)
 
 
 def _find(request: Request, key: str) -> Record | None:
