@@ -37,7 +37,7 @@ def figures(found: dict[str, Any], label: str) -> list[Decimal]:
         for inner in [row, *row.get("Rows", [])]:
             cells = inner.get("Cells") or []
             if cells and cells[0]["Value"] == label:
-                return [Decimal(c["Value"] or "0") for c in cells[1:]]
+                return [Decimal(c["Value"].rstrip("%") or "0") for c in cells[1:]]
     return []
 
 
@@ -132,6 +132,11 @@ def test_the_seeded_books_balance_on_every_report(api: httpx.Client) -> None:
         debit, credit, ytd_debit, ytd_credit = figures(trial, "Total")
         assert (debit, ytd_debit) == (credit, ytd_credit)
         assert ytd_debit > 0
+        summary = report(api, "ExecutiveSummary", date=day)
+        month_end_sheet = report(api, "BalanceSheet", date=day)
+        if day.endswith(("-31", "-30")):
+            assert figure(summary, "Net assets") == figure(month_end_sheet, "Net Assets")
+            assert figure(summary, "Closing bank balance") == figure(month_end_sheet, "Total Bank")
     profit = report(api, "ProfitAndLoss", fromDate="2025-04-01", toDate="2026-03-31")
     year_end = report(api, "BalanceSheet", date="2026-03-31")
     assert figure(profit, "Net Profit") == figure(year_end, "Current Year Earnings")

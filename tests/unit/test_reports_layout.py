@@ -14,6 +14,7 @@ from xerosync.emulator.reports import (
     aged_by_contact,
     balance_sheet,
     bank_summary,
+    executive_summary,
     profit_and_loss,
     trial_balance,
 )
@@ -301,4 +302,40 @@ def test_quarters_compare_back_from_the_requested_period() -> None:
     assert comparison_periods(date(2025, 7, 1), date(2026, 6, 30), 1, "YEAR") == [
         (date(2025, 7, 1), date(2026, 6, 30)),
         (date(2024, 7, 1), date(2025, 6, 30)),
+    ]
+
+
+def test_executive_summary(books: tuple[Ledger, Chart]) -> None:
+    ledger, chart = books
+    report = executive_summary(ledger, chart, ORG, at=date(2026, 2, 10), run_at=RUN_AT)
+    assert report["ReportTitles"] == [
+        "Executive Summary",
+        "Hand Worked Ltd",
+        "For the month of February 2026",
+    ]
+    assert table(report) == [
+        ("", "Header", ["", "Feb 2026", "Jan 2026", "Variance"]),
+        ("Cash", "Row", ["Cash received", "0.00", "500.00", "-100.0%"]),
+        ("Cash", "Row", ["Cash spent", "0.00", "0.00", "0.0%"]),
+        ("Cash", "Row", ["Cash surplus (deficit)", "0.00", "500.00", "-100.0%"]),
+        ("Cash", "Row", ["Closing bank balance", "5800.00", "5800.00", "0.0%"]),
+        ("Profitability", "Row", ["Income", "0.00", "1000.00", "-100.0%"]),
+        ("Profitability", "Row", ["Direct costs", "0.00", "0.00", "0.0%"]),
+        ("Profitability", "Row", ["Gross profit (loss)", "0.00", "1000.00", "-100.0%"]),
+        ("Profitability", "Row", ["Other Income", "0.00", "0.00", "0.0%"]),
+        ("Profitability", "Row", ["Expenses", "280.00", "0.00", "0.0%"]),
+        ("Profitability", "Row", ["Profit (loss)", "-280.00", "1000.00", "-128.0%"]),
+        ("Balance Sheet", "Row", ["Debtors", "650.00", "650.00", "0.0%"]),
+        ("Balance Sheet", "Row", ["Creditors", "200.00", "0.00", "0.0%"]),
+        ("Balance Sheet", "Row", ["Net assets", "6020.00", "6300.00", "-4.4%"]),
+        ("Income", "Row", ["Number of invoices issued", "0", "1", "-100.0%"]),
+        ("Income", "Row", ["Average value of invoices", "0.00", "1150.00", "-100.0%"]),
+        ("Performance", "Row", ["Gross profit margin", "", "100.0%", "-100.0%"]),
+        ("Performance", "Row", ["Net profit margin", "", "100.0%", "-100.0%"]),
+        ("Performance", "Row", ["Return on investment (p.a.)", "-55.8%", "190.5%", "-129.3%"]),
+        ("Position", "Row", ["Average debtors days", "", "20.15", "-100.0%"]),
+        ("Position", "Row", ["Average creditors days", "20.00", "", "0.0%"]),
+        ("Position", "Row", ["Short term cash forecast", "450.00", "650.00", "-30.8%"]),
+        ("Position", "Row", ["Current assets to liabilities", "18.43", "43.00", "-57.1%"]),
+        ("Position", "Row", ["Term assets to liabilities", "", "", "0.0%"]),
     ]

@@ -1,4 +1,5 @@
-"""Reports routes: ProfitAndLoss, BalanceSheet, TrialBalance, BankSummary, aged by contact.
+"""Reports routes: ProfitAndLoss, BalanceSheet, TrialBalance, BankSummary, ExecutiveSummary,
+aged by contact.
 
 Thin shells over `emulator.reports`: read the parameters (Xero's defaults when absent),
 take the books' lock, build the report from the tenant's ledger and documents.
@@ -31,6 +32,7 @@ from xerosync.emulator.reports import (
     aged_by_contact,
     balance_sheet,
     bank_summary,
+    executive_summary,
     profit_and_loss,
     trial_balance,
 )
@@ -168,6 +170,21 @@ async def get_bank_summary(request: Request) -> Response:
             _organisation(books),
             from_date=from_date,
             to_date=to_date,
+            run_at=books.clock.now(),
+        )
+
+    return _serve(request, build)
+
+
+@router.get("/Reports/ExecutiveSummary")
+async def get_executive_summary(request: Request) -> Response:
+    def build(books: Books, today: date) -> dict[str, Any]:
+        keeper = books.ledger
+        return executive_summary(
+            keeper.ledger,
+            keeper.chart(),
+            _organisation(books),
+            at=_date(request, "date", today),
             run_at=books.clock.now(),
         )
 

@@ -127,6 +127,7 @@ class Ledger:
         self._by_account_contact: dict[tuple[str, str], _Daily] = {}
         self._debits: dict[str, _Daily] = {}
         self._by_account_option: dict[tuple[str, str], _Daily] = {}
+        self._issued: dict[str, tuple[_Daily, _Daily]] = {}  # source type -> (count, AR/AP total)
         self._current: dict[str, Posting] = {}
         self._by_source: dict[str, list[JournalEntry]] = {}
         self._by_id: dict[str, JournalEntry] = {}
@@ -149,6 +150,15 @@ class Ledger:
         self.entries.append(entry)
         self._by_id[entry.journal_id] = entry
         self._by_source.setdefault(posting.source_id, []).append(entry)
+        count, amount = self._issued.setdefault(posting.source_type, (_Daily(), _Daily()))
+        count.add(posting.date, Decimal(-1 if posting.is_reversal else 1))
+        amount.add(
+            posting.date,
+            sum(
+                (x.net for x in posting.lines if x.account.system_account in _CONTACT_ACCOUNTS),
+                ZERO,
+            ),
+        )
         for line in posting.lines:
             account_id = line.account.account_id
             self._accounts[account_id] = line.account
@@ -221,6 +231,11 @@ class Ledger:
         """Movement over start..end on lines tagged with a tracking option."""
         daily = self._by_account_option.get((account_id, option_id))
         return daily.between(start, end) if daily else ZERO
+
+    def issued(self, source_type: str, start: date, end: date) -> tuple[int, Decimal]:
+        """How many documents of a type are in force dated start..end, and their AR/AP total."""
+        count, amount = self._issued.get(source_type, (_Daily(), _Daily()))
+        return int(count.between(start, end)), amount.between(start, end)
 
     def contact_balance(self, account_id: str, contact_id: str, at: date | None = None) -> Decimal:
         daily = self._by_account_contact.get((account_id, contact_id))
