@@ -342,3 +342,27 @@ def test_readable_but_refused_invoices_get_per_record_messages(
         assert element["ValidationErrors"][0]["Message"]
     else:  # an impossible date is unreadable to Xero too
         assert response.json()["Type"] == "PostDataInvalidException"
+
+
+def test_a_tracked_item_sold_on_an_invoice_cannot_be_deleted(api: httpx.Client) -> None:
+    fresh = api.put(
+        "/Items",
+        json={
+            "Items": [
+                {
+                    "Code": "MUG",
+                    "Name": "Mug",
+                    "InventoryAssetAccountCode": "630",
+                    "SalesDetails": {"UnitPrice": 12, "AccountCode": "200"},
+                    "PurchaseDetails": {"UnitPrice": 4, "COGSAccountCode": "310"},
+                }
+            ]
+        },
+    )
+    assert fresh.status_code == 200, fresh.text
+    item = fresh.json()["Items"][0]
+    assert item["IsTrackedAsInventory"] is True
+    created(api, LineItems=[{"ItemCode": "MUG", "Quantity": 2}])
+    refused = api.delete(f"/Items/{item['ItemID']}")
+    assert refused.status_code == 400
+    assert "cannot be deleted" in refused.json()["Elements"][0]["ValidationErrors"][0]["Message"]

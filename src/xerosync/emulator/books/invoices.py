@@ -204,7 +204,7 @@ class Invoices(Entity):
         if kind == "ACCREC" and not record["InvoiceNumber"]:
             record["InvoiceNumber"] = self._allocate_number()
         record["Contact"] = self._contact_ref(contact(), kind)
-        stored = self.store(record)
+        stored = self._keep(record)
         if ctx.client_id:
             self.created_by[stored["InvoiceID"]] = ctx.client_id
         return stored
@@ -230,7 +230,14 @@ class Invoices(Entity):
         updated["Contact"] = self._contact_ref(contact(), kind)
         if updated["Status"] in (lc.VOIDED, lc.DELETED):
             updated["AmountDue"] = money(Decimal(0))
-        return self.store(updated)
+        return self._keep(updated)
+
+    def _keep(self, record: Record) -> Record:
+        """Store a validated invoice, noting the items its lines use."""
+        self.used_items.update(
+            str(line["Item"]["ItemID"]) for line in record["LineItems"] if line.get("Item")
+        )
+        return self.store(record)
 
     def _apply(
         self, record: Record, data: Record, ctx: WriteContext, existing: Record | None
@@ -281,9 +288,6 @@ class Invoices(Entity):
             errors.extend(priced.errors)
             if priced.totals is not None:
                 record["LineItems"] = priced.lines
-                self.used_items.update(
-                    str(line["Item"]["ItemID"]) for line in priced.lines if line.get("Item")
-                )
                 record["SubTotal"] = priced.totals.sub_total
                 record["TotalTax"] = priced.totals.total_tax
                 record["Total"] = priced.totals.total
