@@ -7,7 +7,7 @@ import httpx
 from tests.conftest import RunningEmulator
 from tests.support.books_api import api_client
 
-EMPTY = ["RepeatingInvoices", "LinkedTransactions", "Receipts", "ExpenseClaims", "Overpayments"]
+EMPTY = ["Receipts", "ExpenseClaims", "Overpayments"]
 
 
 def test_seeded_and_empty_lists(emulator: RunningEmulator) -> None:
@@ -96,3 +96,24 @@ def test_quote_and_purchase_order_filters_and_lookup_by_number(emulator: Running
         assert one["Contact"]["Name"] == "ABC Furniture"
         bad = api.get("/Quotes", params={"DateFrom": "soon"})
         assert bad.status_code == 400
+
+
+def test_repeating_invoice_and_linked_transaction(emulator: RunningEmulator) -> None:
+    with api_client(emulator) as (api, _):
+        repeating = api.get("/RepeatingInvoices").json()["RepeatingInvoices"]
+        assert len(repeating) == 1
+        assert repeating[0]["Schedule"]["Unit"] == "MONTHLY"
+        assert repeating[0]["Total"] == 51.75  # 45 + 15% GST
+        assert repeating[0]["ID"] == repeating[0]["RepeatingInvoiceID"]
+        linked = api.get("/LinkedTransactions").json()["LinkedTransactions"]
+        assert [(t["Type"], t["Status"]) for t in linked] == [("BILLABLEEXPENSE", "APPROVED")]
+        bill = api.get(f"/Invoices/{linked[0]['SourceTransactionID']}").json()["Invoices"][0]
+        assert bill["InvoiceNumber"] == "CC-5512"
+        by_source = api.get(
+            "/LinkedTransactions", params={"SourceTransactionID": bill["InvoiceID"]}
+        ).json()["LinkedTransactions"]
+        assert len(by_source) == 1
+        assert (
+            api.get("/LinkedTransactions", params={"Status": "BILLED"}).json()["LinkedTransactions"]
+            == []
+        )

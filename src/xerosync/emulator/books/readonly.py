@@ -183,6 +183,54 @@ def seed_documents(books: Books) -> None:
         books.quotes.add(record)
 
 
+def seed_recurring_and_linked(books: Books) -> None:
+    """A monthly repeating invoice, and a billable expense linking a bill line to a customer."""
+    ctx = WriteContext(now=datetime(2025, 11, 20, 9, 0, tzinfo=UTC))
+    record: Record = {
+        "Type": "ACCREC",
+        "Status": "AUTHORISED",
+        "LineAmountTypes": "Exclusive",
+        "CurrencyCode": books.base_currency,
+        "Reference": "Monthly hosting",
+        "Schedule": {
+            "Period": 1,
+            "Unit": "MONTHLY",
+            "DueDate": 20,
+            "DueDateType": "DAYSAFTERBILLDATE",
+            "StartDate": datetime(2025, 10, 1).date(),
+            "NextScheduledDate": datetime(2025, 12, 1).date(),
+        },
+        "HasAttachments": False,
+        "ApprovedForSending": False,
+        "SendCopy": False,
+        "MarkAsSent": False,
+        "IncludePDF": False,
+    }
+    _priced(books, record, "Ridgeway University", "Hosting", 1, 45, "200", "ACCREC", ctx)
+    record.pop("TotalDiscount", None)
+    made = _kind(books, "RepeatingInvoices").add(record)
+    made["ID"] = made["RepeatingInvoiceID"]
+    bill = books.invoices.by_number("CC-5512")
+    customer = books.contacts.by_active_name("Ridgeway University")
+    if bill is not None and customer is not None and bill["LineItems"]:
+        _kind(books, "LinkedTransactions").add(
+            {
+                "SourceTransactionID": bill["InvoiceID"],
+                "SourceLineItemID": bill["LineItems"][0]["LineItemID"],
+                "SourceTransactionTypeCode": "ACCPAY",
+                "ContactID": customer["ContactID"],
+                "Status": "APPROVED",
+                "Type": "BILLABLEEXPENSE",
+            }
+        )
+
+
+def _kind(books: Books, plural: str) -> ReadOnly:
+    entity = books.entities[plural]
+    assert isinstance(entity, ReadOnly)
+    return entity
+
+
 def _priced(
     books: Books,
     record: Record,
