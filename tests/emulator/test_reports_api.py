@@ -21,6 +21,8 @@ from tests.support.books_api import api_client
 def api(emulator: RunningEmulator) -> Iterator[httpx.Client]:
     with api_client(emulator) as (client, _):
         yield client
+    for tenant in emulator.state.tenants.values():
+        assert tenant.books.ledger.problems == [], "every stored document posted"
 
 
 def report(api: httpx.Client, name: str, **params: Any) -> dict[str, Any]:
@@ -249,3 +251,115 @@ def test_profit_and_loss_by_tracking_category_and_option(api: httpx.Client) -> N
         params={"trackingCategoryID": "00000000-0000-4000-8000-000000000000"},
     )
     assert unknown.status_code == 400
+
+
+def journal_of(api: httpx.Client, source_id: str) -> list[dict[str, Any]]:
+    """The journal lines now in force for a document (later journals reverse earlier ones)."""
+    offset, lines = 0, []
+    while True:
+        page = api.get("/Journals", params={"offset": offset}).json()["Journals"]
+        if not page:
+            return lines
+        for journal in page:
+            if journal["SourceID"] == source_id:
+                lines.extend(journal["JournalLines"])
+        offset = page[-1]["JournalNumber"]
+
+
+def net_by_account(lines: list[dict[str, Any]]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for line in lines:
+        code = line["AccountCode"]
+        out[code] = out.get(code, Decimal(0)) + Decimal(str(line["NetAmount"]))
+    return {code: value for code, value in out.items() if value}
+
+
+def test_journals_agree_with_the_stores_own_totals(api: httpx.Client) -> None:
+    """Inclusive tax and discounts priced by the invoice store post exactly its totals."""
+    invoice = put(
+        api,
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Status": "AUTHORISED",
+            "Contact": {"Name": "Inclusive Ltd"},
+            "Date": "2026-01-07",
+            "DueDate": "2026-02-07",
+            "LineAmountTypes": "Inclusive",
+            "LineItems": [
+                {
+                    "Description": "A",
+                    "Quantity": 3,
+                    "UnitAmount": 33.33,
+                    "AccountCode": "200",
+                    "DiscountRate": 10,
+                },
+                {"Description": "B", "Quantity": 1, "UnitAmount": 57.5, "AccountCode": "200"},
+            ],
+        },
+    )
+    nets = net_by_account(journal_of(api, invoice["InvoiceID"]))
+    assert nets["610"] == Decimal(str(invoice["Total"]))
+    assert nets["200"] == -Decimal(str(invoice["SubTotal"]))
+    assert sum(nets.values()) == 0
+    bill = put(
+        api,
+        "Invoices",
+        {
+            "Type": "ACCPAY",
+            "Status": "AUTHORISED",
+            "Contact": {"Name": "Supplier Ltd"},
+            "Date": "2026-01-08",
+            "DueDate": "2026-02-08",
+            "LineItems": [
+                {"Description": "Paper", "Quantity": 7, "UnitAmount": 12.99, "AccountCode": "429"}
+            ],
+        },
+    )
+    nets = net_by_account(journal_of(api, bill["InvoiceID"]))
+    assert nets["800"] == -Decimal(str(bill["Total"]))
+    assert nets["429"] == Decimal(str(bill["SubTotal"]))
+    assert sum(nets.values()) == 0
+
+
+def test_bank_transactions_and_manual_journals_post_through_the_store(api: httpx.Client) -> None:
+    spend = put(
+        api,
+        "BankTransactions",
+        {
+            "Type": "SPEND",
+            "Contact": {"Name": "Stationery World"},
+            "BankAccount": {"Code": "090"},
+            "Date": "2026-01-09",
+            "LineAmountTypes": "Exclusive",
+            "LineItems": [
+                {"Description": "Pens", "Quantity": 2, "UnitAmount": 10.55, "AccountCode": "429"}
+            ],
+        },
+    )
+    nets = net_by_account(journal_of(api, spend["BankTransactionID"]))
+    assert nets["090"] == -Decimal(str(spend["Total"]))
+    assert nets["429"] == Decimal(str(spend["SubTotal"]))
+    journal = put(
+        api,
+        "ManualJournals",
+        {
+            "Narration": "Accrued wages",
+            "Date": "2026-01-31",
+            "Status": "POSTED",
+            "JournalLines": [
+                {"LineAmount": 500, "AccountCode": "477"},
+                {"LineAmount": -500, "AccountCode": "825"},
+            ],
+        },
+    )
+    assert net_by_account(journal_of(api, journal["ManualJournalID"])) == {
+        "477": Decimal("500.00"),
+        "825": Decimal("-500.00"),
+    }
+    voided = api.post(
+        f"/ManualJournals/{journal['ManualJournalID']}",
+        json={"ManualJournals": [{"Status": "VOIDED"}]},
+    )
+    assert voided.status_code == 200, voided.text
+    assert net_by_account(journal_of(api, journal["ManualJournalID"])) == {}
