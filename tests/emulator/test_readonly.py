@@ -7,7 +7,7 @@ import httpx
 from tests.conftest import RunningEmulator
 from tests.support.books_api import api_client
 
-EMPTY = ["Receipts", "ExpenseClaims", "Overpayments"]
+EMPTY = ["Overpayments"]
 
 
 def test_seeded_and_empty_lists(emulator: RunningEmulator) -> None:
@@ -117,3 +117,15 @@ def test_repeating_invoice_and_linked_transaction(emulator: RunningEmulator) -> 
             api.get("/LinkedTransactions", params={"Status": "BILLED"}).json()["LinkedTransactions"]
             == []
         )
+
+
+def test_expense_claim_of_receipts(emulator: RunningEmulator) -> None:
+    with api_client(emulator) as (api, _):
+        claims = api.get("/ExpenseClaims").json()["ExpenseClaims"]
+        assert len(claims) == 1
+        receipts = api.get("/Receipts").json()["Receipts"]
+        assert [r["Total"] for r in receipts] == [38.5, 12]  # tax inclusive
+        assert claims[0]["Total"] == claims[0]["AmountDue"] == 50.5
+        assert {r["ReceiptID"] for r in claims[0]["Receipts"]} == {r["ReceiptID"] for r in receipts}
+        user = api.get("/Users").json()["Users"][0]
+        assert receipts[0]["User"]["UserID"] == user["UserID"]

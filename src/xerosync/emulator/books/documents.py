@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from xerosync.emulator.books.dates import parse_date
 from xerosync.emulator.books.invoice_lines import price_lines
-from xerosync.emulator.books.invoices import AMOUNT_TYPES, BooksCatalogue
+from xerosync.emulator.books.invoices import BooksCatalogue
 from xerosync.emulator.books.store import Record
+from xerosync.emulator.books.totals import LINE_AMOUNT_TYPES
 from xerosync.emulator.books.writes import Invalid, WriteContext
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ def resolve_contact(
             return lambda: contacts.create({"Name": name}, ctx)
     found = contacts.resolve(ref, ctx, create_missing=False)
     return lambda: found
+
+
+AMOUNT_TYPES = {name.lower(): name for name in LINE_AMOUNT_TYPES}
 
 
 def contact_ref(contact: Record) -> Record:

@@ -1,6 +1,6 @@
 """The demo company's other documents: tracking, a second currency, credit notes, bank
-transactions and a transfer, manual journals, purchase orders, quotes, a repeating invoice
-and a billable expense (linked transaction).
+transactions and a transfer, manual journals, purchase orders, quotes, a repeating invoice,
+a billable expense (linked transaction) and an expense claim of two receipts.
 
 Deterministic (fixed dates and amounts; ids from the seed's id source) and made through
 the same `create` paths as API writes, after the invoices (`invoice_seed`) exist.
@@ -11,7 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from xerosync.emulator.books.readonly import seed_documents, seed_recurring_and_linked
+from xerosync.emulator.books.readonly import (
+    seed_documents,
+    seed_expense_claim,
+    seed_recurring_and_linked,
+)
 from xerosync.emulator.books.writes import WriteContext
 
 if TYPE_CHECKING:
@@ -45,6 +49,7 @@ def seed_more(books: Books) -> None:
         )
     seed_documents(books)
     seed_recurring_and_linked(books)
+    seed_expense_claim(books)
 
 
 def _credit_notes(books: Books, ctx: WriteContext) -> None:

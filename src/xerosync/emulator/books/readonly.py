@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books.dates import date_string
@@ -223,6 +224,49 @@ def seed_recurring_and_linked(books: Books) -> None:
                 "Type": "BILLABLEEXPENSE",
             }
         )
+
+
+def seed_expense_claim(books: Books) -> None:
+    """One authorised expense claim of two receipts by the organisation's user."""
+    ctx = WriteContext(now=datetime(2025, 11, 20, 9, 0, tzinfo=UTC))
+    users = _kind(books, "Users").collection
+    user = next(iter(users))
+    user_ref = {k: user[k] for k in ("UserID", "FirstName", "LastName", "EmailAddress")}
+    receipts: list[Record] = []
+    for number, (vendor, text, amount, code) in enumerate(
+        (
+            ("Capital Cab Co", "Client visit taxi", 38.5, "493"),
+            ("SMART Agency", "Parking", 12, "449"),
+        ),
+        start=1,
+    ):
+        on = datetime(2025, 11, 10 + number).date()
+        receipt: Record = {
+            "Date": on,
+            "User": user_ref,
+            "Reference": text,
+            "LineAmountTypes": "Inclusive",
+            "Status": "AUTHORISED",
+            "ReceiptNumber": str(number),
+            "HasAttachments": False,
+        }
+        _priced(books, receipt, vendor, text, 1, amount, code, "ACCPAY", ctx)
+        receipt.pop("TotalDiscount", None)
+        receipts.append(_kind(books, "Receipts").add(receipt))
+    total = sum((r["Total"] for r in receipts), Decimal(0))
+    _kind(books, "ExpenseClaims").add(
+        {
+            "Status": "AUTHORISED",
+            "User": user_ref,
+            "Receipts": [{"ReceiptID": r["ReceiptID"], "Total": r["Total"]} for r in receipts],
+            "Payments": [],
+            "Total": total,
+            "AmountDue": total,
+            "AmountPaid": Decimal(0),
+            "PaymentDueDate": datetime(2025, 12, 20).date(),
+            "ReportingDate": datetime(2025, 11, 30).date(),
+        }
+    )
 
 
 def _kind(books: Books, plural: str) -> ReadOnly:
