@@ -175,6 +175,15 @@ def test_bank_transactions_transfers_and_manual_journals() -> None:
         "LineItems": [{"AccountCode": "200", "LineAmount": "200.00", "TaxAmount": "30.00"}],
         "Total": "230.00",
     }
+    overpayment = {  # overpayment lines carry no account; without a Total, lines make it
+        "BankTransactionID": "b-4",
+        "Type": "RECEIVE-OVERPAYMENT",
+        "Status": "AUTHORISED",
+        "BankAccount": {"Code": "090"},
+        "Contact": CONTACT,
+        "Date": "2026-01-04",
+        "LineItems": [{"Description": "Overpaid", "LineAmount": "20.00"}],
+    }
     transfer_half = {**spend, "BankTransactionID": "b-3", "Type": "SPEND-TRANSFER"}
     transfer = {
         "BankTransferID": "t-1",
@@ -196,27 +205,29 @@ def test_bank_transactions_transfers_and_manual_journals() -> None:
     for kind, doc in [
         ("BankTransaction", spend),
         ("BankTransaction", prepayment),
+        ("BankTransaction", overpayment),
         ("BankTransaction", transfer_half),
         ("BankTransfer", transfer),
         ("ManualJournal", journal),
     ]:
         post_document(ledger, kind, None, doc, CHART, now=NOW)
     assert nets(ledger) == {
-        "090": Decimal("-1420.00"),  # -1150 + 230 - 500
+        "090": Decimal("-1400.00"),  # -1150 + 230 + 20 - 500
         "091": Decimal("500.00"),
         "469": Decimal("1000.00"),
         "820": Decimal("150.00"),
-        "610": Decimal("-230.00"),  # unallocated prepayment: credit on the customer
+        "610": Decimal("-250.00"),  # unallocated pre/overpayment: credit on the customer
         "416": Decimal("80.00"),
         "711": Decimal("-80.00"),
     }
     assert {e.posting.source_type for e in ledger.entries} == {
         "CASHPAID",
         "ARPREPAYMENT",
+        "AROVERPAYMENT",
         "TRANSFER",
         "MANJOURNAL",
     }
-    assert ledger.debits(CHART.resolve("090").account_id, None, None) == Decimal("230.00")
+    assert ledger.debits(CHART.resolve("090").account_id, None, None) == Decimal("250.00")
 
 
 def test_foreign_currency_and_rounding_land_on_the_rounding_account() -> None:
@@ -249,6 +260,6 @@ def test_unknown_accounts_are_refused_before_anything_is_written() -> None:
     with pytest.raises(PostingError, match="999"):
         post_document(ledger, "Invoice", None, wrong, CHART, now=NOW)
     assert len(ledger) == 0
+    no_debtors = Chart(a for a in account_dicts() if a["SystemAccount"] != "DEBTORS")
     with pytest.raises(PostingError, match="DEBTORS"):
-        no_debtors = Chart(a for a in account_dicts() if a["SystemAccount"] != "DEBTORS")
         post_document(Ledger(), "Invoice", None, bill(Type="ACCREC"), no_debtors, now=NOW)

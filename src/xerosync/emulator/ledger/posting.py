@@ -186,9 +186,8 @@ def _bank_transaction(doc: Doc, chart: Chart) -> Posting | None:
     bank = chart.resolve(doc.get("BankAccount"), what="bank account")
     rate = _rate(doc)
     total = _converted(money(doc["Total"]), rate) if doc.get("Total") is not None else None
-    if control:
-        items = _item_lines(doc.get("LineItems") or [], chart, -bank_sign, rate, doc)
-        amount = total if total is not None else -sum((x.gross for x in items), ZERO) * bank_sign
+    if control:  # lines of a prepayment/overpayment need no account: it all sits on AR/AP
+        amount = total if total is not None else _converted(_gross(doc), rate)
         lines = [JournalLine(chart.system(control), -bank_sign * amount)]
         lines = _close(lines, bank, bank_sign, amount, chart)
     else:
@@ -265,6 +264,18 @@ def _item_lines(
     if tax_total:
         lines.append(JournalLine(chart.system("GST"), sign * tax_total))
     return lines
+
+
+def _gross(doc: Doc) -> Decimal:
+    """A document's total from its lines (when it carries no Total)."""
+    exclusive = (doc.get("LineAmountTypes") or "Exclusive") == "Exclusive"
+    return sum(
+        (
+            money(x.get("LineAmount")) + (money(x.get("TaxAmount")) if exclusive else ZERO)
+            for x in doc.get("LineItems") or []
+        ),
+        ZERO,
+    )
 
 
 def _close(
