@@ -17,7 +17,35 @@ if TYPE_CHECKING:
     from xerosync.emulator.books import Books
 
 # What `summaryOnly=true` keeps (no lines, no nested documents).
-SUMMARY = ["Type", "InvoiceID", "InvoiceNumber", "Reference", "Contact", "Date", "DueDate", "DateString", "DueDateString", "Status", "LineAmountTypes", "SubTotal", "TotalTax", "Total", "TotalDiscount", "AmountDue", "AmountPaid", "AmountCredited", "CurrencyCode", "CurrencyRate", "FullyPaidOnDate", "IsDiscounted", "HasAttachments", "HasErrors", "SentToContact", "UpdatedDateUTC", "UpdatedDateUTCString"]
+SUMMARY = [
+    "Type",
+    "InvoiceID",
+    "InvoiceNumber",
+    "Reference",
+    "Contact",
+    "Date",
+    "DueDate",
+    "DateString",
+    "DueDateString",
+    "Status",
+    "LineAmountTypes",
+    "SubTotal",
+    "TotalTax",
+    "Total",
+    "TotalDiscount",
+    "AmountDue",
+    "AmountPaid",
+    "AmountCredited",
+    "CurrencyCode",
+    "CurrencyRate",
+    "FullyPaidOnDate",
+    "IsDiscounted",
+    "HasAttachments",
+    "HasErrors",
+    "SentToContact",
+    "UpdatedDateUTC",
+    "UpdatedDateUTCString",
+]
 UNLISTED = frozenset({"LineItems"})
 _OPTIONAL_DATES = ("DueDate", "ExpectedPaymentDate", "PlannedPaymentDate", "FullyPaidOnDate")
 
