@@ -62,9 +62,12 @@ def messages(response: httpx.Response) -> list[str]:
     return [m["Message"] for m in response.json()["Elements"][0]["ValidationErrors"]]
 
 
-def test_a_full_payment_flips_the_invoice_to_paid(api: httpx.Client) -> None:
+def test_a_full_payment_flips_the_invoice_to_paid(
+    api: httpx.Client, emulator: RunningEmulator
+) -> None:
     invoice = approved_invoice(api)  # 100 + 15% GST
     assert invoice["AmountDue"] == 115
+    emulator.clock.advance(30)
     response = pay(api, invoice, 115)
     assert response.status_code == 200, response.text
     payment = response.json()["Payments"][0]
@@ -76,7 +79,8 @@ def test_a_full_payment_flips_the_invoice_to_paid(api: httpx.Client) -> None:
     assert (after["AmountDue"], after["AmountPaid"]) == (0, 115)
     assert after["FullyPaidOnDate"] == "/Date(1768867200000+0000)/"  # 2026-01-20
     assert [p["PaymentID"] for p in after["Payments"]] == [payment["PaymentID"]]
-    assert after["UpdatedDateUTC"] >= invoice["UpdatedDateUTC"]
+    moved = int(after["UpdatedDateUTC"][6:-7]) - int(invoice["UpdatedDateUTC"][6:-7])
+    assert moved == 30_000  # the payment changed the invoice: UpdatedDateUTC moves
 
 
 def test_partial_payments_move_amount_due_until_paid(api: httpx.Client) -> None:
