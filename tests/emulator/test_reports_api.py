@@ -363,3 +363,32 @@ def test_bank_transactions_and_manual_journals_post_through_the_store(api: httpx
     )
     assert voided.status_code == 200, voided.text
     assert net_by_account(journal_of(api, journal["ManualJournalID"])) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("ProfitAndLoss", {"periods": "13"}),
+        ("ProfitAndLoss", {"timeframe": "WEEK"}),
+        ("ProfitAndLoss", {"fromDate": "2026-02-01", "toDate": "2026-01-01"}),
+        ("BalanceSheet", {"date": "31/01/2026"}),
+        ("BankSummary", {"fromDate": "not a date"}),
+        ("AgedReceivablesByContact", {}),
+    ],
+)
+def test_report_parameters_xero_would_refuse(
+    api: httpx.Client, name: str, params: dict[str, str]
+) -> None:
+    response = api.get(f"/Reports/{name}", params=params)
+    assert response.status_code == 400, response.text
+    assert response.json()["Type"] == "ValidationException"
+
+
+def test_reports_default_to_the_current_month(api: httpx.Client, emulator: RunningEmulator) -> None:
+    today = emulator.clock.now().date()
+    sheet = report(api, "BalanceSheet")
+    assert sheet["ReportTitles"][2].endswith(f"{today:%B %Y}")
+    profit = report(api, "ProfitAndLoss")
+    assert profit["ReportTitles"][2].startswith(f"1 {today:%B %Y} to ")
+    assert report(api, "TrialBalance")["ReportTitles"][2] == f"As at {today.day} {today:%B %Y}"
+    assert api.get("/Reports").json()["Reports"] == []
