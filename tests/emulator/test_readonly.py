@@ -7,8 +7,6 @@ import httpx
 from tests.conftest import RunningEmulator
 from tests.support.books_api import api_client
 
-EMPTY = ["Overpayments"]
-
 
 def test_seeded_and_empty_lists(emulator: RunningEmulator) -> None:
     with api_client(emulator) as (api, _):
@@ -22,10 +20,8 @@ def test_seeded_and_empty_lists(emulator: RunningEmulator) -> None:
         assert [q["Status"] for q in quotes] == ["SENT", "ACCEPTED", "DRAFT"]
         accepted = api.get("/Quotes", params={"Status": "ACCEPTED"}).json()["Quotes"]
         assert [q["QuoteNumber"] for q in accepted] == ["QU-0002"]
-        for plural in EMPTY:
-            response = api.get(f"/{plural}")
-            assert response.status_code == 200, plural
-            assert response.json()[plural] == [], plural
+        overpayments = api.get("/Overpayments").json()["Overpayments"]
+        assert [(o["Contact"]["Name"], o["Total"]) for o in overpayments] == [("Bayside Club", 40)]
         prepayments = api.get("/Prepayments", params={"page": 1}).json()
         assert prepayments["pagination"]["itemCount"] == 1
         assert prepayments["Prepayments"][0]["Contact"]["Name"] == "Young Bros Transport"
@@ -40,11 +36,34 @@ def test_seeded_and_empty_lists(emulator: RunningEmulator) -> None:
         assert api.get("/Receipts/00000000-0000-0000-0000-000000000001").status_code == 404
 
 
+EMPTY = [
+    "PurchaseOrders",
+    "Quotes",
+    "RepeatingInvoices",
+    "LinkedTransactions",
+    "Receipts",
+    "ExpenseClaims",
+    "Prepayments",
+    "Overpayments",
+    "CreditNotes",
+    "BankTransactions",
+    "BankTransfers",
+    "ManualJournals",
+    "TrackingCategories",
+]
+
+
 def test_unseeded_organisation_has_empty_documents_but_a_theme(emulator: RunningEmulator) -> None:
     with api_client(emulator, seed=False) as (api, _):
-        assert api.get("/PurchaseOrders").json()["PurchaseOrders"] == []
-        assert api.get("/Quotes").json()["Quotes"] == []
+        for plural in EMPTY:
+            response = api.get(f"/{plural}")
+            assert response.status_code == 200, plural
+            assert response.json()[plural] == [], plural
         assert len(api.get("/BrandingThemes").json()["BrandingThemes"]) == 1
+        assert len(api.get("/Users").json()["Users"]) == 1
+        assert api.get("/Currencies").json()["Currencies"] == [
+            {"Code": "NZD", "Description": "New Zealand Dollar"}
+        ]
 
 
 def test_purchase_orders_page_and_if_modified_since(emulator: RunningEmulator) -> None:
@@ -76,7 +95,7 @@ def test_demo_company_has_credit_notes_bank_activity_and_journals(
         assert invoice["AmountCredited"] == 23
         assert invoice["AmountDue"] == invoice["Total"] - 23
         kinds = [t["Type"] for t in api.get("/BankTransactions").json()["BankTransactions"]]
-        assert kinds == ["SPEND", "SPEND", "RECEIVE", "RECEIVE-PREPAYMENT"]
+        assert kinds == ["SPEND", "SPEND", "RECEIVE", "RECEIVE-PREPAYMENT", "RECEIVE-OVERPAYMENT"]
         assert len(api.get("/BankTransfers").json()["BankTransfers"]) == 1
         journals = api.get("/ManualJournals").json()["ManualJournals"]
         assert [j["Status"] for j in journals] == ["POSTED", "POSTED", "DRAFT"]

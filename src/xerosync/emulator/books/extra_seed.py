@@ -142,6 +142,12 @@ def _bank(books: Books, ctx: WriteContext) -> None:
             [line("Deposit on app build", 500, "200")],
             "2025-11-25",
         ),
+        (
+            "RECEIVE-OVERPAYMENT",
+            "Bayside Club",
+            [{"Description": "Paid twice", "LineAmount": 40}],
+            "2025-11-28",
+        ),
     ):
         books.bank_transactions.create(
             {
@@ -151,6 +157,7 @@ def _bank(books: Books, ctx: WriteContext) -> None:
                 "Date": on,
                 "Reference": f"{kind.title()} {on}",
                 "LineItems": lines,
+                "LineAmountTypes": "NoTax" if kind.endswith("OVERPAYMENT") else "Exclusive",
             },
             ctx,
         )
