@@ -1,5 +1,5 @@
-"""Property: any run of allocations and deletions (credit notes and prepayments, refused or
-not) keeps the books consistent.
+"""Property: any run of allocations, deletions and payments (credit notes and prepayments,
+refused or not) keeps the books consistent.
 
 After every step: an invoice's AmountCredited is the sum of the allocations made to it,
 AmountDue = Total - AmountPaid - AmountCredited and never negative, PAID exactly when
@@ -31,6 +31,7 @@ step = st.one_of(
         st.integers(1, 200),  # amount in dollars
     ),
     st.tuples(st.just("delete"), st.integers(0, 3), st.integers(0, 10), st.just(0)),
+    st.tuples(st.just("pay"), st.just(0), st.integers(0, 3), st.integers(1, 200)),
 )
 
 
@@ -104,7 +105,15 @@ def test_allocations_keep_invoices_and_credits_consistent(steps: list[Any]) -> N
     for action, which, target, amount in steps:
         entity, credit_id = credits[which]
         credit = entity.get(credit_id)
-        if action == "allocate":
+        if action == "pay":
+            payment = {
+                "Invoice": {"InvoiceID": invoice_ids[target]},
+                "Account": {"Code": "090"},
+                "Amount": amount,
+            }
+            with contextlib.suppress(Invalid):  # more than is due, or already PAID
+                books.payments.create(payment, ctx)
+        elif action == "allocate":
             data = {"Invoice": {"InvoiceID": invoice_ids[target]}, "Amount": amount}
             with contextlib.suppress(Invalid):  # refused (other contact, too much...)
                 allocations.allocate(entity, credit, data, ctx)
