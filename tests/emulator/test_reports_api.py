@@ -392,3 +392,5 @@ def test_reports_default_to_the_current_month(api: httpx.Client, emulator: Runni
     assert profit["ReportTitles"][2].startswith(f"1 {today:%B %Y} to ")
     assert report(api, "TrialBalance")["ReportTitles"][2] == f"As at {today.day} {today:%B %Y}"
     assert api.get("/Reports").json()["Reports"] == []
+    budget = report(api, "BudgetSummary", periods=3, timeframe=3)
+    assert len(budget["Rows"][0]["Cells"]) == 4

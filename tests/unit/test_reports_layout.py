@@ -14,6 +14,7 @@ from xerosync.emulator.reports import (
     aged_by_contact,
     balance_sheet,
     bank_summary,
+    budget_summary,
     executive_summary,
     profit_and_loss,
     trial_balance,
@@ -339,3 +340,18 @@ def test_executive_summary(books: tuple[Ledger, Chart]) -> None:
         ("Position", "Row", ["Current assets to liabilities", "18.43", "43.00", "-57.1%"]),
         ("Position", "Row", ["Term assets to liabilities", "", "", "0.0%"]),
     ]
+
+
+def test_budget_summary_of_an_organisation_without_budgets() -> None:
+    report = budget_summary(ORG, at=date(2019, 11, 14), periods=12, timeframe=3, run_at=RUN_AT)
+    assert report["ReportTitles"] == [
+        "Overall Budget",
+        "Budget Summary",
+        "Hand Worked Ltd",
+        "November 2019 to October 2022",
+    ]
+    rows = table(report)
+    quarters = "Jan-20 Apr-20 Jul-20 Oct-20 Jan-21 Apr-21 Jul-21 Oct-21 Jan-22 Apr-22 Jul-22 Oct-22"
+    assert rows[0][2] == ["Account", *quarters.split()]
+    assert [r[2][0] for r in rows[1:]] == ["Gross Profit", "Total Expenses", "Net Profit"]
+    assert {v for r in rows[1:] for v in r[2][1:]} == {"0.00"}

@@ -1,5 +1,5 @@
 """Reports routes: ProfitAndLoss, BalanceSheet, TrialBalance, BankSummary, ExecutiveSummary,
-aged by contact.
+BudgetSummary, aged by contact.
 
 Thin shells over `emulator.reports`: read the parameters (Xero's defaults when absent),
 take the books' lock, build the report from the tenant's ledger and documents.
@@ -32,6 +32,7 @@ from xerosync.emulator.reports import (
     aged_by_contact,
     balance_sheet,
     bank_summary,
+    budget_summary,
     executive_summary,
     profit_and_loss,
     trial_balance,
@@ -185,6 +186,26 @@ async def get_executive_summary(request: Request) -> Response:
             keeper.chart(),
             _organisation(books),
             at=_date(request, "date", today),
+            run_at=books.clock.now(),
+        )
+
+    return _serve(request, build)
+
+
+@router.get("/Reports/BudgetSummary")
+async def get_budget_summary(request: Request) -> Response:
+    def build(books: Books, today: date) -> dict[str, Any]:
+        periods = int_param(request, "periods") or 12
+        timeframe = int_param(request, "timeframe") or 1
+        if not 1 <= periods <= 12:
+            raise ParamError("periods must be a whole number from 1 to 12.")
+        if timeframe not in (1, 3, 12):
+            raise ParamError("timeframe must be 1 (month), 3 (quarter) or 12 (year).")
+        return budget_summary(
+            _organisation(books),
+            at=_date(request, "date", today),
+            periods=periods,
+            timeframe=timeframe,
             run_at=books.clock.now(),
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from xerosync.emulator.reports.aged import aged_by_contact
 from xerosync.emulator.reports.balance_sheet import balance_sheet
 from xerosync.emulator.reports.bank_summary import bank_summary
+from xerosync.emulator.reports.budget_summary import budget_summary
 from xerosync.emulator.reports.executive_summary import executive_summary
 from xerosync.emulator.reports.layout import Organisation
 from xerosync.emulator.reports.profit_and_loss import profit_and_loss
@@ -20,6 +21,7 @@ __all__ = [
     "aged_by_contact",
     "balance_sheet",
     "bank_summary",
+    "budget_summary",
     "executive_summary",
     "profit_and_loss",
     "trial_balance",
