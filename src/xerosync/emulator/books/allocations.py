@@ -8,7 +8,8 @@ contact, currency and side (customer credit to ACCREC, supplier credit to ACCPAY
   `Prepayments` / `Overpayments`, AmountDue falls and the invoice is PAID at zero;
 - the credit's RemainingCredit falls and it is PAID at zero.
 
-Deleting an allocation undoes both. Messages are Xero's for credit notes ("Credit Note
+Deleting an allocation undoes both. Refunds (`apply_refund` / `remove_refund`, for
+payments against a credit) also use up RemainingCredit. Messages are Xero's for credit notes ("Credit Note
 cannot be allocated as amount is greater than amount outstanding"...), with the kind's name.
 """
 
@@ -123,9 +124,43 @@ def view(entity: Any, credit: Record, allocation: Record) -> Record:
     return {**allocation, kind: source}
 
 
+def used(credit: Record) -> Decimal:
+    """What has gone out of a credit: its allocations and its refunds (Payments)."""
+    allocated = sum((a["Amount"] for a in credit.get("Allocations") or []), Decimal(0))
+    refunded = sum((p["Amount"] for p in credit.get("Payments") or []), Decimal(0))
+    return allocated + refunded
+
+
+def apply_refund(entity: Any, credit: Record, payment: Record) -> Record:
+    """A payment refunding part of a credit (Xero's ARCREDITPAYMENT / APCREDITPAYMENT):
+    RemainingCredit falls, PAID at zero. For `books.payments` to call."""
+    problem = lc.check_payment(
+        lc.AUTHORISED if credit["Status"] == lc.AUTHORISED else credit["Status"],
+        payment["Amount"],
+        credit["RemainingCredit"],
+    )
+    if problem:
+        raise Invalid(problem)
+    updated = dict(credit)
+    summary = {k: payment[k] for k in ("PaymentID", "Date", "Amount") if k in payment}
+    updated["Payments"] = [*(credit.get("Payments") or []), summary]
+    _settle(entity, updated, payment.get("Date"))
+    return updated
+
+
+def remove_refund(entity: Any, credit: Record, payment_id: str) -> Record:
+    """Undo a deleted refund: the credit is available again."""
+    wanted = norm_id(payment_id)
+    updated = dict(credit)
+    updated["Payments"] = [
+        p for p in credit.get("Payments") or [] if norm_id(p["PaymentID"]) != wanted
+    ]
+    _settle(entity, updated, None)
+    return updated
+
+
 def _settle(entity: Any, credit: Record, on: date | None) -> None:
-    allocated = sum((a["Amount"] for a in credit["Allocations"]), Decimal(0))
-    credit["RemainingCredit"] = money(credit["Total"] - allocated)
+    credit["RemainingCredit"] = money(credit["Total"] - used(credit))
     status = lc.status_after_payments(credit["Status"], credit["RemainingCredit"])
     if status == lc.PAID and credit["Status"] != lc.PAID:
         credit["FullyPaidOnDate"] = on

@@ -155,7 +155,7 @@ class CreditNotes(Entity):
     def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
         if data.get("Type") and str(data["Type"]).upper() != record["Type"]:
             raise Invalid("The Type of an existing credit note cannot be changed.")
-        allocated = bool(record["Allocations"])
+        allocated = bool(record["Allocations"] or record["Payments"])
         requested = _status_of(data)
         if requested:
             problem = lc.check_status_change(record["Status"], requested, has_payments=allocated)
@@ -218,8 +218,7 @@ class CreditNotes(Entity):
         record["DateString"] = date_string(record["Date"])
         if record.get("DueDate"):
             record["DueDateString"] = date_string(record["DueDate"])
-        allocated = sum((a["Amount"] for a in record["Allocations"]), Decimal(0))
-        record["RemainingCredit"] = money(record["Total"] - allocated)
+        record["RemainingCredit"] = money(record["Total"] - allocations.used(record))
         return contact
 
     def _allocate_number(self) -> str:
