@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from xerosync.emulator.books.allocations import used
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.store import Collection, Record, index_key
 
@@ -69,7 +70,7 @@ class Credits(Entity):
         status = transaction["Status"]
         if status == "DELETED":
             status = "VOIDED"
-        allocated = sum((a["Amount"] for a in existing["Allocations"]), 0) if existing else 0
+        allocated = used(existing) if existing else 0
         if status == "AUTHORISED" and allocated >= transaction["Total"]:
             status = "PAID"
         record: Record = {
@@ -88,7 +89,7 @@ class Credits(Entity):
             "Reference": transaction.get("Reference", ""),
             "RemainingCredit": transaction["Total"] - allocated if status == "AUTHORISED" else 0,
             "Allocations": existing["Allocations"] if existing else [],
-            "Payments": [],
+            "Payments": existing["Payments"] if existing else [],
             "HasAttachments": False,
         }
         return self.store(record)
