@@ -245,3 +245,23 @@ def test_paging_if_modified_since_and_summarize_errors(
         "BankTransactions"
     ]
     assert [t["BankTransactionID"] for t in changed] == [shown[0]["BankTransactionID"]]
+
+
+def test_look_up_by_reference_and_ids_after_a_lost_response(api: httpx.Client) -> None:
+    """What a sync client does after a crash: find what it pushed by Reference or by IDs."""
+    pushed = [transaction(Reference=f"stripe-po_{n}") for n in range(3)]
+    made = api.put("/BankTransactions", json={"BankTransactions": pushed}).json()[
+        "BankTransactions"
+    ]
+    found = api.get("/BankTransactions", params={"where": 'Reference=="stripe-po_1"'}).json()
+    assert [t["BankTransactionID"] for t in found["BankTransactions"]] == [
+        made[1]["BankTransactionID"]
+    ]
+    ids = ",".join(t["BankTransactionID"] for t in (made[0], made[2]))
+    by_ids = api.get("/BankTransactions", params={"IDs": ids}).json()["BankTransactions"]
+    assert {t["Reference"] for t in by_ids} == {"stripe-po_0", "stripe-po_2"}
+    contact_id = made[0]["Contact"]["ContactID"]
+    where = f'Contact.ContactID==Guid("{contact_id}") AND Type=="SPEND"'
+    assert (
+        len(api.get("/BankTransactions", params={"where": where}).json()["BankTransactions"]) == 3
+    )
