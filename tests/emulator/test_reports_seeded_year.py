@@ -164,7 +164,33 @@ def a_year(api: httpx.Client, rng: random.Random) -> None:
             for kind in ("RECEIVE", "SPEND", "SPEND")
             + (("RECEIVE-PREPAYMENT",) if month % 3 == 0 else ())
         ]
-        ok(api.put("/BankTransactions", json={"BankTransactions": cash}))
+        made = ok(api.put("/BankTransactions", json={"BankTransactions": cash}))["BankTransactions"]
+        prepaid = [t for t in made if t["Type"] == "RECEIVE-PREPAYMENT"]
+        unpaid = ok(api.get("/Invoices", params={"Statuses": "AUTHORISED", "pageSize": 1000}))[
+            "Invoices"
+        ]
+        for prepayment in prepaid:
+            target = next(
+                (
+                    i
+                    for i in unpaid
+                    if i["Type"] == "ACCREC"
+                    and i["Contact"]["ContactID"] == prepayment["Contact"]["ContactID"]
+                ),
+                None,
+            )
+            if target is not None and rng.random() < 0.8:
+                allocation = {
+                    "Invoice": {"InvoiceID": target["InvoiceID"]},
+                    "Amount": min(prepayment["Total"], target["AmountDue"]),
+                    "Date": max(target["DateString"][:10], prepayment["DateString"][:10]),
+                }
+                ok(
+                    api.put(
+                        f"/Prepayments/{prepayment['PrepaymentID']}/Allocations",
+                        json={"Allocations": [allocation]},
+                    )
+                )
         ok(
             api.put(
                 "/BankTransfers",
