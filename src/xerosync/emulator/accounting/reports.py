@@ -3,6 +3,8 @@ BudgetSummary, aged by contact.
 
 Thin shells over `emulator.reports`: read the parameters (Xero's defaults when absent),
 take the books' lock, build the report from the tenant's ledger and documents.
+Accrual basis: `paymentsOnly`, `standardLayout` and the BalanceSheet's tracking options are
+accepted and ignored.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """The emulator's double-entry general ledger: pure, independent of how the store keeps records.
 
-A tenant's Books own one `Ledger` and call one hook on every change of a financial document:
+Wired in: each tenant's `Books` owns a `LedgerKeeper` (`books.ledger`), which `Entity.store`
+tells of every stored record; it keeps the chart cached and posts the financial kinds.
+Records bulk-inserted with `Books.load` bypass `store` and are not posted.
+
+The hook underneath, for any other store:
 
     from xerosync.emulator.ledger import Chart, Ledger, post_document
 
@@ -18,7 +22,8 @@ A tenant's Books own one `Ledger` and call one hook on every change of a financi
 
 Reads: `ledger.balance(account_id, at)`, `ledger.movement(account_id, start, end)`,
 `ledger.after(offset)` (the Journals endpoint's paging) and `journal_record(entry)` for its
-JSON shape. Reports are built from it in `xerosync.emulator.reports`.
+JSON shape. Reports are built from it in `xerosync.emulator.reports`. Accrual basis only:
+`paymentsOnly` (cash basis) is not modelled, nor realised/unrealised currency gains.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 from xerosync.emulator.ledger.accounts import Account, Chart, PostingError
 from xerosync.emulator.ledger.hook import post_document
 from xerosync.emulator.ledger.journal import JournalEntry, JournalLine, Ledger, Posting
+from xerosync.emulator.ledger.keeper import LedgerKeeper
 from xerosync.emulator.ledger.posting import posting_for
 from xerosync.emulator.ledger.records import journal_record
 from xerosync.emulator.ledger.values import money, ms_date, ms_datetime, to_date
@@ -36,6 +42,7 @@ __all__ = [
     "JournalEntry",
     "JournalLine",
     "Ledger",
+    "LedgerKeeper",
     "Posting",
     "PostingError",
     "journal_record",
