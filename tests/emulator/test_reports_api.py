@@ -394,3 +394,53 @@ def test_reports_default_to_the_current_month(api: httpx.Client, emulator: Runni
     assert api.get("/Reports").json()["Reports"] == []
     budget = report(api, "BudgetSummary", periods=3, timeframe=3)
     assert len(budget["Rows"][0]["Cells"]) == 4
+
+
+def test_a_foreign_currency_sale_paid_at_a_better_rate_books_a_realised_gain(
+    api: httpx.Client,
+) -> None:
+    assert api.put("/Currencies", json={"Code": "USD"}).status_code == 200
+    before = report(api, "BalanceSheet", date="2026-01-31")
+    invoice = put(
+        api,
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Status": "AUTHORISED",
+            "Contact": {"Name": "Yankee Imports"},
+            "Date": "2026-01-06",
+            "DueDate": "2026-02-06",
+            "CurrencyCode": "USD",
+            "CurrencyRate": 0.5,
+            "LineAmountTypes": "NoTax",
+            "LineItems": [
+                {"Description": "Export", "Quantity": 1, "UnitAmount": 100, "AccountCode": "200"}
+            ],
+        },
+    )
+    sheet = report(api, "BalanceSheet", date="2026-01-31")
+    receivable = figure(sheet, "Accounts Receivable") - figure(before, "Accounts Receivable")
+    assert receivable == Decimal("200.00")  # 100 USD at 0.5 USD per NZD
+    paid = api.put(
+        "/Payments",
+        json={
+            "Payments": [
+                {
+                    "Invoice": {"InvoiceID": invoice["InvoiceID"]},
+                    "Account": {"Code": "090"},
+                    "Amount": 100,
+                    "CurrencyRate": 0.4,
+                    "Date": "2026-01-25",
+                }
+            ]
+        },
+    )
+    assert paid.status_code == 200, paid.text
+    sheet = report(api, "BalanceSheet", date="2026-01-31")
+    assert figure(sheet, "Accounts Receivable") == figure(before, "Accounts Receivable")
+    banked = figure(sheet, "Business Bank Account") - figure(before, "Business Bank Account")
+    assert banked == Decimal("250.00")
+    profit = report(api, "ProfitAndLoss", fromDate="2026-01-01", toDate="2026-01-31")
+    assert figure(profit, "Realised Currency Gains") == Decimal(
+        "-50.00"
+    )  # an expense account, credited

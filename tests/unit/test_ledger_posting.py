@@ -263,3 +263,38 @@ def test_unknown_accounts_are_refused_before_anything_is_written() -> None:
     no_debtors = Chart(a for a in account_dicts() if a["SystemAccount"] != "DEBTORS")
     with pytest.raises(PostingError, match="DEBTORS"):
         post_document(Ledger(), "Invoice", None, bill(Type="ACCREC"), no_debtors, now=NOW)
+
+
+def test_a_foreign_payment_clears_receivables_at_the_invoice_rate() -> None:
+    ledger = Ledger()
+    usd = {
+        "InvoiceID": "I-USD",
+        "Type": "ACCREC",
+        "Status": "AUTHORISED",
+        "Contact": CONTACT,
+        "Date": "2026-01-05",
+        "CurrencyCode": "USD",
+        "CurrencyRate": Decimal("0.5"),
+        "LineItems": [{"AccountCode": "200", "LineAmount": "100.00", "TaxAmount": "0"}],
+        "Total": "100.00",
+    }
+    post_document(ledger, "Invoice", None, usd, CHART, now=NOW)
+    assert nets(ledger) == {"610": Decimal("200.00"), "200": Decimal("-200.00")}
+
+    def payment(pid: str, amount: str, rate: str) -> dict[str, Any]:
+        return {
+            "PaymentID": pid,
+            "Date": "2026-01-20",
+            "Amount": amount,
+            "CurrencyRate": Decimal(rate),
+            "Account": {"Code": "090"},
+            "Invoice": {"InvoiceID": "i-usd", "Type": "ACCREC", "Contact": CONTACT},
+        }
+
+    post_document(ledger, "Payment", None, payment("p-1", "60.00", "0.4"), CHART, now=NOW)
+    assert nets(ledger)["610"] == Decimal("80.00")  # 60 USD at the invoice's 0.5
+    assert nets(ledger)["090"] == Decimal("150.00")  # 60 USD at the payment's 0.4
+    assert nets(ledger)["860"] == Decimal("-30.00")  # the gain (no currency-gain account here)
+    post_document(ledger, "Payment", None, payment("p-2", "40.00", "1"), CHART, now=NOW)
+    assert nets(ledger).get("610") is None, "a payment without its own rate uses the invoice's"
+    assert nets(ledger)["090"] == Decimal("230.00")

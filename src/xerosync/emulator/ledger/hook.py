@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from xerosync.emulator.ledger.accounts import Chart
 from xerosync.emulator.ledger.journal import JournalEntry, Ledger
@@ -35,8 +36,15 @@ def post_document(
     if doc is None:
         return []
     kind = normalise_kind(kind)
-    key = f"{kind}/{source_id(kind, doc)}"  # a prepayment may share its bank transaction's ID
-    wanted = posting_for(kind, new_doc, chart) if new_doc is not None else None
+    key = (
+        f"{kind}/{source_id(kind, doc).lower()}"  # a prepayment may share its bank transaction's ID
+    )
+
+    def rate_of(key: str) -> Decimal | None:
+        posted = ledger.current(key)
+        return posted.rate if posted is not None else None
+
+    wanted = posting_for(kind, new_doc, chart, rate_of) if new_doc is not None else None
     current = ledger.current(key)
     if wanted is None and current is None:
         return []

@@ -55,6 +55,7 @@ class Posting:
     reference: str = ""
     contact_id: str = ""
     is_reversal: bool = False
+    rate: Decimal = Decimal(1)  # the document's CurrencyRate (foreign units per base unit)
 
     def signature(self) -> tuple[object, ...]:
         """Equal signatures mean equal effect on every balance: nothing to re-post."""
@@ -69,6 +70,7 @@ class Posting:
             self.reference,
             self.contact_id,
             not self.is_reversal,
+            self.rate,
         )
 
 

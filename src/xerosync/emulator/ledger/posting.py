@@ -23,7 +23,7 @@ the ROUNDING system account when the chart has one. Realised currency gains are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -99,13 +99,19 @@ def source_id(kind: str, doc: Doc) -> str:
     return str(doc.get(ID_FIELD[normalise_kind(kind)]) or "")
 
 
-def posting_for(kind: str, doc: Doc, chart: Chart) -> Posting | None:
-    """The posting `doc` should have on the ledger now, or None if it has no effect."""
+RateOf = Callable[[str], Decimal | None]
+
+
+def posting_for(kind: str, doc: Doc, chart: Chart, rate_of: RateOf | None = None) -> Posting | None:
+    """The posting `doc` should have on the ledger now, or None if it has no effect.
+
+    `rate_of("Invoice/<id>")` gives the CurrencyRate a document was posted at, so a payment
+    clears receivables/payables at that rate (the difference is a realised currency gain)."""
     kind = normalise_kind(kind)
     if kind in ("Invoice", "CreditNote"):
         return _document(kind, doc, chart)
     if kind == "Payment":
-        return _payment(doc, chart)
+        return _payment(doc, chart, rate_of or (lambda key: None))
     if kind == "BankTransaction":
         return _bank_transaction(doc, chart)
     if kind == "BankTransfer":
@@ -134,22 +140,31 @@ def _document(kind: str, doc: Doc, chart: Chart) -> Posting | None:
         tuple(lines),
         reference=str(doc.get("Reference") or number),
         contact_id=_contact_id(doc),
+        rate=rate,
     )
 
 
-def _payment(doc: Doc, chart: Chart) -> Posting | None:
+def _payment(doc: Doc, chart: Chart, rate_of: RateOf) -> Posting | None:
     if doc.get("Status", "AUTHORISED") != "AUTHORISED":
         return None
     payment_type = str(doc.get("PaymentType") or _infer_payment_type(doc))
     if payment_type not in _PAYMENT_SIDES:
         raise PostingError(f"payment {doc.get('PaymentID')} has unknown PaymentType")
     system, bank_sign = _PAYMENT_SIDES[payment_type]
-    amount = _converted(money(doc.get("Amount")), _rate(doc))
+    amount = money(doc.get("Amount"))
+    document_rate = _document_rate(doc, rate_of)
+    paid_rate = _rate(doc)
+    if paid_rate == 1 and document_rate != 1:
+        paid_rate = document_rate  # no rate of its own (the store's default 1): the document's
+    banked = bank_sign * _converted(amount, paid_rate)
+    cleared = -bank_sign * _converted(amount, document_rate)
     bank = chart.resolve(doc.get("Account"), what="payment account")
-    lines = (
-        JournalLine(bank, bank_sign * amount),
-        JournalLine(chart.system(system), -bank_sign * amount),
-    )
+    lines = [JournalLine(bank, banked), JournalLine(chart.system(system), cleared)]
+    if banked + cleared:
+        gains = next(
+            (s for s in ("REALISEDCURRENCYGAIN", "ROUNDING") if chart.has_system(s)), system
+        )
+        lines.append(JournalLine(chart.system(gains), -(banked + cleared)))
     contact = ""
     for ref in ("Invoice", "CreditNote", "Prepayment", "Overpayment"):
         if isinstance(doc.get(ref), Mapping):
@@ -158,10 +173,23 @@ def _payment(doc: Doc, chart: Chart) -> Posting | None:
         to_date(doc["Date"]),
         payment_type,
         source_id("Payment", doc),
-        lines,
+        tuple(lines),
         reference=str(doc.get("Reference") or ""),
         contact_id=contact or _contact_id(doc),
     )
+
+
+def _document_rate(payment: Doc, rate_of: RateOf) -> Decimal:
+    """The rate the paid document was posted at (1 when unknown)."""
+    for kind in ("Invoice", "CreditNote", "Prepayment", "Overpayment"):
+        ref = payment.get(kind)
+        if isinstance(ref, Mapping) and ref.get(f"{kind}ID"):
+            found = rate_of(f"{kind}/{str(ref[f'{kind}ID']).lower()}")
+            if found is not None:
+                return found
+            if ref.get("CurrencyRate"):
+                return _rate(ref)
+    return Decimal(1)
 
 
 def _infer_payment_type(doc: Doc) -> str:
