@@ -23,7 +23,7 @@ The hook underneath, for any other store:
 Reads: `ledger.balance(account_id, at)`, `ledger.movement(account_id, start, end)`,
 `ledger.after(offset)` (the Journals endpoint's paging) and `journal_record(entry)` for its
 JSON shape. Reports are built from it in `xerosync.emulator.reports`. Accrual basis only:
-`paymentsOnly` (cash basis) is not modelled, nor realised/unrealised currency gains.
+`paymentsOnly` (cash basis) is not modelled, nor unrealised currency gains.
 """
 
 from __future__ import annotations

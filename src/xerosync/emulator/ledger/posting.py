@@ -18,7 +18,9 @@ current state, or None when that state has no effect (drafts, voided, deleted). 
 
 Foreign-currency documents are converted at their CurrencyRate (foreign units per base unit);
 conversion rounding and a document `Total` that differs from its lines (RoundingAmount) go to
-the ROUNDING system account when the chart has one. Realised currency gains are not modelled.
+the ROUNDING system account when the chart has one. A payment clears AR/AP at the rate its
+document was posted at and banks at its own rate: the difference is a realised currency gain
+(REALISEDCURRENCYGAIN). Unrealised gains (revaluation) are not modelled.
 """
 
 from __future__ import annotations
