@@ -42,19 +42,40 @@ def test_a_minute_429_is_waited_out_and_the_call_succeeds(
     assert 0 < (clock.now() - before).total_seconds() <= 60
 
 
-def test_a_budget_spent_by_another_app_is_noticed_without_429s(
+def test_a_budget_spent_by_another_app_is_noticed_and_the_reset_learned_once(
     emulator_factory: EmulatorFactory, clock: FakeClock
 ) -> None:
     emulator, client, tenant = start(emulator_factory, clock)
+
+    def spend(calls: int) -> None:  # someone else spends what is left of this minute
+        with emulator.admin() as admin:
+            admin.post(
+                "/limits/spend", json={"tenant_id": tenant, "calls": calls}
+            ).raise_for_status()
+
+    def resets_in() -> float:
+        with emulator.admin() as admin:
+            found = admin.get("/limits", params={"tenant_id": tenant}).json()
+        return float(found["minute"]["resets_in"])
+
     client.request("GET", "Contacts", tenant=tenant)
-    with emulator.admin() as admin:  # someone else spends what is left of this minute
-        admin.post("/limits/spend", json={"tenant_id": tenant, "calls": 58}).raise_for_status()
+    spend(58)
     client.request("GET", "Contacts", tenant=tenant)  # the 60th call: headers say 0 left
-    moment = clock.now()
+    moment, reset = clock.now(), resets_in()
     for _ in range(5):
         client.request("GET", "Contacts", tenant=tenant)
-    assert statuses(emulator) == [200] * 7  # the client waited instead of being refused
-    assert (clock.now() - moment).total_seconds() > 0
+    # when the tenant's minute resets is unknown: one call asks, and is refused with the
+    # Retry-After that says (not the whole minute counted from our first call)
+    assert statuses(emulator) == [200, 200, 429] + [200] * 5
+    assert reset <= (clock.now() - moment).total_seconds() <= reset + 1
+    # from now on the reset is known: the budget spent again is waited out without a 429,
+    # and only until the tenant's window resets
+    spend(54)
+    client.request("GET", "Contacts", tenant=tenant)  # the 60th call again
+    moment, reset = clock.now(), resets_in()
+    client.request("GET", "Contacts", tenant=tenant)
+    assert statuses(emulator)[8:] == [200, 200]
+    assert reset <= (clock.now() - moment).total_seconds() <= reset + 1
 
 
 def test_pushing_many_calls_under_a_tight_limit_never_spins(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.client.core_doubles import FakeXero, answer, config, make_client
+from tests.client.core_doubles import Answer, FakeXero, answer, config, make_client
 from xerosync.clock import FakeClock
 from xerosync.errors import RateLimited
 from xerosync.xero import MemoryBudgetStore, RateLimits, RedisBudgetStore
@@ -41,13 +41,13 @@ def limited(**limits: float) -> object:
     return config(limits=RateLimits(**limits))  # type: ignore[arg-type]
 
 
-def test_a_spent_minute_is_waited_out_before_calling(
+def test_a_minute_spent_by_our_own_count_is_waited_out_before_calling(
     fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
 ) -> None:
     client, _ = make_client(
         fake, tokens=fake.issue(), budget_store=budget_store, config=limited(minute=3)
     )
-    fake.script = [answer(200, {}, {"X-MinLimit-Remaining": str(n)}) for n in (2, 1, 0, 2)]
+    fake.script = [answer(200, {}, {"X-MinLimit-Remaining": str(n)}) for n in (59, 58, 57, 59)]
     start = clock.monotonic()
     for _ in range(3):
         client.request("GET", "Invoices", tenant="t")
@@ -57,15 +57,48 @@ def test_a_spent_minute_is_waited_out_before_calling(
     assert len(fake.api_calls) == 4
 
 
+def minute_left(n: int) -> Answer:
+    return answer(200, {}, {"X-MinLimit-Remaining": str(n)})
+
+
+def test_xeros_reset_is_learned_from_one_probe_then_kept(
+    fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(
+        fake, tokens=fake.issue(), budget_store=budget_store, config=limited(minute=3)
+    )
+    refused = answer(429, None, {"X-Rate-Limit-Problem": "minute", "Retry-After": "20"})
+    fake.script = [*(minute_left(n) for n in (2, 1, 0)), refused]
+    fake.script += [minute_left(n) for n in (2, 1, 0, 2)]
+    start = clock.monotonic()
+    for _ in range(3):
+        client.request("GET", "Invoices", tenant="t")
+    # Xero says 0 left; when its window resets is unknown: one call asks, and the 429's
+    # Retry-After says (20 s, not the 60 s a window counted from our first call would take)
+    client.request("GET", "Invoices", tenant="t")
+    assert clock.monotonic() - start == pytest.approx(20.0)
+    client.request("GET", "Invoices", tenant="t")
+    client.request("GET", "Invoices", tenant="t")
+    # spent again: now the reset is known (every 60 s from 20 s), so no call is risked
+    client.request("GET", "Invoices", tenant="t")
+    assert clock.monotonic() - start == pytest.approx(80.0)
+    assert len(fake.api_calls) == 8  # 7 answered, 1 refused
+
+
 def test_a_budget_spent_by_someone_else_is_noticed(
     fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
 ) -> None:
     client, _ = make_client(fake, tokens=fake.issue(), budget_store=budget_store)
-    fake.script = [answer(200, {}, {"X-MinLimit-Remaining": "0", "X-DayLimit-Remaining": "900"})]
+    refused = answer(429, None, {"X-Rate-Limit-Problem": "minute", "Retry-After": "45"})
+    fake.script = [
+        answer(200, {}, {"X-MinLimit-Remaining": "0", "X-DayLimit-Remaining": "900"}),
+        refused,
+    ]
     client.request("GET", "Invoices", tenant="t")  # our first call, but Xero says none left
     start = clock.monotonic()
-    client.request("GET", "Invoices", tenant="t")
-    assert clock.monotonic() - start == pytest.approx(60.0)
+    client.request("GET", "Invoices", tenant="t")  # the probe is refused: wait Retry-After
+    assert clock.monotonic() - start == pytest.approx(45.0)
+    assert len(fake.api_calls) == 3
     other = clock.monotonic()
     client.request("GET", "Invoices", tenant="u")  # another tenant's budget is its own
     assert clock.monotonic() == other

@@ -146,7 +146,7 @@ class XeroClient:
             attempt += 1
             response: httpx.Response | None = None
             outcome: Outcome
-            with self.governor.slot(tenant):
+            with self.governor.slot(tenant) as admitted:
                 try:
                     response = send(self.http, request, auth=auth)
                     outcome = response.status_code
@@ -154,7 +154,7 @@ class XeroClient:
                     failure: XeroConnectionError = exc
                     outcome = failure_kind(exc)
             if response is not None:
-                self.governor.observe(tenant, response.headers)
+                self.governor.observe(tenant, response.headers, admitted)
                 if response.is_success:
                     return response
                 if response.status_code == 429:

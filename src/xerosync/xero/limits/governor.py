@@ -68,22 +68,25 @@ class Governor:
     # -- before and after a call ---------------------------------------------------------
 
     @contextmanager
-    def slot(self, tenant: str | None) -> Iterator[None]:
-        """Hold a place in every budget for one call."""
-        self.acquire(tenant)
+    def slot(self, tenant: str | None) -> Iterator[float]:
+        """Hold a place in every budget for one call; gives the moment it was admitted
+        (pass it to `observe`, to tell an answer from an earlier window apart)."""
+        admitted = self.acquire(tenant)
         token = self._take_concurrent(tenant)
         try:
-            yield
+            yield admitted
         finally:
             if token is not None:
                 self.store.free_slot(f"{self.app_key}:{tenant}:concurrent", token)
 
-    def acquire(self, tenant: str | None) -> None:
+    def acquire(self, tenant: str | None) -> float:
+        """Wait until every window has room, count the call; returns when it was admitted."""
         windows = self.windows(tenant)
         while True:
-            verdict = self.store.admit(windows, self._now())
+            now = self._now()
+            verdict = self.store.admit(windows, now)
             if verdict.wait <= 0:
-                return
+                return now
             if verdict.scope == "day":
                 until = datetime.fromtimestamp(self._now() + verdict.wait, UTC)
                 raise RateLimited(
@@ -108,31 +111,36 @@ class Governor:
                 return token
             self.pause(_SLOT_POLL)
 
-    def observe(self, tenant: str | None, headers: Mapping[str, str]) -> None:
-        """Correct the estimates from the `X-*-Remaining` headers of a response."""
+    def observe(
+        self, tenant: str | None, headers: Mapping[str, str], sent_at: float | None = None
+    ) -> None:
+        """Correct the estimates from the `X-*-Remaining` headers of a response to a call
+        admitted at `sent_at` (default: now)."""
         remaining, now = Remaining.from_headers(headers), self._now()
-        if remaining.app_minute is not None:
-            self.store.correct(self.app_window(), remaining.app_minute, now)
+        sent = now if sent_at is None else sent_at
+        # answers to concurrent calls may arrive out of order by up to this many calls
+        slack = self.limits.concurrent
+        found = [(self.app_window(), remaining.app_minute)]
         if tenant is not None:
             minute, day = self.tenant_windows(tenant)
-            if remaining.minute is not None:
-                self.store.correct(minute, remaining.minute, now)
-            if remaining.day is not None:
-                self.store.correct(day, remaining.day, now)
+            found += [(minute, remaining.minute), (day, remaining.day)]
+        for window, left in found:
+            if left is not None:
+                self.store.correct(window, left, now, sent_at=sent, slack=slack)
 
     def limited(self, tenant: str | None, problem: RateProblem) -> tuple[datetime, bool]:
         """Record a 429. Returns when the limit resets (as far as we know) and whether a
         window now holds later calls back (`acquire` waits); if not, the caller waits."""
         now = self._now()
         window = self._window_for(tenant, problem.scope)
-        wait = problem.retry_after
+        wait, exact = problem.retry_after, problem.retry_after is not None
         if wait is None:  # no Retry-After (app minute, concurrent): a short, scaled pause
             wait = self.limits.minute_seconds / (10 if window else 60)
         logger.warning(
             "limits.rate_limited", extra={"tenant": tenant, "scope": problem.scope, "seconds": wait}
         )
         if window is not None:
-            self.store.block(window, now + wait)
+            self.store.block(window, now + wait, now, exact=exact)
         return datetime.fromtimestamp(now + wait, UTC), window is not None
 
     def _window_for(self, tenant: str | None, scope: str) -> Window | None:

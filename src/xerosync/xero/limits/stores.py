@@ -7,9 +7,12 @@ the last call of a window. Times are seconds since the epoch from the caller's c
 
 from __future__ import annotations
 
+import json
+import math
 import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from xerosync.xero.limits.budget import (
     Admission,
@@ -22,6 +25,9 @@ from xerosync.xero.limits.budget import (
 
 if TYPE_CHECKING:
     import redis
+    import redis.client
+
+_T = TypeVar("_T")
 
 
 class BudgetStore(Protocol):
@@ -29,12 +35,14 @@ class BudgetStore(Protocol):
         """Count one call in all `windows` if each has room (atomically), else count nothing."""
         ...
 
-    def correct(self, window: Window, remaining: int, now: float) -> None:
-        """Xero says `remaining` calls are left in this window."""
+    def correct(
+        self, window: Window, remaining: int, now: float, *, sent_at: float, slack: int
+    ) -> None:
+        """Xero says `remaining` calls are left, answering a call admitted at `sent_at`."""
         ...
 
-    def block(self, window: Window, until: float) -> None:
-        """Xero said this window is spent until `until` (a 429)."""
+    def block(self, window: Window, until: float, now: float, *, exact: bool) -> None:
+        """Xero said this window is spent until `until` (a 429; `exact`: from Retry-After)."""
         ...
 
     def take_slot(self, key: str, limit: int, token: str, expires_at: float, now: float) -> bool:
@@ -64,15 +72,19 @@ class MemoryBudgetStore:
                 self._windows[window.key] = state
             return verdict
 
-    def correct(self, window: Window, remaining: int, now: float) -> None:
+    def correct(
+        self, window: Window, remaining: int, now: float, *, sent_at: float, slack: int
+    ) -> None:
         with self._lock:
             state = self._windows.get(window.key, WindowState())
-            self._windows[window.key] = corrected(state, window, remaining, now)
+            self._windows[window.key] = corrected(
+                state, window, remaining, now, sent_at=sent_at, slack=slack
+            )
 
-    def block(self, window: Window, until: float) -> None:
+    def block(self, window: Window, until: float, now: float, *, exact: bool) -> None:
         with self._lock:
             state = self._windows.get(window.key, WindowState())
-            self._windows[window.key] = blocked(state, window, until)
+            self._windows[window.key] = blocked(state, window, until, now, exact=exact)
 
     def take_slot(self, key: str, limit: int, token: str, expires_at: float, now: float) -> bool:
         with self._lock:
@@ -93,56 +105,6 @@ class MemoryBudgetStore:
             return self._windows.get(window.key, WindowState())
 
 
-# The same arithmetic as budget.admit/corrected/blocked, run inside Redis so it is atomic
-# across processes. Each window is a hash {start, used, blocked}; numbers travel as strings
-# because Lua numbers returned to Redis are truncated to integers.
-_ADMIT = """
-local now = tonumber(ARGV[1])
-local states = {}
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i])
-  local length = tonumber(ARGV[2 * i + 1])
-  local raw = redis.call('HMGET', key, 'start', 'used', 'blocked')
-  local start = tonumber(raw[1])
-  local used = tonumber(raw[2]) or 0
-  local blocked = tonumber(raw[3]) or 0
-  if start == nil or now >= start + length then start = now; used = 0 end
-  states[i] = {start, used, blocked, length}
-  if blocked > now then return {tostring(blocked - now), tostring(i)} end
-  if used >= limit then return {tostring(math.max(start + length - now, 0.001)), tostring(i)} end
-end
-for i, key in ipairs(KEYS) do
-  local s = states[i]
-  redis.call('HSET', key, 'start', tostring(s[1]), 'used', s[2] + 1, 'blocked', tostring(s[3]))
-  redis.call('PEXPIRE', key, math.ceil(math.max(s[4], s[3] - now) * 1000) + 60000)
-end
-return {'0', '0'}
-"""
-_CORRECT = """
-local now = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local length = tonumber(ARGV[3])
-local remaining = math.max(0, tonumber(ARGV[4]))
-local raw = redis.call('HMGET', KEYS[1], 'start', 'used', 'blocked')
-local start = tonumber(raw[1])
-local used = tonumber(raw[2]) or 0
-local blocked = tonumber(raw[3]) or 0
-if start == nil or now >= start + length then start = now; used = 0 end
-redis.call('HSET', KEYS[1], 'start', tostring(start), 'used', math.max(used, limit - remaining),
-           'blocked', tostring(blocked))
-redis.call('PEXPIRE', KEYS[1], math.ceil(length * 1000) + 60000)
-return 1
-"""
-_BLOCK = """
-local limit = tonumber(ARGV[1])
-local length = tonumber(ARGV[2])
-local untill = tonumber(ARGV[3])
-local blocked = math.max(untill, tonumber(redis.call('HGET', KEYS[1], 'blocked')) or 0)
-redis.call('HSET', KEYS[1], 'start', tostring(untill - length), 'used', limit,
-           'blocked', tostring(blocked))
-redis.call('PEXPIRE', KEYS[1], math.ceil(length * 1000) + 60000)
-return 1
-"""
 _TAKE_SLOT = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
@@ -153,14 +115,21 @@ return 1
 
 
 class RedisBudgetStore:
-    """Budgets shared by every worker that points at the same Redis (and `prefix`)."""
+    """Budgets shared by every worker that points at the same Redis (and `prefix`).
 
-    def __init__(self, client: redis.Redis, *, prefix: str = "xerosync:budget:") -> None:
+    Each operation reads the windows, runs the same pure arithmetic as the in-process
+    store (`budget.py`) and writes them back in a WATCH/MULTI transaction, retried if
+    another worker wrote in between: one implementation of the rules, atomic across
+    processes. A window's state outlives it by `keep` seconds so the learned alignment
+    to Xero's resets survives quiet spells.
+    """
+
+    def __init__(
+        self, client: redis.Redis, *, prefix: str = "xerosync:budget:", keep: float = 3600.0
+    ) -> None:
         self.redis = client
         self.prefix = prefix
-        self._admit = client.register_script(_ADMIT)
-        self._correct = client.register_script(_CORRECT)
-        self._block = client.register_script(_BLOCK)
+        self.keep = keep
         self._take_slot = client.register_script(_TAKE_SLOT)
 
     @classmethod
@@ -170,26 +139,26 @@ class RedisBudgetStore:
         return cls(redis.Redis.from_url(url), **options)
 
     def admit(self, windows: Sequence[Window], now: float) -> Admission:
-        args: list[str] = [repr(now)]
-        for window in windows:
-            args += [str(window.limit), repr(window.length)]
-        wait, index = self._admit(keys=[self.prefix + w.key for w in windows], args=args)
-        position = int(index)
-        if position == 0:
-            return Admission()
-        return Admission(float(wait), windows[position - 1].scope)
+        def step(states: list[WindowState]) -> tuple[Admission, list[WindowState]]:
+            return admit(states, windows, now)
 
-    def correct(self, window: Window, remaining: int, now: float) -> None:
-        self._correct(
-            keys=[self.prefix + window.key],
-            args=[repr(now), str(window.limit), repr(window.length), str(remaining)],
-        )
+        return self._update(windows, now, step)
 
-    def block(self, window: Window, until: float) -> None:
-        self._block(
-            keys=[self.prefix + window.key],
-            args=[str(window.limit), repr(window.length), repr(until)],
-        )
+    def correct(
+        self, window: Window, remaining: int, now: float, *, sent_at: float, slack: int
+    ) -> None:
+        def step(states: list[WindowState]) -> tuple[None, list[WindowState]]:
+            return None, [
+                corrected(states[0], window, remaining, now, sent_at=sent_at, slack=slack)
+            ]
+
+        self._update([window], now, step)
+
+    def block(self, window: Window, until: float, now: float, *, exact: bool) -> None:
+        def step(states: list[WindowState]) -> tuple[None, list[WindowState]]:
+            return None, [blocked(states[0], window, until, now, exact=exact)]
+
+        self._update([window], now, step)
 
     def take_slot(self, key: str, limit: int, token: str, expires_at: float, now: float) -> bool:
         taken = self._take_slot(
@@ -201,10 +170,33 @@ class RedisBudgetStore:
         self.redis.zrem(self.prefix + key, token)
 
     def state(self, window: Window) -> WindowState:
-        raw = self.redis.hmget(self.prefix + window.key, ["start", "used", "blocked"])
-        start, used, blocked_until = (v.decode() if v is not None else None for v in raw)  # type: ignore[union-attr]
-        return WindowState(
-            start=float(start) if start is not None else None,
-            used=int(float(used)) if used is not None else 0,
-            blocked_until=float(blocked_until) if blocked_until is not None else 0.0,
-        )
+        return _decode(self.redis.get(self.prefix + window.key))
+
+    def _update(
+        self,
+        windows: Sequence[Window],
+        now: float,
+        step: Callable[[list[WindowState]], tuple[_T, list[WindowState]]],
+    ) -> _T:
+        keys = [self.prefix + w.key for w in windows]
+        results: list[_T] = []
+
+        def transaction(pipe: redis.client.Pipeline) -> None:
+            states = [_decode(raw) for raw in pipe.mget(keys)]
+            result, new = step(states)
+            pipe.multi()
+            for key, window, state in zip(keys, windows, new, strict=True):
+                alive = max(window.length, state.blocked_until - now) + self.keep
+                pipe.set(key, _encode(state), px=math.ceil(alive * 1000))
+            results[:] = [result]  # a retried transaction keeps only its last answer
+
+        self.redis.transaction(transaction, *keys)
+        return results[0]
+
+
+def _encode(state: WindowState) -> str:
+    return json.dumps(asdict(state))
+
+
+def _decode(raw: bytes | str | None) -> WindowState:
+    return WindowState(**json.loads(raw)) if raw is not None else WindowState()
