@@ -129,7 +129,9 @@ def _of(docs: Iterable[Doc], contact_id: str, at: date, doc_type: str | None) ->
     out = []
     for doc in docs:
         contact = doc.get("Contact") or {}
-        if str(contact.get("ContactID") or "") != contact_id or doc.get("Status") not in POSTED:
+        if str(contact.get("ContactID") or "").lower() != contact_id.lower():
+            continue
+        if doc.get("Status") not in POSTED:
             continue
         if doc_type is not None and doc.get("Type") != doc_type:
             continue
@@ -165,7 +167,7 @@ def _allocations(contact_id: str, *groups: list[Doc]) -> dict[str, list[tuple[da
     out: dict[str, list[tuple[date, Decimal]]] = {}
     for docs in groups:
         for doc in docs:
-            if str((doc.get("Contact") or {}).get("ContactID") or "") != contact_id:
+            if str((doc.get("Contact") or {}).get("ContactID") or "").lower() != contact_id.lower():
                 continue
             for allocation in doc.get("Allocations") or []:
                 invoice = allocation.get("Invoice") or {}
