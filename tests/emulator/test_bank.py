@@ -128,6 +128,19 @@ def test_bank_transfer_between_bank_accounts_and_include_deleted(api: httpx.Clie
     assert (made["Amount"], made["Status"]) == (500, "AUTHORISED")
     assert made["FromBankAccount"]["Code"] == "090"
     assert made["ToBankAccount"]["Code"] == "091"
+    sides = api.get("/BankTransactions").json()["BankTransactions"]
+    assert [(t["Type"], t["BankAccount"]["Code"], t["Total"]) for t in sides] == [
+        ("SPEND-TRANSFER", "090", 500),
+        ("RECEIVE-TRANSFER", "091", 500),
+    ]
+    assert [t["BankTransactionID"] for t in sides] == [
+        made["FromBankTransactionID"],
+        made["ToBankTransactionID"],
+    ]
+    side_url = f"/BankTransactions/{made['FromBankTransactionID']}"
+    assert errors(api.post(side_url, json={"Reference": "x"})) == [
+        "Transfer bank transactions are created by bank transfers."
+    ]
     same = {**body, "ToBankAccount": {"Code": "090"}}
     assert errors(api.put("/BankTransfers", json={"BankTransfers": [same]})) == [
         "The From and To bank accounts must be different."
@@ -148,6 +161,8 @@ def test_bank_transfer_between_bank_accounts_and_include_deleted(api: httpx.Clie
         "BankTransfers"
     ]
     assert [t["Status"] for t in everything] == ["DELETED"]
+    statuses = [t["Status"] for t in api.get("/BankTransactions").json()["BankTransactions"]]
+    assert statuses == ["DELETED", "DELETED"]
 
 
 def test_tracking_on_bank_transaction_lines(api: httpx.Client) -> None:

@@ -95,7 +95,15 @@ def test_demo_company_has_credit_notes_bank_activity_and_journals(
         assert invoice["AmountCredited"] == 23
         assert invoice["AmountDue"] == invoice["Total"] - 23
         kinds = [t["Type"] for t in api.get("/BankTransactions").json()["BankTransactions"]]
-        assert kinds == ["SPEND", "SPEND", "RECEIVE", "RECEIVE-PREPAYMENT", "RECEIVE-OVERPAYMENT"]
+        assert kinds == [
+            "SPEND",
+            "SPEND",
+            "RECEIVE",
+            "RECEIVE-PREPAYMENT",
+            "RECEIVE-OVERPAYMENT",
+            "SPEND-TRANSFER",
+            "RECEIVE-TRANSFER",
+        ]
         assert len(api.get("/BankTransfers").json()["BankTransfers"]) == 1
         journals = api.get("/ManualJournals").json()["ManualJournals"]
         assert [j["Status"] for j in journals] == ["POSTED", "POSTED", "DRAFT"]

@@ -4,7 +4,7 @@ account, without an invoice; and the prepayment and overpayment variants.
 Xero's rules kept here: Type, BankAccount and LineItems are required; the BankAccount
 must be a BANK account; a Contact is required; lines are priced like invoice lines (sales
 details for RECEIVE, purchase details for SPEND); RECEIVE-TRANSFER/SPEND-TRANSFER come
-only from bank transfers. A *-PREPAYMENT or *-OVERPAYMENT transaction also makes the
+only from bank transfers (`mirror_transfer`), and cannot be changed. A *-PREPAYMENT or *-OVERPAYMENT transaction also makes the
 Prepayment/Overpayment record (`books.prepayments` / `books.overpayments`) whose ID it
 carries. Status AUTHORISED; POST Status DELETED deletes (kept, as DELETED); a deleted
 transaction cannot be changed.
@@ -101,7 +101,7 @@ class BankTransactions(Entity):
             indexes={
                 "Status": lambda r: index_key(r.get("Status")),
                 "Type": lambda r: index_key(r.get("Type")),
-                "Contact.ContactID": lambda r: index_key(r["Contact"].get("ContactID")),
+                "Contact.ContactID": lambda r: index_key((r.get("Contact") or {}).get("ContactID")),
                 "BankAccount.AccountID": lambda r: index_key(r["BankAccount"].get("AccountID")),
             },
             fields=FIELDS,
@@ -139,6 +139,8 @@ class BankTransactions(Entity):
     def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
         if record["Status"] == "DELETED":
             raise Invalid(DELETED_FINAL)
+        if record["Type"].endswith("-TRANSFER"):
+            raise Invalid(TRANSFER_ONLY)
         if self._allocated(record):
             raise Invalid(
                 "This document cannot be edited as it has a payment or credit note allocated to it."
@@ -215,6 +217,41 @@ class BankTransactions(Entity):
         made = credits.from_bank_transaction(record)
         record[kind + "ID"] = made[kind + "ID"]
 
+    def mirror_transfer(self, transfer: Record) -> None:
+        """The SPEND-TRANSFER and RECEIVE-TRANSFER a bank transfer shows as (the ledger posts
+        the transfer itself and skips these)."""
+        for side, kind in (("From", "SPEND-TRANSFER"), ("To", "RECEIVE-TRANSFER")):
+            amount = transfer["Amount"]
+            self.store(
+                {
+                    "BankTransactionID": transfer[f"{side}BankTransactionID"],
+                    "Type": kind,
+                    "Status": transfer["Status"],
+                    "BankAccount": transfer[f"{side}BankAccount"],
+                    "Date": transfer["Date"],
+                    "DateString": date_string(transfer["Date"]),
+                    "Reference": transfer.get("Reference", ""),
+                    "IsReconciled": transfer[f"{side}IsReconciled"],
+                    "LineAmountTypes": "NoTax",
+                    "LineItems": [
+                        {
+                            "Description": transfer.get("Reference") or "Bank transfer",
+                            "Quantity": Decimal(1),
+                            "UnitAmount": amount,
+                            "LineAmount": amount,
+                            "TaxAmount": Decimal("0.00"),
+                            "Tracking": [],
+                        }
+                    ],
+                    "SubTotal": amount,
+                    "TotalTax": Decimal("0.00"),
+                    "Total": amount,
+                    "CurrencyCode": self.books.base_currency,
+                    "CurrencyRate": Decimal(1),
+                    "HasAttachments": False,
+                }
+            )
+
     def _allocated(self, record: Record) -> bool:
         """Has the Prepayment/Overpayment this transaction made been allocated?"""
         kind = credit_kind(record["Type"])
@@ -226,6 +263,8 @@ class BankTransactions(Entity):
 
     def view(self, record: Record) -> Record:
         shown = dict(record)
+        if not record.get("Contact"):
+            return shown  # a transfer's side has no contact
         contact = self.books.contacts.get(record["Contact"]["ContactID"])
         if contact is not None:
             shown["Contact"] = contact_ref(contact)

@@ -4,8 +4,8 @@ Xero's rules kept here: FromBankAccount and ToBankAccount are BANK accounts and 
 Amount is more than zero; Date defaults to today. A transfer is AUTHORISED when made and
 can only be deleted afterwards (POST with Status DELETED), after which it is listed only
 with `includeDeleted=true`. Each transfer names the two bank transactions Xero makes for it
-(`FromBankTransactionID`, `ToBankTransactionID`); the emulator does not list those as
-BankTransactions (the ledger posts the transfer itself).
+(`FromBankTransactionID`, `ToBankTransactionID`), listed as SPEND-TRANSFER and
+RECEIVE-TRANSFER BankTransactions (which the ledger skips: it posts the transfer itself).
 """
 
 from __future__ import annotations
@@ -106,7 +106,9 @@ class BankTransfers(Entity):
             "CreatedDateUTC": ctx.now,
             "Status": "AUTHORISED",
         }
-        return self.store(record)
+        stored = self.store(record)
+        self.books.bank_transactions.mirror_transfer(stored)
+        return stored
 
     def match(self, data: Record) -> Record | None:
         """POST /BankTransfers only deletes: each element names its BankTransferID."""
@@ -119,7 +121,9 @@ class BankTransfers(Entity):
             raise Invalid(ONLY_DELETE)
         if record["Status"] == "DELETED":
             raise Invalid("This bank transfer has already been deleted.")  # emulator's wording
-        return self.store({**record, "Status": "DELETED"})
+        stored = self.store({**record, "Status": "DELETED"})
+        self.books.bank_transactions.mirror_transfer(stored)
+        return stored
 
 
 def _ref(account: Record) -> Record:
