@@ -90,6 +90,7 @@ class _Parser:
         self.fields = {f.lower(): f for f in fields}
         self.type_name = type_name
         self.hints: list[tuple[str, Any]] = []
+        self.others: list[Predicate] | None = None  # top-level AND-ed parts that gave no hint
         self._depth_or = 0
 
     # helpers
@@ -131,14 +132,24 @@ class _Parser:
         if len(parts) > 1:
             if top:
                 self.hints.clear()
+                self.others = None
             return lambda r: any(p(r) for p in parts)
         return parts[0]
 
     def and_expr(self, top: bool) -> Predicate:
-        parts = [self.not_expr(top)]
-        while self.at_word("AND", "&&"):
+        parts: list[Predicate] = []
+        others: list[Predicate] = []
+        while True:
+            hints_before = len(self.hints)
+            part = self.not_expr(top)
+            parts.append(part)
+            if len(self.hints) == hints_before:
+                others.append(part)
+            if not self.at_word("AND", "&&"):
+                break
             self.take()
-            parts.append(self.not_expr(top))
+        if top:
+            self.others = others
         if len(parts) > 1:
             return lambda r: all(p(r) for p in parts)
         return parts[0]
@@ -351,6 +362,8 @@ _ABSENT: Any = object()
 
 def _normalise(value: Any) -> Any:
     """Comparable forms: numbers -> Decimal, dates -> aware datetimes, Guid -> str."""
+    if type(value) is Decimal:
+        return value
     if type(value) is str or value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, Guid):
@@ -398,15 +411,31 @@ def _compare(left: Getter, op: str, right: Getter) -> Predicate:
 
 @dataclass(frozen=True)
 class Where:
+    """A compiled `where`. `exact`: the expression is nothing but its `equality_hints`
+    AND-ed together, so a record matching every hint matches the whole expression."""
+
     predicate: Predicate
     equality_hints: list[tuple[str, Any]]
+    exact: bool = False
+    # The AND of the top-level conditions that are not hints: once an index has answered
+    # every hint, a record matches the whole `where` iff it matches this (None if exact
+    # or if there are no hints to answer).
+    residual: Predicate | None = None
 
 
 def parse_where(text: str, fields: Collection[str], type_name: str) -> Where:
     """Compile a `where` expression against an entity's top-level field names."""
     parser = _Parser(text, fields, type_name)
     predicate = parser.parse()
-    return Where(predicate, list(parser.hints))
+    hints = list(parser.hints)
+    others = parser.others
+    if not hints or others is None:
+        return Where(predicate, hints)
+    if not others:
+        return Where(predicate, hints, exact=True)
+    only = others[0]
+    residual = only if len(others) == 1 else (lambda r: all(p(r) for p in others))
+    return Where(predicate, hints, residual=residual)
 
 
 def _unquote(text: str) -> str:
@@ -446,19 +475,23 @@ def parse_order(text: str, fields: Collection[str], type_name: str) -> list[Orde
 def sort_key(path: list[str]) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
     """Nulls first, strings case-insensitively, numbers and dates by value."""
     getter = _getter(_Path(list(path)))
+    return lambda record: _rank(getter(record))
 
-    def key(record: Mapping[str, Any]) -> tuple[int, Any]:
-        value = getter(record)
-        if type(value) is str:
-            return (2, value.lower())
-        if value is None:
-            return (0, "")
-        if isinstance(value, str):
-            return (2, value.lower())
-        if isinstance(value, bool):
-            return (1, int(value))
-        if isinstance(value, Decimal | datetime):
-            return (1, value) if isinstance(value, Decimal) else (3, value)
-        return (4, str(value))
 
-    return key
+def value_sort_key(value: Any) -> tuple[int, Any]:
+    """Where a record whose field holds `value` sorts (what `sort_key` gives for it)."""
+    return _rank(_normalise(value))
+
+
+def _rank(value: Any) -> tuple[int, Any]:
+    if type(value) is str:
+        return (2, value.lower())
+    if value is None:
+        return (0, "")
+    if isinstance(value, str):
+        return (2, value.lower())
+    if isinstance(value, bool):
+        return (1, int(value))
+    if isinstance(value, Decimal | datetime):
+        return (1, value) if isinstance(value, Decimal) else (3, value)
+    return (4, str(value))

@@ -16,6 +16,8 @@ Callers hold the owning `Books.lock` around writes.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import random
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
@@ -143,6 +145,21 @@ class Collection:
     def order_key(self, record_id: str) -> tuple[datetime, int, str]:
         return self._order_key[record_id]
 
+    def since_index(self, since: datetime | None) -> int:
+        """Position in default order of the first record updated at or after `since`."""
+        return 0 if since is None else bisect.bisect_left(self._order, (since, -1, ""))
+
+    def ids_from(self, start: int) -> Iterator[str]:
+        """Ids in default order from position `start` on, lazily (stop when you have enough)."""
+        return map(_third, itertools.islice(self._order, start, None))
+
+    def index_names(self) -> frozenset[str]:
+        return frozenset(self._index)
+
+    def buckets(self, index: str) -> Mapping[Hashable, set[str]]:
+        """`index`'s key -> ids; the caller must not change it."""
+        return self._index[index]
+
     # -- writes --------------------------------------------------------------------
 
     def put(self, record: Record, now: datetime) -> Record:
@@ -261,3 +278,4 @@ class Collection:
 
 
 _MISSING: Any = object()
+_third = operator.itemgetter(2)
