@@ -37,7 +37,12 @@ class JournalLine:
 
     def negated(self) -> JournalLine:
         return JournalLine(
-            self.account, -self.net, -self.tax, self.tax_type, self.description, self.tracking
+            self.account,
+            -self.net,
+            -self.tax if self.tax else ZERO,  # one shared zero: most lines carry no tax
+            self.tax_type,
+            self.description,
+            self.tracking,
         )
 
     def key(self) -> tuple[str, Decimal, Decimal, str]:

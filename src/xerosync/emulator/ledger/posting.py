@@ -289,7 +289,8 @@ def _item_lines(
         tax = ZERO if amount_types == "NoTax" else money(item.get("TaxAmount"))
         net = amount - tax if amount_types == "Inclusive" else amount
         net, tax = _converted(net, rate), _converted(tax, rate)
-        lines.append(_line(_line_account(item, chart), sign * net, sign * tax, item))
+        signed_tax = sign * tax if tax else ZERO  # one shared zero: most lines carry no tax
+        lines.append(_line(_line_account(item, chart), sign * net, signed_tax, item))
         tax_total += tax
     if tax_total:
         lines.append(JournalLine(chart.system("GST"), sign * tax_total))
