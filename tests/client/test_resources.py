@@ -447,3 +447,18 @@ def test_memory_stays_flat_over_100000_records() -> None:
     large = _peak_bytes_listing(100_000)
     print(f"peak while listing 5,000: {small:,} B; 100,000: {large:,} B")
     assert large < small * 1.5, (small, large)
+
+
+def test_money_is_read_exactly_without_passing_through_float() -> None:
+    # 1234567890123456.78 has no exact float: read as float it would come back ...56.8
+    body = (
+        '{"Invoices": [{"InvoiceID": "8a4f5c1e-8d3b-4a6e-9a53-3b9a1c1d0f11", "Type": "ACCREC",'
+        ' "Total": 1234567890123456.78, "AmountDue": 0.10}]}'
+    )
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+    invoices = list(Resources.over(FakeRequester(handle)).invoices.list(tenant=TENANT))
+    assert str(invoices[0].total) == "1234567890123456.78"
+    assert str(invoices[0].amount_due) == "0.10"

@@ -4,7 +4,7 @@ sent to it has only its first record processed), so `create` takes one account."
 from __future__ import annotations
 
 from xerosync.xero.models.settings import Account
-from xerosync.xero.resources.base import Listable
+from xerosync.xero.resources.base import Listable, read_json
 
 __all__ = ["Accounts"]
 
@@ -27,4 +27,4 @@ class Accounts(Listable[Account]):
             json=account.to_payload(),
             idempotency_key=idempotency_key,
         )
-        return self._read(response.json())[0]
+        return self._read(read_json(response))[0]

@@ -8,8 +8,10 @@ rate budgets and retries), so a fake requester over `httpx.MockTransport` is eno
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import httpx
@@ -77,6 +79,12 @@ def chunked(values: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield values[start : start + size]
 
 
+def read_json(response: httpx.Response) -> Any:
+    """The body with every JSON number that has a fraction read as Decimal: money never
+    passes through float on its way in."""
+    return json.loads(response.content, parse_float=Decimal)
+
+
 class Resource(Generic[M]):
     """An endpoint family: `path` under the API base, `envelope` the JSON key holding its records."""
 
@@ -102,7 +110,7 @@ class Resource(Generic[M]):
         response = self._requester.request(
             "GET", path, tenant=tenant, params=params, if_modified_since=modified_since
         )
-        data: dict[str, Any] = response.json()
+        data: dict[str, Any] = read_json(response)
         return data
 
 
@@ -222,7 +230,7 @@ class _Writable(Resource[R]):
                 json=batch.body(self.envelope),
                 idempotency_key=batch_key(idempotency_key, batch.number),
             )
-            echoed = self._read(response.json())
+            echoed = self._read(read_json(response))
             yield read_outcomes(batch, echoed, created=method == "PUT", id_field=self.id_field)
 
 

@@ -4,7 +4,7 @@ POSTing `Status: DELETED` to the payment."""
 from __future__ import annotations
 
 from xerosync.xero.models.invoices import Payment
-from xerosync.xero.resources.base import Creatable, Listable
+from xerosync.xero.resources.base import Creatable, Listable, read_json
 
 __all__ = ["Payments"]
 
@@ -26,4 +26,4 @@ class Payments(Listable[Payment], Creatable[Payment]):
             json={"Payments": [{"Status": "DELETED"}]},
             idempotency_key=idempotency_key,
         )
-        return self._read(response.json())[0]
+        return self._read(read_json(response))[0]
