@@ -28,7 +28,7 @@ from fastapi.responses import Response
 
 from xerosync.emulator import responses
 from xerosync.emulator.access import ApiCall, api_call
-from xerosync.emulator.books import Books
+from xerosync.emulator.books import Books, write_shapes
 from xerosync.emulator.books.dates import ms_date_bare, parse_if_modified_since
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.idempotency import MAX_KEY_LENGTH, KeyReused, fingerprint
@@ -229,6 +229,11 @@ async def write(
         entity: Any = writer if writer is not None else books.entities[kind]
         try:
             parsed = json.loads(body or b"null")
+            # Xero reads the body into typed objects before any rule: a value of the
+            # wrong type refuses the whole request and nothing is written.
+            unreadable = write_shapes.unreadable(parsed, kind, entity.plural)
+            if unreadable is not None:
+                raise BadRequest(unreadable)
             elements = elements_of(parsed, entity.plural)
         except (ValueError, BadRequest) as exc:
             return json_response(

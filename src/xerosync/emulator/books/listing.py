@@ -241,7 +241,8 @@ def _index_ordered_page(
     The buckets are taken in key order and each is counted (O(1) to O(bucket)); only
     the buckets the page overlaps are read, each in update-time order as a stable sort
     would leave them. None when this does not apply (no page, several keys, no such
-    index, records missing from the index, or two keys that sort alike)."""
+    index, too many distinct keys, records missing from the index, or two keys that
+    sort alike)."""
     if len(order) != 1 or query.page is None:
         return None
     names = {name.lower(): name for name in collection.index_names()}
@@ -249,6 +250,8 @@ def _index_ordered_page(
     if name is None:
         return None
     buckets = collection.buckets(name)
+    if len(buckets) * _FEW_KEYS > len(collection):
+        return None  # a near-unique field (Name): ordering its keys costs a full sort
     if sum(len(ids) for ids in buckets.values()) != len(collection):
         return None  # some records have no key (null, or "" in an `or None` index)
     try:
@@ -278,6 +281,11 @@ def _index_ordered_page(
             chosen += itertools.islice(matches, skip, take)
         total += count
     return Page(chosen, query.page, query.page_size, total)
+
+
+# The bucket walk pays off while a field has at most one distinct value per this many
+# records (Status, Type, a contact's id); past it a plain sort is cheaper.
+_FEW_KEYS = 8
 
 
 def _restriction(

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from xerosync.emulator.books.store import ZERO_GUID, Record
+from xerosync.emulator.books.write_shapes import conform
 
 Mode = Literal["create", "upsert", "update"]
 
@@ -145,7 +146,7 @@ def echo(entity: WriteEntity, outcome: Outcome, *, with_status: bool) -> Record:
         if outcome.warnings:
             shown["Warnings"] = [{"Message": m} for m in outcome.warnings]
         return shown
-    shown = dict(outcome.data)
+    shown = conform(outcome.data, entity.plural)  # as Xero read it: spec-typed values
     given = shown.get(entity.id_field)
     if not given or not entity_has(entity, given):
         shown[entity.id_field] = ZERO_GUID
