@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,10 +21,11 @@ import yaml
 
 from tests.conftest import RunningEmulator
 from tests.support.books_api import api_client
+from tests.support.spec import SHARED
 from xerosync.emulator.books.post_shapes import Enum, ListOf, Shape
 from xerosync.emulator.books.write_shapes import SHAPES
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "xero-openapi" / "xero_accounting.yaml"
+SPEC = SHARED / "xero_accounting.yaml"
 NUMBER = "System.Nullable`1[System.Decimal]"
 BOOLEAN = "System.Nullable`1[System.Boolean]"
 GUID = "System.Nullable`1[System.Guid]"
