@@ -304,3 +304,17 @@ def test_tracking_on_credit_note_lines(api: httpx.Client) -> None:
     assert errors(refused) == [
         "There is no ACTIVE tracking option 'Nowhere' in tracking category 'Region'"
     ]
+
+
+def test_an_authorised_credit_note_needs_an_account_code_on_each_priced_line(
+    api: httpx.Client,
+) -> None:
+    line = {"Description": "Refund", "Quantity": 1, "UnitAmount": 40}
+    body = {"Type": "ACCRECCREDIT", "Contact": {"Name": "Marine Systems"}, "LineItems": [line]}
+    refused = api.put("/CreditNotes", json={"CreditNotes": [{**body, "Status": "AUTHORISED"}]})
+    assert errors(refused) == ["Account code must be specified"]
+    draft = api.put("/CreditNotes", json={"CreditNotes": [body]}).json()["CreditNotes"][0]
+    assert draft["Status"] == "DRAFT"
+    approving = api.post(f"/CreditNotes/{draft['CreditNoteID']}", json={"Status": "AUTHORISED"})
+    assert errors(approving) == ["Account code must be specified"]
+    assert get(api, "CreditNotes", draft["CreditNoteID"])["Status"] == "DRAFT"

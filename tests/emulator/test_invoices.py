@@ -366,3 +366,70 @@ def test_a_tracked_item_sold_on_an_invoice_cannot_be_deleted(api: httpx.Client) 
     refused = api.delete(f"/Items/{item['ItemID']}")
     assert refused.status_code == 400
     assert "cannot be deleted" in refused.json()["Elements"][0]["ValidationErrors"][0]["Message"]
+
+
+ACCOUNT_CODE_REQUIRED = "Account code must be specified"
+
+
+def test_an_authorised_invoice_needs_an_account_code_on_each_priced_line(
+    api: httpx.Client, emulator: RunningEmulator
+) -> None:
+    no_account = [
+        {"Description": "Consulting", "Quantity": 1, "UnitAmount": 100},
+        {"Description": "A heading, no amount"},
+    ]
+    refused = put(api, invoice(Status="AUTHORISED", LineItems=no_account))
+    assert errors_of(refused) == [ACCOUNT_CODE_REQUIRED]
+    draft = created(api, LineItems=no_account)  # a draft may lack it
+    assert draft["Status"] == "DRAFT"
+    approving = status_change(api, draft["InvoiceID"], "AUTHORISED")
+    assert errors_of(approving) == [ACCOUNT_CODE_REQUIRED]
+    coded = [{**no_account[0], "AccountCode": "200"}, no_account[1]]  # the heading needs none
+    fixed = api.post(
+        f"/Invoices/{draft['InvoiceID']}", json={"Status": "AUTHORISED", "LineItems": coded}
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json()["Invoices"][0]["Status"] == "AUTHORISED"
+    for tenant in emulator.state.tenants.values():
+        assert tenant.books.ledger.problems == []  # everything authorised could be posted
+
+
+def test_invoices_show_and_filter_by_their_contacts_current_name(api: httpx.Client) -> None:
+    made = created(api, Contact={"Name": "Old Name Traders"})
+    contact_id = made["Contact"]["ContactID"]
+    renamed = api.post(f"/Contacts/{contact_id}", json={"Name": "New Name Traders"})
+    assert renamed.status_code == 200, renamed.text
+
+    def found(**params: str) -> list[dict[str, Any]]:
+        response = api.get("/Invoices", params=params)
+        assert response.status_code == 200, response.text
+        result: list[dict[str, Any]] = response.json()["Invoices"]
+        return result
+
+    assert (
+        api.get(f"/Invoices/{made['InvoiceID']}").json()["Invoices"][0]["Contact"]["Name"]
+        == "New Name Traders"
+    )
+    for where in (
+        'Contact.Name=="New Name Traders"',
+        'Contact.Name=="new name traders" AND Status=="DRAFT"',
+        'Contact.Name.StartsWith("New Name")',
+    ):
+        hits = found(where=where, page="1")
+        assert [i["InvoiceID"] for i in hits] == [made["InvoiceID"]], where
+        assert hits[0]["Contact"]["Name"] == "New Name Traders"
+    assert found(where='Contact.Name=="Old Name Traders"') == []
+    assert found(where='Contact.Name.StartsWith("Old Name")') == []
+    ordered = [i["Contact"]["Name"] for i in found(order="Contact.Name DESC", page="1")]
+    assert ordered == sorted(ordered, key=str.lower, reverse=True)
+    assert "New Name Traders" in ordered
+    notes = api.put(
+        "/CreditNotes",
+        json={"CreditNotes": [{"Type": "ACCRECCREDIT", "Contact": {"ContactID": contact_id}}]},
+    )
+    assert notes.status_code == 200, notes.text
+    api.post(f"/Contacts/{contact_id}", json={"Name": "Newest Name Traders"})
+    note_hits = api.get(
+        "/CreditNotes", params={"where": 'Contact.Name=="Newest Name Traders"'}
+    ).json()["CreditNotes"]
+    assert [n["Contact"]["Name"] for n in note_hits] == ["Newest Name Traders"]

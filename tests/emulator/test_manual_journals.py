@@ -86,7 +86,7 @@ def test_narration_and_two_lines_are_required(api: httpx.Client) -> None:
 
 
 def test_tax_exclusive_lines_carry_tax(api: httpx.Client) -> None:
-    body = journal((100, "469"), (-100, "850"), LineAmountTypes="Exclusive")
+    body = journal((100, "469"), (-115, "850"), LineAmountTypes="Exclusive")
     body["JournalLines"][1]["TaxType"] = "NONE"
     made = api.put("/ManualJournals", json={"ManualJournals": [body]}).json()["ManualJournals"][0]
     assert [line["TaxAmount"] for line in made["JournalLines"]] == [15, 0]
@@ -106,3 +106,35 @@ def test_paging_page_size_and_if_modified_since(
     assert len(body["ManualJournals"]) == 2
     changed = api.get("/ManualJournals", headers={"If-Modified-Since": since}).json()
     assert [j["ManualJournalID"] for j in changed["ManualJournals"]] == [late_id]
+
+
+def test_tax_exclusive_lines_balance_with_their_tax(
+    api: httpx.Client, emulator: RunningEmulator
+) -> None:
+    """Exclusive: a line's tax is on top of its LineAmount, so the journal must balance gross
+    (Xero's manual journal screen totals lines with their tax)."""
+    taxed = {"LineAmount": 100, "AccountCode": "469", "TaxType": "INPUT2"}  # 15% GST
+    net_only = journal(LineAmountTypes="Exclusive")
+    net_only["JournalLines"] = [
+        taxed,
+        {"LineAmount": -100, "AccountCode": "850", "TaxType": "NONE"},
+    ]
+    response = api.put("/ManualJournals", json={"ManualJournals": [net_only]})
+    assert errors(response) == ["The total debits (115.00) must equal total credits (-100.00)"]
+    gross = journal(LineAmountTypes="Exclusive", Status="POSTED")
+    gross["JournalLines"] = [taxed, {"LineAmount": -115, "AccountCode": "850", "TaxType": "NONE"}]
+    made = api.put("/ManualJournals", json={"ManualJournals": [gross]})
+    assert made.status_code == 200, made.text
+    lines = made.json()["ManualJournals"][0]["JournalLines"]
+    assert [(x["LineAmount"], x["TaxAmount"]) for x in lines] == [(100, 15), (-115, 0)]
+    inclusive = journal((115, "469"), (-115, "850"), LineAmountTypes="Inclusive", Status="POSTED")
+    inclusive["JournalLines"][0]["TaxType"] = "INPUT2"  # tax inside the amount: balances as is
+    assert api.put("/ManualJournals", json={"ManualJournals": [inclusive]}).status_code == 200
+    for tenant in emulator.state.tenants.values():
+        assert tenant.books.ledger.problems == []
+    trial = api.get("/Reports/TrialBalance", params={"date": "2026-01-31"}).json()["Reports"][0]
+    total = next(
+        r for s in trial["Rows"] for r in s.get("Rows", []) if r["RowType"] == "SummaryRow"
+    )
+    debit, credit = (total["Cells"][i]["Value"] for i in (1, 2))
+    assert debit == credit

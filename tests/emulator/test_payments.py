@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.conftest import RunningEmulator
+from tests.emulator.test_reports_api import figure, report
 from tests.support.books_api import api_client
 
 HAS_ALLOCATIONS = (
@@ -268,3 +270,93 @@ def test_a_foreign_currency_payment_takes_the_invoice_rate(api: httpx.Client) ->
     assert payment["CurrencyRate"] == 0.6
     assert payment["BankAmount"] == 115  # 69 USD at 0.6 USD per NZD
     assert fetch(api, invoice["InvoiceID"])["Status"] == "PAID"
+
+
+def receivables(api: httpx.Client) -> Decimal:
+    """Accounts Receivable on the balance sheet, and a check that the books balance."""
+    sheet = report(api, "BalanceSheet", date="2026-12-31")
+    assets, liabilities = figure(sheet, "Total Assets"), figure(sheet, "Total Liabilities")
+    assert assets - liabilities == figure(sheet, "Total Equity")
+    return figure(sheet, "Accounts Receivable")
+
+
+def credit_note(api: httpx.Client, kind: str, amount: float) -> dict[str, Any]:
+    body = {
+        "Type": kind,
+        "Status": "AUTHORISED",
+        "Contact": {"Name": "Marine Systems"},
+        "Date": "2026-01-05",
+        "LineItems": [
+            {"Description": "Refund", "Quantity": 1, "UnitAmount": amount, "AccountCode": "200"}
+        ],
+    }
+    response = api.put("/CreditNotes", json={"CreditNotes": [body]})
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()["CreditNotes"][0]
+    return result
+
+
+def refund(api: httpx.Client, ref: dict[str, Any], amount: float) -> httpx.Response:
+    body = {**ref, "Account": {"Code": "090"}, "Amount": amount, "Date": "2026-01-20"}
+    return api.put("/Payments", json={"Payments": [body]})
+
+
+def test_a_credit_note_refund_uses_up_its_credit_and_deleting_it_restores_it(
+    api: httpx.Client, emulator: RunningEmulator
+) -> None:
+    before = receivables(api)
+    note = credit_note(api, "ACCRECCREDIT", 100)  # total 115.00 with GST
+    ref = {"CreditNote": {"CreditNoteID": note["CreditNoteID"]}}
+    assert receivables(api) == before - Decimal("115")
+    part = refund(api, ref, 15)
+    assert part.status_code == 200, part.text
+    payment = part.json()["Payments"][0]
+    assert payment["PaymentType"] == "ARCREDITPAYMENT"
+    assert payment["CreditNote"]["CreditNoteID"] == note["CreditNoteID"]
+    shown = api.get(f"/CreditNotes/{note['CreditNoteID']}").json()["CreditNotes"][0]
+    assert (shown["RemainingCredit"], shown["Status"]) == (100, "AUTHORISED")
+    assert messages(refund(api, ref, 100.01)) == [
+        "Payment amount exceeds the amount outstanding on this document"
+    ]
+    rest = refund(api, ref, 100).json()["Payments"][0]
+    shown = api.get(f"/CreditNotes/{note['CreditNoteID']}").json()["CreditNotes"][0]
+    assert (shown["RemainingCredit"], shown["Status"]) == (0, "PAID")
+    assert receivables(api) == before  # the customer got the money back: nothing owed either way
+    listed = api.get("/Payments", params={"where": 'PaymentType=="ARCREDITPAYMENT"'}).json()
+    assert {p["PaymentID"] for p in listed["Payments"]} == {payment["PaymentID"], rest["PaymentID"]}
+
+    deleted = api.post(f"/Payments/{rest['PaymentID']}", json={"Status": "DELETED"})
+    assert deleted.status_code == 200, deleted.text
+    shown = api.get(f"/CreditNotes/{note['CreditNoteID']}").json()["CreditNotes"][0]
+    assert (shown["RemainingCredit"], shown["Status"]) == (100, "AUTHORISED")
+    assert receivables(api) == before - Decimal("100")
+    for tenant in emulator.state.tenants.values():
+        assert tenant.books.ledger.problems == []
+
+
+def test_supplier_credit_and_prepayment_refunds(api: httpx.Client) -> None:
+    supplier = credit_note(api, "ACCPAYCREDIT", 20)
+    made = refund(api, {"CreditNote": {"CreditNoteID": supplier["CreditNoteID"]}}, 23)
+    assert made.status_code == 200, made.text
+    assert made.json()["Payments"][0]["PaymentType"] == "APCREDITPAYMENT"
+    got = api.get(f"/CreditNotes/{supplier['CreditNoteID']}").json()["CreditNotes"][0]
+    assert (got["RemainingCredit"], got["Status"]) == (0, "PAID")
+
+    prepay = {
+        "Type": "RECEIVE-PREPAYMENT",
+        "Contact": {"Name": "Marine Systems"},
+        "BankAccount": {"Code": "090"},
+        "Date": "2026-01-10",
+        "LineAmountTypes": "NoTax",
+        "LineItems": [{"Description": "Deposit", "LineAmount": 50}],
+    }
+    sent = api.put("/BankTransactions", json={"BankTransactions": [prepay]})
+    assert sent.status_code == 200, sent.text
+    prepayment_id = sent.json()["BankTransactions"][0]["PrepaymentID"]
+    before = receivables(api)
+    back = refund(api, {"Prepayment": {"PrepaymentID": prepayment_id}}, 30)
+    assert back.status_code == 200, back.text
+    assert back.json()["Payments"][0]["PaymentType"] == "ARPREPAYMENTPAYMENT"
+    got = api.get(f"/Prepayments/{prepayment_id}").json()["Prepayments"][0]
+    assert (got["RemainingCredit"], got["Status"]) == (20, "AUTHORISED")
+    assert receivables(api) == before + Decimal("30")  # less credit held for the customer

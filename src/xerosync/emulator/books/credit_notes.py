@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books import allocations
 from xerosync.emulator.books import lifecycle as lc
+from xerosync.emulator.books.contact_names import ContactNamedCollection, plain
 from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.documents import (
@@ -31,7 +32,8 @@ from xerosync.emulator.books.documents import (
     resolve_contact,
 )
 from xerosync.emulator.books.entity import Entity, flag, text
-from xerosync.emulator.books.store import Collection, Record, index_key, norm_id
+from xerosync.emulator.books.invoice_lines import check_accounts
+from xerosync.emulator.books.store import Record, index_key, norm_id
 from xerosync.emulator.books.totals import money
 from xerosync.emulator.books.writes import Invalid, WriteContext
 
@@ -86,9 +88,10 @@ class CreditNotes(Entity):
 
     def __init__(self, books: Books) -> None:
         super().__init__(books)
-        self.collection = Collection(
+        self.collection = ContactNamedCollection(
             "CreditNotes",
             "CreditNoteID",
+            contacts=books.contacts.collection,
             indexes={
                 "Status": lambda r: index_key(r.get("Status")),
                 "Type": lambda r: index_key(r.get("Type")),
@@ -147,6 +150,7 @@ class CreditNotes(Entity):
             "HasErrors": False,
         }
         contact = self._apply(record, data, ctx, existing=None)
+        check_accounts(record, data, None)
         if kind == "ACCRECCREDIT" and not record["CreditNoteNumber"]:
             record["CreditNoteNumber"] = self._allocate_number()
         record["Contact"] = contact_ref(contact())
@@ -170,6 +174,7 @@ class CreditNotes(Entity):
         problem = lc.check_edit(record["Status"], invoice_type, changed, has_payments=allocated)
         if problem:
             raise Invalid(problem.replace("Invoice", "Credit Note"))
+        check_accounts(updated, data, record)
         updated["Contact"] = contact_ref(contact())
         if updated["Status"] in (lc.VOIDED, lc.DELETED):
             updated["RemainingCredit"] = money(Decimal(0))
@@ -245,8 +250,7 @@ class CreditNotes(Entity):
     def view(self, record: Record) -> Record:
         shown = dict(record)
         contact = self.books.contacts.get(record["Contact"]["ContactID"])
-        if contact is not None:
-            shown["Contact"] = contact_ref(contact)
+        shown["Contact"] = contact_ref(contact) if contact is not None else plain(shown["Contact"])
         for key in ("FullyPaidOnDate", "DueDate"):
             if shown.get(key) is None:
                 shown.pop(key, None)

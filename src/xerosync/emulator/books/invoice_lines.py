@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
+from xerosync.emulator.books import lifecycle as lc
 from xerosync.emulator.books.money import parse_decimal
 from xerosync.emulator.books.render import UnitPrice
 from xerosync.emulator.books.totals import LineIn, LineOut, Totals, compute_line, compute_totals
@@ -48,6 +49,32 @@ def negative_quantity(value: Decimal) -> str:
 
 
 DISCOUNT_ON_BILL = "Discounts are only supported on ACCREC invoices"  # emulator's wording
+# Xero's, as its API answers (calcinai/xero-php#230, benedwards44/Apex-for-Xero#9): a draft
+# may lack account codes, an approved document may not (XeroAPI/xero-node#398).
+ACCOUNT_CODE_REQUIRED = "Account code must be specified"
+
+
+def missing_accounts(lines: list[Record]) -> list[str]:
+    """One ACCOUNT_CODE_REQUIRED per line that carries an amount but no account.
+
+    An approved invoice or credit note posts each line to its account (the ledger cannot
+    post one without); a line with no amount (a heading, a note) needs none."""
+    return [
+        ACCOUNT_CODE_REQUIRED
+        for line in lines
+        if not (line.get("AccountCode") or line.get("AccountID"))
+        and (line.get("LineAmount") or line.get("TaxAmount"))
+    ]
+
+
+def check_accounts(record: Record, data: Record, existing: Record | None) -> None:
+    """Refuse approving an invoice or credit note (`record`, after `data` was applied to
+    `existing`) whose priced lines lack an account; drafts may lack them."""
+    previous = existing["Status"] if existing else None
+    if lc.approving(record["Status"], previous, "LineItems" in data):
+        missing = missing_accounts(record["LineItems"])
+        if missing:
+            raise Invalid(*missing)
 
 
 @dataclass

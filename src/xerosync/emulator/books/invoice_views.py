@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xerosync.emulator.books import lifecycle as lc
+from xerosync.emulator.books.contact_names import plain
 from xerosync.emulator.books.store import Record
 
 if TYPE_CHECKING:
@@ -54,7 +55,9 @@ def show(books: Books, record: Record) -> Record:
     """The full invoice (GET by id, write responses): the contact as it is now."""
     shown = dict(record)
     contact = books.contacts.get(record["Contact"]["ContactID"])
-    if contact is not None:
+    if contact is None:
+        shown["Contact"] = plain(record["Contact"])  # stored live (`contact_names`)
+    else:
         shown["Contact"] = {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
         if contact.get("ContactStatus"):
             shown["Contact"]["ContactStatus"] = contact["ContactStatus"]

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books import invoice_views
 from xerosync.emulator.books import lifecycle as lc
+from xerosync.emulator.books.contact_names import ContactNamedCollection
 from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string, parse_date
 from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
-from xerosync.emulator.books.invoice_lines import price_lines
-from xerosync.emulator.books.store import Collection, Record, index_key, norm_id
+from xerosync.emulator.books.invoice_lines import check_accounts, price_lines
+from xerosync.emulator.books.store import Record, index_key, norm_id
 from xerosync.emulator.books.totals import amount_due, money
 from xerosync.emulator.books.writes import Invalid, WriteContext
 
@@ -113,9 +114,10 @@ class Invoices(Entity):
 
     def __init__(self, books: Books) -> None:
         super().__init__(books)
-        self.collection = Collection(
+        self.collection = ContactNamedCollection(
             "Invoices",
             "InvoiceID",
+            contacts=books.contacts.collection,
             indexes={
                 "Status": lambda r: index_key(r.get("Status")),
                 "Type": lambda r: index_key(r.get("Type")),
@@ -201,6 +203,7 @@ class Invoices(Entity):
             "HasErrors": False,
         }
         _, contact = self._apply(record, data, ctx, existing=None)
+        check_accounts(record, data, None)
         if kind == "ACCREC" and not record["InvoiceNumber"]:
             record["InvoiceNumber"] = self._allocate_number()
         record["Contact"] = self._contact_ref(contact(), kind)
@@ -227,6 +230,7 @@ class Invoices(Entity):
         problem = lc.check_edit(record["Status"], kind, changed, has_payments=has_payments)
         if problem:
             raise Invalid(problem)
+        check_accounts(updated, data, record)
         updated["Contact"] = self._contact_ref(contact(), kind)
         if updated["Status"] in (lc.VOIDED, lc.DELETED):
             updated["AmountDue"] = money(Decimal(0))

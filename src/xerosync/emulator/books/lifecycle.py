@@ -11,6 +11,8 @@ it is not (shared/xero-api-facts.md sections 6 and 10):
   (ACCPAY) the non-financial header fields stay editable (Xero, since 19 Mar 2026); on
   a paid sales invoice only SentToContact. Line items count as financial here (Xero
   lets a paid bill's line descriptions change; the emulator keeps it stricter).
+- approval: an AUTHORISED document's lines that carry an amount need an account code
+  (`approving`; drafts may lack them).
 - payments: only against AUTHORISED documents, for more than zero and no more than
   AmountDue.
 """
@@ -97,6 +99,14 @@ def check_edit(
     if has_payments and not fields <= NON_FINANCIAL:
         return HAS_ALLOCATIONS
     return None
+
+
+def approving(status: str, previous: str | None, lines_sent: bool) -> bool:
+    """Is a document being made AUTHORISED (from `previous`, None when new), or its lines
+    changed while AUTHORISED? Then each priced line needs an account code."""
+    if status != AUTHORISED:
+        return False
+    return previous != AUTHORISED or lines_sent
 
 
 def check_payment(status: str, amount: Decimal, outstanding: Decimal) -> str | None:

@@ -2,7 +2,7 @@
 
 Xero's rules kept here: a Narration; at least two lines; debits (positive LineAmount)
 equal credits (negative) — "The total debits (100.00) must equal total credits
-(-10.00)"; no lines on bank accounts, system accounts (receivables, payables, GST,
+(-10.00)" — counting each line's tax when LineAmountTypes is Exclusive; no lines on bank accounts, system accounts (receivables, payables, GST,
 retained earnings...) or inventory accounts. LineAmountTypes defaults to NoTax; with
 Exclusive/Inclusive each line's TaxAmount is worked out from its TaxType. Statuses:
 DRAFT (default) -> POSTED -> VOIDED, DRAFT -> DELETED; VOIDED and DELETED are final.
@@ -150,8 +150,9 @@ class ManualJournals(Entity):
             raise Invalid(*errors)
         if len(lines) < 2:
             raise Invalid(TWO_LINES)
-        debits = sum((ln["LineAmount"] for ln in lines if ln["LineAmount"] > 0), Decimal(0))
-        credits = sum((ln["LineAmount"] for ln in lines if ln["LineAmount"] < 0), Decimal(0))
+        amounts = [_gross(ln, record["LineAmountTypes"]) for ln in lines]
+        debits = sum((a for a in amounts if a > 0), Decimal(0))
+        credits = sum((a for a in amounts if a < 0), Decimal(0))
         if debits + credits != 0:
             raise Invalid(unbalanced(debits, credits))
         return lines
@@ -209,6 +210,14 @@ class ManualJournals(Entity):
             "IsBlank": False,
         }
         return line
+
+
+def _gross(line: Record, amount_types_: str) -> Decimal:
+    """What a line puts on the books: with Exclusive its tax comes on top of LineAmount
+    (Xero totals the journal with tax, and the GST account takes it), otherwise the
+    LineAmount already holds it (Inclusive) or there is none (NoTax)."""
+    amount: Decimal = line["LineAmount"]
+    return amount + line["TaxAmount"] if amount_types_ == "Exclusive" else amount
 
 
 def _status_of(data: Record) -> str | None:
