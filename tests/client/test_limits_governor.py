@@ -169,15 +169,22 @@ def test_no_more_than_the_concurrent_limit_are_in_flight(
     clock: FakeClock, budget_store: BudgetStore
 ) -> None:
     fake = FakeXero(clock)
-    in_flight, peak, guard = [0], [0], threading.Lock()
+    in_flight, peak, answered, changed = [0], [0], [0], threading.Condition()
 
     def slow(request: httpx.Request) -> httpx.Response:
-        with guard:
+        # each call waits for a partner (or for the rest to be answered), so that two do
+        # overlap however slowly the threads start on a loaded machine; then it lingers,
+        # giving a third call every chance to slip past the cap
+        with changed:
             in_flight[0] += 1
             peak[0] = max(peak[0], in_flight[0])
+            changed.notify_all()
+            changed.wait_for(lambda: in_flight[0] >= 2 or answered[0] >= 7, timeout=10)
         time.sleep(0.05)
-        with guard:
+        with changed:
             in_flight[0] -= 1
+            answered[0] += 1
+            changed.notify_all()
         return httpx.Response(200, json={})
 
     fake.script = [slow] * 8
