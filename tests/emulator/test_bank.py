@@ -280,3 +280,24 @@ def test_look_up_by_reference_and_ids_after_a_lost_response(api: httpx.Client) -
     assert (
         len(api.get("/BankTransactions", params={"where": where}).json()["BankTransactions"]) == 3
     )
+
+
+def test_spend_and_receive_lines_with_an_amount_need_an_account(
+    api: httpx.Client, emulator: RunningEmulator
+) -> None:
+    for kind in ("SPEND", "RECEIVE"):
+        body = transaction(kind)
+        body["LineItems"] = [
+            {"Description": "Power", "Quantity": 1, "UnitAmount": 200},
+            {"Description": "A note, no amount"},
+        ]
+        assert errors(api.put("/BankTransactions", json={"BankTransactions": [body]})) == [
+            "Account code must be specified"
+        ]
+    assert api.get("/BankTransactions").json()["BankTransactions"] == []
+    prepay = transaction("SPEND-PREPAYMENT", LineAmountTypes="NoTax")
+    prepay["LineItems"] = [{"Description": "Deposit", "LineAmount": 50}]  # sits on payables
+    made = api.put("/BankTransactions", json={"BankTransactions": [prepay]})
+    assert made.status_code == 200, made.text
+    for tenant in emulator.state.tenants.values():
+        assert tenant.books.ledger.problems == []
