@@ -12,8 +12,11 @@ at 50 records a write and pageSize records a read). Time is real; a "minute" las
 Run it the same way each time: the defaults are the reference settings. A 6-second minute (10 calls/s
 allowed) keeps the rate limit, not the emulator's own speed (~15 batch writes/s), the bound; fixed
 windows make short runs noisy by up to one window, hence N=10,000 (200 writes, 3+ minutes).
-The emulator's spender spends evenly through each window and is never refused, so a client that
-calls early in a window gets more than "half" of it: read --other-app figures with that in mind.
+With --other-app the emulator's spender takes its share as each window begins (a competitor faster
+than this client), so what is left is really 1 - share of each window. "budget used in full windows"
+is the calls this client got answered in each of the tenant's windows that lay wholly inside the run,
+against what was left to it; "windows (minimum)" is how many windows the run touched against
+ceil(calls / calls left per window).
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 from xerosync.emulator import EmulatorConfig, create_app
+from xerosync.emulator.limits import offset_for, window_at
 from xerosync.testing import serve
 from xerosync.xero import MemoryTokenStore, RateLimits, XeroClient, XeroConfig
 from xerosync.xero.batching import MAX_BATCH_RECORDS
@@ -45,17 +51,35 @@ class Phase:
     minimum: int
     rate_limited: int
     per_call: int
+    per_window: list[int]  # calls answered in each of the tenant's minute windows, in order
+    available: float  # calls per window left to this client (limit less the other worker)
 
     def report(self, minute_seconds: float, minute_limit: int) -> str:
         minutes = self.seconds / minute_seconds
         achieved = self.records / minutes if minutes else float("inf")
-        allowed = minute_limit * self.per_call
-        share = achieved / allowed
+        needed = math.ceil(self.calls / self.available)
+        full = self.per_window[1:-1]  # the first and last windows are partly outside the run
+        use = f"{sum(full) / (len(full) * self.available):.0%}" if full else "n/a"
         return (
             f"{self.name:5} {self.records:>6} records  {self.seconds:6.2f} s ({minutes:4.1f} min)  "
             f"calls {self.calls:>4} (minimum {self.minimum:>4})  429s {self.rate_limited:>3}  "
-            f"{achieved:>8,.0f} records/min of {allowed:,} allowed = {share:.0%} of the budget"
+            f"{achieved:>8,.0f} records/min  windows {len(self.per_window)} (minimum {needed})  "
+            f"budget used in full windows {use}"
         )
+
+
+def _per_window(entries: list[dict[str, Any]], tenant: str, minute_seconds: float) -> list[int]:
+    """Answered calls per tenant minute window, from the emulator's request log: the same
+    fixed, per-tenant-offset windows the emulator counts in (refused calls are not counted)."""
+    offset = offset_for(tenant, minute_seconds, "minute")
+    counts = Counter(
+        window_at(datetime.fromisoformat(e["at"]).timestamp(), minute_seconds, offset).index
+        for e in entries
+        if e["status"] != 429
+    )
+    if not counts:
+        return []
+    return [counts.get(i, 0) for i in range(min(counts), max(counts) + 1)]
 
 
 def _connect(base_url: str, config: EmulatorConfig, limits: RateLimits) -> tuple[XeroClient, str]:
@@ -136,7 +160,7 @@ def run(n: int, minute_seconds: float, minute_limit: int, other_app: float) -> N
         if other_app:
             admin.put(
                 "/limits/spender",
-                json={"tenant_id": tenant, "per_minute": minute_limit * other_app},
+                json={"tenant_id": tenant, "per_minute": minute_limit * other_app, "burst": True},
             )
         print(
             f"N={n}, minute={minute_seconds}s, limit {minute_limit} calls/min per tenant, "
@@ -159,6 +183,8 @@ def run(n: int, minute_seconds: float, minute_limit: int, other_app: float) -> N
             math.ceil(n / MAX_BATCH_RECORDS),
             sum(1 for p in puts if p["status"] == 429),
             MAX_BATCH_RECORDS,
+            _per_window(puts, tenant, minute_seconds),
+            minute_limit * (1 - other_app),
         )
 
         mark = _last_seq(admin)
@@ -176,6 +202,8 @@ def run(n: int, minute_seconds: float, minute_limit: int, other_app: float) -> N
             math.ceil(pulled / MAX_PAGE_SIZE),
             sum(1 for g in gets if g["status"] == 429),
             MAX_PAGE_SIZE,
+            _per_window(gets, tenant, minute_seconds),
+            minute_limit * (1 - other_app),
         )
         print(push.report(minute_seconds, minute_limit))
         print(pull.report(minute_seconds, minute_limit))

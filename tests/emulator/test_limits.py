@@ -235,7 +235,7 @@ def test_a_background_spender_consumes_evenly_through_each_minute(
     emulator.clock.advance(api.counters(TENANT_A)["minute"]["resets_in"] + 0.01)  # type: ignore[index]
     with emulator.admin() as admin:
         started = admin.put("/limits/spender", json={"tenant_id": TENANT_A, "per_minute": 30})
-    assert started.json()["spender"] == {"per_minute": 30}
+    assert started.json()["spender"] == {"per_minute": 30, "burst": False}
     emulator.clock.advance(30)
     assert minute_left(api.call(TENANT_A)) == 60 - 15 - 1
     emulator.clock.advance(20)
@@ -252,6 +252,27 @@ def test_a_background_spender_consumes_evenly_through_each_minute(
     assert stopped["minute"]["remaining"] == 38  # what it spent stays spent
     emulator.clock.advance(10)
     assert minute_left(api.call(TENANT_A)) == 37
+
+
+def test_a_burst_spender_takes_its_share_as_each_minute_begins(
+    emulator_factory: EmulatorFactory,
+) -> None:
+    emulator = emulator_factory()
+    api = connect(emulator)
+    emulator.clock.advance(api.counters(TENANT_A)["minute"]["resets_in"] + 0.01)  # type: ignore[index]
+    with emulator.admin() as admin:
+        admin.put("/limits/spender", json={"tenant_id": TENANT_A, "per_minute": 30, "burst": True})
+    emulator.clock.advance(0.5)  # however early you call, its 30 are already gone
+    assert minute_left(api.call(TENANT_A)) == 60 - 30 - 1
+    emulator.clock.advance(40)
+    assert minute_left(api.call(TENANT_A)) == 60 - 30 - 2
+    for _ in range(28):  # the 28 left to us
+        assert api.call(TENANT_A).status_code == 200
+    refused = api.call(TENANT_A)
+    assert refused.status_code == 429
+    assert refused.headers["x-rate-limit-problem"] == "minute"
+    emulator.clock.advance(20)  # the next window: it takes its 30 again at once
+    assert minute_left(api.call(TENANT_A)) == 60 - 30 - 1
 
 
 def test_rate_limits_can_be_switched_off(emulator_factory: EmulatorFactory) -> None:

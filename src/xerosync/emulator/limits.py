@@ -84,16 +84,22 @@ class Counter:
 
 @dataclass
 class Spender:
-    """A background caller spending `per_minute` calls evenly through every minute."""
+    """A background caller spending `per_minute` calls evenly through every minute, or, with
+    `burst`, all of them the moment each minute begins (a competitor faster than you: what
+    it takes is gone however early in the window you call)."""
 
     per_minute: float
     started: float
+    burst: bool = False
 
     def spent(self, window: Window, t: float, minute_seconds: float) -> int:
         begin = max(window.start, self.started)
         if t <= begin:
             return 0
-        return math.floor(self.per_minute * (t - begin) / minute_seconds)
+        minutes = (t - begin) / minute_seconds
+        if self.burst:
+            return math.floor(self.per_minute * math.ceil(minutes))
+        return math.floor(self.per_minute * minutes)
 
 
 @dataclass
@@ -184,7 +190,9 @@ class RateLimiter:
             app_window, _ = self._app_usage(client_id, t)
             self._apps[client_id].minute.add(app_window, calls)
 
-    def set_spender(self, client_id: str, tenant_id: str, per_minute: float) -> None:
+    def set_spender(
+        self, client_id: str, tenant_id: str, per_minute: float, *, burst: bool = False
+    ) -> None:
         """Start (or change, or with 0 stop) a background spender on the tenant's budget.
 
         What the previous spender has spent in the current windows stays spent.
@@ -199,7 +207,7 @@ class RateLimiter:
                 budget.minute.add(minute, self._spent(budget, minute, t))
                 budget.day.add(day, self._spent(budget, day, t))
                 self._apps[client_id].minute.add(app, self._spent(budget, app, t))
-            budget.spender = Spender(per_minute, t) if per_minute > 0 else None
+            budget.spender = Spender(per_minute, t, burst) if per_minute > 0 else None
             if budget.spender is None:
                 self._spending.pop((client_id, tenant_id), None)
             else:
@@ -224,7 +232,11 @@ class RateLimiter:
             out["day"] = _count(cfg.day_limit, day_used, day, t)
             out["concurrent"] = {"limit": cfg.concurrent_limit, "in_progress": budget.in_progress}
             spender = budget.spender
-            out["spender"] = None if spender is None else {"per_minute": spender.per_minute}
+            out["spender"] = (
+                None
+                if spender is None
+                else {"per_minute": spender.per_minute, "burst": spender.burst}
+            )
             return out
 
     def configure(self, **changes: float | int | bool) -> None:

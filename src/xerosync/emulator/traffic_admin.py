@@ -42,6 +42,7 @@ class SpendIn(BaseModel):
 class SpenderIn(BaseModel):
     tenant_id: str
     per_minute: float = Field(ge=0)
+    burst: bool = False  # spend it all as each minute begins, instead of evenly
     client_id: str | None = None
 
 
@@ -65,10 +66,11 @@ def spend(body: SpendIn, request: Request) -> dict[str, Any]:
 
 @router.put("/limits/spender")
 def set_spender(body: SpenderIn, request: Request) -> dict[str, Any]:
-    """A background caller spending `per_minute` calls evenly through every minute (0 stops it)."""
+    """A background caller spending `per_minute` calls evenly through every minute, or all at
+    each minute's start with `burst` (0 stops it)."""
     state = _state(request)
     client_id = _client(state, body.client_id)
-    state.limits.set_spender(client_id, body.tenant_id, body.per_minute)
+    state.limits.set_spender(client_id, body.tenant_id, body.per_minute, burst=body.burst)
     return state.limits.counters(client_id, body.tenant_id)
 
 
