@@ -14,22 +14,24 @@ note allocated to it.").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xerosync.emulator.books import allocations
 from xerosync.emulator.books import lifecycle as lc
-from xerosync.emulator.books.contact_names import ContactNamedCollection, plain
+from xerosync.emulator.books.contact_names import plain
 from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.documents import (
+    SalesNumbers,
     amount_types,
     contact_ref,
     day,
+    document_collection,
     price,
     resolve_contact,
+    status_of,
 )
 from xerosync.emulator.books.entity import Entity, flag, text
 from xerosync.emulator.books.invoice_lines import check_accounts
@@ -71,13 +73,6 @@ FIELDS = [
     "HasAttachments",
     "HasErrors",
 ]
-_NUMBER = re.compile(r"^CN-(\d+)$")
-
-
-def _sales_number(record: Record) -> Any:
-    if record.get("Type") != "ACCRECCREDIT" or not record.get("CreditNoteNumber"):
-        return None
-    return index_key(str(record["CreditNoteNumber"]).strip())
 
 
 class CreditNotes(Entity):
@@ -88,21 +83,10 @@ class CreditNotes(Entity):
 
     def __init__(self, books: Books) -> None:
         super().__init__(books)
-        self.collection = ContactNamedCollection(
-            "CreditNotes",
-            "CreditNoteID",
-            contacts=books.contacts.collection,
-            indexes={
-                "Status": lambda r: index_key(r.get("Status")),
-                "Type": lambda r: index_key(r.get("Type")),
-                "Contact.ContactID": lambda r: index_key(r["Contact"].get("ContactID")),
-                "CreditNoteNumber": lambda r: index_key(r.get("CreditNoteNumber") or None),
-                "sales_number": _sales_number,
-            },
-            fields=FIELDS,
-            updated_string=True,
+        self.collection = document_collection(
+            books, "CreditNotes", "CreditNoteID", "CreditNoteNumber", "ACCRECCREDIT", FIELDS
         )
-        self._next_number = 1
+        self._numbers = SalesNumbers("CN")
 
     # -- lookups -------------------------------------------------------------------
 
@@ -129,7 +113,7 @@ class CreditNotes(Entity):
         kind = str(data.get("Type") or "").upper()
         if kind not in INVOICE_TYPE:
             raise Invalid(TYPE_REQUIRED)
-        status, problem = lc.creation_status(_status_of(data))
+        status, problem = lc.creation_status(status_of(data))
         if problem:
             raise Invalid(problem.replace("Invoice", "Credit Note"))
         record: Record = {
@@ -152,7 +136,7 @@ class CreditNotes(Entity):
         contact = self._apply(record, data, ctx, existing=None)
         check_accounts(record, data, None)
         if kind == "ACCRECCREDIT" and not record["CreditNoteNumber"]:
-            record["CreditNoteNumber"] = self._allocate_number()
+            record["CreditNoteNumber"] = self._numbers.allocate(self.collection)
         record["Contact"] = contact_ref(contact())
         return self.store(record)
 
@@ -160,7 +144,7 @@ class CreditNotes(Entity):
         if data.get("Type") and str(data["Type"]).upper() != record["Type"]:
             raise Invalid("The Type of an existing credit note cannot be changed.")
         allocated = bool(record["Allocations"] or record["Payments"])
-        requested = _status_of(data)
+        requested = status_of(data)
         if requested:
             problem = lc.check_status_change(record["Status"], requested, has_payments=allocated)
             if problem:
@@ -186,7 +170,7 @@ class CreditNotes(Entity):
         contact = resolve_contact(self.books, data, ctx, existing)
         errors: list[str] = []
         record["LineAmountTypes"] = amount_types(data, record["LineAmountTypes"])
-        requested = _status_of(data)
+        requested = status_of(data)
         if requested and existing is not None:
             record["Status"] = requested
         if data.get("Date"):
@@ -226,15 +210,6 @@ class CreditNotes(Entity):
         record["RemainingCredit"] = money(record["Total"] - allocations.used(record))
         return contact
 
-    def _allocate_number(self) -> str:
-        if not self.collection:
-            self._next_number = 1
-        while True:
-            number = f"CN-{self._next_number:04d}"
-            self._next_number += 1
-            if not self.collection.find("sales_number", number):
-                return number
-
     # -- allocations (books.allocations) ------------------------------------------------
 
     def allocate(self, note: Record, data: Record, ctx: WriteContext) -> Record:
@@ -265,13 +240,3 @@ def _other_contact(ref: object, current: Record) -> bool:
         return norm_id(ref["ContactID"]) != norm_id(current["ContactID"])
     name = str(ref.get("Name") or "").strip().lower()
     return bool(name) and name != str(current.get("Name") or "").lower()
-
-
-def _status_of(data: Record) -> str | None:
-    value = data.get("Status")
-    if value is None or value == "":
-        return None
-    status = str(value).upper()
-    if status not in lc.STATUSES:
-        raise Invalid(f"'{value}' is not a valid Status.")
-    return status

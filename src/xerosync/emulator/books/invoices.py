@@ -11,19 +11,26 @@ Payments change invoices only through `apply_payment` / `remove_payment`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xerosync.emulator.books import invoice_views
 from xerosync.emulator.books import lifecycle as lc
-from xerosync.emulator.books.contact_names import ContactNamedCollection
 from xerosync.emulator.books.currencies import apply_currency
-from xerosync.emulator.books.dates import date_string, parse_date
+from xerosync.emulator.books.dates import date_string
+from xerosync.emulator.books.documents import (
+    SalesNumbers,
+    amount_types,
+    day,
+    document_collection,
+    price,
+    resolve_known_contact,
+    status_of,
+)
 from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
-from xerosync.emulator.books.invoice_lines import check_accounts, price_lines
+from xerosync.emulator.books.invoice_lines import check_accounts
 from xerosync.emulator.books.store import Record, index_key, norm_id
 from xerosync.emulator.books.totals import amount_due, money
 from xerosync.emulator.books.writes import Invalid, WriteContext
@@ -32,7 +39,6 @@ if TYPE_CHECKING:
     from xerosync.emulator.books import Books
 
 TYPES = frozenset({"ACCREC", "ACCPAY"})
-AMOUNT_TYPES = {"exclusive": "Exclusive", "inclusive": "Inclusive", "notax": "NoTax"}
 NUMBER_NOT_UNIQUE = "Invoice # must be unique."
 TYPE_REQUIRED = "Invoice Type must be ACCREC or ACCPAY."  # emulator's wording
 TYPE_FIXED = "The Type of an existing invoice cannot be changed."  # emulator's wording
@@ -72,38 +78,8 @@ FIELDS = [
     "CreditNotes",
     "HasErrors",
 ]
-_NUMBER = re.compile(r"^INV-(\d+)$")
 _DATES = ("DueDate", "ExpectedPaymentDate", "PlannedPaymentDate")
 _HEADER_TEXT = {"Reference": 255, "Url": 2000, "BrandingThemeID": 36}
-
-
-class BooksCatalogue:
-    """The books as a line-item `Catalogue` (accounts, tax rates, items)."""
-
-    def __init__(self, books: Books) -> None:
-        self.books = books
-
-    def account_by_code(self, code: str) -> Mapping[str, Any]:
-        return self.books.accounts.require_code(code)
-
-    def account_by_id(self, account_id: str) -> Mapping[str, Any]:
-        return self.books.accounts.require_id(account_id)
-
-    def tracking(self, raw: object) -> list[Record]:
-        categories = getattr(self.books, "tracking", None)
-        if categories is None:  # books without tracking categories keep what was sent
-            return list(raw) if isinstance(raw, list) else []
-        result: list[Record] = categories.line_tracking(raw)
-        return result
-
-    def tax_rate(self, tax_type: str, account: Mapping[str, Any] | None) -> Decimal:
-        rate = self.books.tax_rates.require_type(tax_type)
-        if account is not None:
-            self.books.tax_rates.check_applies(rate, dict(account))
-        return Decimal(str(rate["EffectiveRate"]))
-
-    def item_by_code(self, code: str) -> Mapping[str, Any]:
-        return self.books.items.require_code(code)
 
 
 class Invoices(Entity):
@@ -114,25 +90,13 @@ class Invoices(Entity):
 
     def __init__(self, books: Books) -> None:
         super().__init__(books)
-        self.collection = ContactNamedCollection(
-            "Invoices",
-            "InvoiceID",
-            contacts=books.contacts.collection,
-            indexes={
-                "Status": lambda r: index_key(r.get("Status")),
-                "Type": lambda r: index_key(r.get("Type")),
-                "Contact.ContactID": lambda r: index_key(r["Contact"].get("ContactID")),
-                "InvoiceNumber": lambda r: index_key(r.get("InvoiceNumber") or None),
-                "sales_number": _sales_number,
-            },
-            fields=FIELDS,
-            updated_string=True,
+        self.collection = document_collection(
+            books, "Invoices", "InvoiceID", "InvoiceNumber", "ACCREC", FIELDS
         )
-        self.catalogue = BooksCatalogue(books)
         self.created_by: dict[str, str] = {}  # InvoiceID -> client id (createdByMyApp)
         self.used_items: set[str] = set()  # ItemIDs on any invoice line
         books.items.in_use = self.used_items.__contains__
-        self._next_number = 1
+        self._numbers = SalesNumbers("INV")
         books.contacts.balances = self.balances
 
     # -- lookups -------------------------------------------------------------------
@@ -178,7 +142,7 @@ class Invoices(Entity):
         kind = str(data.get("Type") or "").upper()
         if kind not in TYPES:
             raise Invalid(TYPE_REQUIRED)
-        status, problem = lc.creation_status(_status_of(data))
+        status, problem = lc.creation_status(status_of(data))
         if problem:
             raise Invalid(problem)
         record: Record = {
@@ -205,7 +169,7 @@ class Invoices(Entity):
         _, contact = self._apply(record, data, ctx, existing=None)
         check_accounts(record, data, None)
         if kind == "ACCREC" and not record["InvoiceNumber"]:
-            record["InvoiceNumber"] = self._allocate_number()
+            record["InvoiceNumber"] = self._numbers.allocate(self.collection)
         record["Contact"] = self._contact_ref(contact(), kind)
         stored = self._keep(record)
         if ctx.client_id:
@@ -217,7 +181,7 @@ class Invoices(Entity):
         if data.get("Type") and str(data["Type"]).upper() != kind:
             raise Invalid(TYPE_FIXED)
         has_payments = record["AmountPaid"] > 0 or record["AmountCredited"] > 0
-        requested = _status_of(data)
+        requested = status_of(data)
         if requested:
             problem = lc.check_status_change(record["Status"], requested, has_payments=has_payments)
             if problem:
@@ -251,20 +215,16 @@ class Invoices(Entity):
         contact already known (None if it is new) comes with it."""
         kind = record["Type"]
         errors: list[str] = []
-        known, contact = self._contact_resolver(data, ctx, existing)
-        if "LineAmountTypes" in data:
-            given = str(data["LineAmountTypes"] or "").lower()
-            if given not in AMOUNT_TYPES:
-                raise Invalid(f"'{data['LineAmountTypes']}' is not a valid LineAmountTypes.")
-            record["LineAmountTypes"] = AMOUNT_TYPES[given]
-        requested = _status_of(data)
+        known, contact = resolve_known_contact(self.books, data, ctx, existing)
+        record["LineAmountTypes"] = amount_types(data, record["LineAmountTypes"])
+        requested = status_of(data)
         if requested and existing is not None:
             record["Status"] = requested
         if data.get("Date"):
-            record["Date"] = _date(data, "Date")
+            record["Date"] = day(data, "Date")
         for key in _DATES:
             if key in data:
-                record[key] = _date(data, key) if data[key] else None
+                record[key] = day(data, key) if data[key] else None
         for key, limit in _HEADER_TEXT.items():
             value = text(data, key, max_length=limit)
             if value is not None:
@@ -280,25 +240,9 @@ class Invoices(Entity):
                 other = self.by_number(number, "ACCREC")
                 if other is not None and (existing is None or other is not existing):
                     errors.append(NUMBER_NOT_UNIQUE)
-        if "LineItems" in data or existing is None:
-            priced = price_lines(
-                data.get("LineItems"),
-                invoice_type=kind,
-                amount_types=record["LineAmountTypes"],
-                catalogue=self.catalogue,
-                previous=existing["LineItems"] if existing else None,
-                unitdp=ctx.unitdp,
-            )
-            errors.extend(priced.errors)
-            if priced.totals is not None:
-                record["LineItems"] = priced.lines
-                record["SubTotal"] = priced.totals.sub_total
-                record["TotalTax"] = priced.totals.total_tax
-                record["Total"] = priced.totals.total
-                record["TotalDiscount"] = priced.totals.total_discount
-                record["IsDiscounted"] = priced.totals.total_discount != 0
-        elif "LineAmountTypes" in data and record["LineAmountTypes"] != existing["LineAmountTypes"]:
-            errors.append("Send the LineItems again when changing LineAmountTypes.")
+        errors.extend(
+            price(self.books, record, data, ctx, line_type=kind, existing=existing, discounts=True)
+        )
         if errors:
             raise Invalid(*errors)
         record["DateString"] = date_string(record["Date"])
@@ -311,37 +255,11 @@ class Invoices(Entity):
         )
         return known, contact
 
-    def _contact_resolver(
-        self, data: Record, ctx: WriteContext, existing: Record | None
-    ) -> tuple[Record | None, Callable[[], Record]]:
-        """Check the Contact now; return it (None if new) and how to get it once the rest
-        is valid too."""
-        contacts = self.books.contacts
-        ref = data.get("Contact")
-        if ref is None and existing is not None:
-            current = contacts.get(existing["Contact"]["ContactID"]) or existing["Contact"]
-            return current, lambda: current
-        if isinstance(ref, Mapping) and not ref.get("ContactID") and not ref.get("ContactNumber"):
-            name = ref.get("Name")
-            if isinstance(name, str) and name.strip() and contacts.by_active_name(name) is None:
-                return None, lambda: contacts.create({"Name": name}, ctx)  # Xero creates it
-        found = contacts.resolve(ref, ctx, create_missing=False)
-        return found, lambda: found
-
     def _contact_ref(self, contact: Record, kind: str) -> Record:
         self.books.contacts.mark_role(
             contact["ContactID"], customer=kind == "ACCREC", supplier=kind == "ACCPAY"
         )
         return {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
-
-    def _allocate_number(self) -> str:
-        if not self.collection:
-            self._next_number = 1
-        while True:
-            number = f"INV-{self._next_number:04d}"
-            self._next_number += 1
-            if not self.collection.find("sales_number", number):
-                return number
 
     # -- payments --------------------------------------------------------------------
 
@@ -390,30 +308,7 @@ class Invoices(Entity):
         super().reset()
         self.created_by.clear()
         self.used_items.clear()
-        self._next_number = 1
-
-
-def _sales_number(record: Record) -> Any:
-    if record.get("Type") != "ACCREC" or not record.get("InvoiceNumber"):
-        return None
-    return index_key(str(record["InvoiceNumber"]).strip())
-
-
-def _status_of(data: Record) -> str | None:
-    value = data.get("Status")
-    if value is None or value == "":
-        return None
-    status = str(value).upper()
-    if status not in lc.STATUSES:
-        raise Invalid(f"'{value}' is not a valid Status.")
-    return status
-
-
-def _date(data: Record, key: str) -> date:
-    try:
-        return parse_date(data[key])
-    except ValueError as exc:
-        raise Invalid(f"The {key} '{data[key]}' is not a valid date.") from exc
+        self._numbers.next = 1
 
 
 def _payment_summary(payment: Record) -> Record:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from xerosync.emulator.books.documents import amount_types, day
+from xerosync.emulator.books.documents import BooksCatalogue, amount_types, day, status_of
 from xerosync.emulator.books.entity import Entity, flag, text
-from xerosync.emulator.books.invoices import BooksCatalogue
 from xerosync.emulator.books.money import parse_decimal
 from xerosync.emulator.books.store import Collection, Record, index_key
 from xerosync.emulator.books.totals import line_tax, money
@@ -82,7 +81,7 @@ class ManualJournals(Entity):
     def create(self, data: Record, ctx: WriteContext) -> Record:
         if data.get("ManualJournalID") and self.get(data["ManualJournalID"]) is not None:
             raise Invalid("A manual journal with this ManualJournalID already exists.")
-        status = _status_of(data) or "DRAFT"
+        status = status_of(data, STATUSES) or "DRAFT"
         if status not in ("DRAFT", "POSTED"):
             raise Invalid("Manual Journal not of valid status for creation")
         record: Record = {
@@ -99,7 +98,7 @@ class ManualJournals(Entity):
         return self.store(record)
 
     def update(self, record: Record, data: Record, ctx: WriteContext) -> Record:
-        requested = _status_of(data)
+        requested = status_of(data, STATUSES)
         current = record["Status"]
         if requested and requested not in _NEXT[current]:
             raise Invalid(NOT_VALID_FOR_MODIFICATION)
@@ -218,13 +217,3 @@ def _gross(line: Record, amount_types_: str) -> Decimal:
     LineAmount already holds it (Inclusive) or there is none (NoTax)."""
     amount: Decimal = line["LineAmount"]
     return amount + line["TaxAmount"] if amount_types_ == "Exclusive" else amount
-
-
-def _status_of(data: Record) -> str | None:
-    value = data.get("Status")
-    if value is None or value == "":
-        return None
-    status = str(value).upper()
-    if status not in STATUSES:
-        raise Invalid(f"'{value}' is not a valid Status.")
-    return status
