@@ -85,26 +85,46 @@ def _serve(request: Request, build: Callable[[Books, date], dict[str, Any]]) -> 
     return ok(request, {"Reports": [report]})
 
 
-@router.get("/Reports/ProfitAndLoss")
-async def get_profit_and_loss(request: Request) -> Response:
+def _serve_ledger(
+    request: Request,
+    report: Callable[..., dict[str, Any]],
+    options: Callable[[Books, date], dict[str, Any]],
+) -> Response:
+    """Serve `report(ledger, chart, organisation, **options, run_at=now)` from the books'
+    ledger; `options` reads the report's own parameters."""
+
     def build(books: Books, today: date) -> dict[str, Any]:
-        periods, timeframe = _periods(request)
-        to_date = _date(request, "toDate", month_end(today))
-        from_date = _date(request, "fromDate", to_date.replace(day=1))
-        if from_date > to_date:
-            raise ParamError("fromDate must be on or before toDate.")
+        chosen = options(books, today)
         keeper = books.ledger
-        return profit_and_loss(
+        return report(
             keeper.ledger,
             keeper.chart(),
             _organisation(books),
-            from_date=from_date,
-            to_date=to_date,
-            columns=_pnl_columns(request, books, from_date, to_date, periods, timeframe),
+            **chosen,
             run_at=books.clock.now(),
         )
 
     return _serve(request, build)
+
+
+def _date_range(request: Request, today: date) -> tuple[date, date]:
+    """fromDate..toDate, by default the current month."""
+    to_date = _date(request, "toDate", month_end(today))
+    from_date = _date(request, "fromDate", to_date.replace(day=1))
+    if from_date > to_date:
+        raise ParamError("fromDate must be on or before toDate.")
+    return from_date, to_date
+
+
+@router.get("/Reports/ProfitAndLoss")
+async def get_profit_and_loss(request: Request) -> Response:
+    def options(books: Books, today: date) -> dict[str, Any]:
+        periods, timeframe = _periods(request)
+        from_date, to_date = _date_range(request, today)
+        columns = _pnl_columns(request, books, from_date, to_date, periods, timeframe)
+        return {"from_date": from_date, "to_date": to_date, "columns": columns}
+
+    return _serve_ledger(request, profit_and_loss, options)
 
 
 def _pnl_columns(
@@ -128,70 +148,36 @@ def _pnl_columns(
 
 @router.get("/Reports/BalanceSheet")
 async def get_balance_sheet(request: Request) -> Response:
-    def build(books: Books, today: date) -> dict[str, Any]:
+    def options(_books: Books, today: date) -> dict[str, Any]:
         periods, timeframe = _periods(request)
-        keeper = books.ledger
-        return balance_sheet(
-            keeper.ledger,
-            keeper.chart(),
-            _organisation(books),
-            at=_date(request, "date", month_end(today)),
-            periods=periods,
-            timeframe=timeframe,
-            run_at=books.clock.now(),
-        )
+        at = _date(request, "date", month_end(today))
+        return {"at": at, "periods": periods, "timeframe": timeframe}
 
-    return _serve(request, build)
+    return _serve_ledger(request, balance_sheet, options)
 
 
 @router.get("/Reports/TrialBalance")
 async def get_trial_balance(request: Request) -> Response:
-    def build(books: Books, today: date) -> dict[str, Any]:
-        keeper = books.ledger
-        return trial_balance(
-            keeper.ledger,
-            keeper.chart(),
-            _organisation(books),
-            at=_date(request, "date", today),
-            run_at=books.clock.now(),
-        )
-
-    return _serve(request, build)
+    return _serve_ledger(request, trial_balance, lambda _b, today: _at(request, today))
 
 
 @router.get("/Reports/BankSummary")
 async def get_bank_summary(request: Request) -> Response:
-    def build(books: Books, today: date) -> dict[str, Any]:
-        to_date = _date(request, "toDate", month_end(today))
-        from_date = _date(request, "fromDate", to_date.replace(day=1))
-        if from_date > to_date:
-            raise ParamError("fromDate must be on or before toDate.")
-        keeper = books.ledger
-        return bank_summary(
-            keeper.ledger,
-            keeper.chart(),
-            _organisation(books),
-            from_date=from_date,
-            to_date=to_date,
-            run_at=books.clock.now(),
-        )
+    def options(_books: Books, today: date) -> dict[str, Any]:
+        from_date, to_date = _date_range(request, today)
+        return {"from_date": from_date, "to_date": to_date}
 
-    return _serve(request, build)
+    return _serve_ledger(request, bank_summary, options)
 
 
 @router.get("/Reports/ExecutiveSummary")
 async def get_executive_summary(request: Request) -> Response:
-    def build(books: Books, today: date) -> dict[str, Any]:
-        keeper = books.ledger
-        return executive_summary(
-            keeper.ledger,
-            keeper.chart(),
-            _organisation(books),
-            at=_date(request, "date", today),
-            run_at=books.clock.now(),
-        )
+    return _serve_ledger(request, executive_summary, lambda _b, today: _at(request, today))
 
-    return _serve(request, build)
+
+def _at(request: Request, today: date) -> dict[str, Any]:
+    """The `date` a report is run at, by default today."""
+    return {"at": _date(request, "date", today)}
 
 
 @router.get("/Reports/BudgetSummary")
