@@ -10,7 +10,7 @@ import pytest
 from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig, create_app
 from xerosync.emulator.faults import FaultInjector, Match
-from xerosync.emulator.request_log import RequestLog
+from xerosync.emulator.request_log import RequestFilter, RequestLog
 
 CONTACTS = "/api.xro/2.0/Contacts"
 
@@ -59,8 +59,8 @@ def test_the_request_log_is_bounded_and_filters() -> None:
     for n in range(5):
         log.start("GET", f"/api.xro/2.0/Items/{n}", "", tenant_id="t", idempotency_key=None)
     assert [e.seq for e in log.find()] == [3, 4, 5]
-    assert [e.seq for e in log.find(limit=1)] == [5]
-    assert log.find(method="post") == []
+    assert [e.seq for e in log.find(RequestFilter(limit=1))] == [5]
+    assert log.find(RequestFilter(method="post")) == []
 
 
 def test_a_lost_response_reaches_an_in_process_client_as_a_transport_error() -> None:

@@ -37,6 +37,33 @@ class Received:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class RequestFilter:
+    """Which entries `RequestLog.find` returns: those matching every field given, oldest
+    first. `path` is a prefix (any case); `since` a `seq` already seen; `limit` keeps the
+    newest. Also the query parameters of GET /_emulator/requests."""
+
+    method: str | None = None
+    path: str | None = None
+    tenant_id: str | None = None
+    client_id: str | None = None
+    status: int | None = None
+    idempotency_key: str | None = None
+    since: int | None = None
+    limit: int | None = None
+
+    def matches(self, e: Received) -> bool:
+        return (
+            (self.method is None or e.method == self.method.upper())
+            and (self.path is None or e.path.lower().startswith(self.path.lower()))
+            and (self.tenant_id is None or e.tenant_id == self.tenant_id)
+            and (self.client_id is None or e.client_id == self.client_id)
+            and (self.status is None or e.status == self.status)
+            and (self.idempotency_key is None or e.idempotency_key == self.idempotency_key)
+            and (self.since is None or e.seq > self.since)
+        )
+
+
 class RequestLog:
     def __init__(self, clock: Clock, capacity: int = DEFAULT_CAPACITY) -> None:
         self.clock = clock
@@ -68,34 +95,13 @@ class RequestLog:
             self._entries.append(entry)
             return entry
 
-    def find(
-        self,
-        *,
-        method: str | None = None,
-        path_prefix: str | None = None,
-        tenant_id: str | None = None,
-        client_id: str | None = None,
-        status: int | None = None,
-        idempotency_key: str | None = None,
-        since: int | None = None,
-        limit: int | None = None,
-    ) -> list[Received]:
-        """Entries matching every filter given, oldest first; `limit` keeps the newest."""
+    def find(self, query: RequestFilter | None = None) -> list[Received]:
+        """The entries `query` picks (all of them without one), oldest first."""
+        query = query or RequestFilter()
         with self._lock:
             entries = list(self._entries)
-        prefix = path_prefix.lower() if path_prefix else None
-        found = [
-            e
-            for e in entries
-            if (method is None or e.method == method.upper())
-            and (prefix is None or e.path.lower().startswith(prefix))
-            and (tenant_id is None or e.tenant_id == tenant_id)
-            and (client_id is None or e.client_id == client_id)
-            and (status is None or e.status == status)
-            and (idempotency_key is None or e.idempotency_key == idempotency_key)
-            and (since is None or e.seq > since)
-        ]
-        return found[-limit:] if limit else found
+        found = [e for e in entries if query.matches(e)]
+        return found[-query.limit :] if query.limit else found
 
     def clear(self) -> None:
         with self._lock:

@@ -9,12 +9,13 @@ Documented with curl examples in docs/emulator/limits-and-faults.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from xerosync.emulator.faults import Fault, Match
+from xerosync.emulator.request_log import RequestFilter
 from xerosync.emulator.state import EmulatorState
 
 router = APIRouter(prefix="/_emulator")
@@ -208,28 +209,9 @@ def remove_fault(fault_id: int, request: Request) -> Response:
 
 
 @router.get("/requests")
-def read_requests(
-    request: Request,
-    method: str | None = None,
-    path: str | None = None,
-    tenant_id: str | None = None,
-    client_id: str | None = None,
-    status: int | None = None,
-    idempotency_key: str | None = None,
-    since: int | None = None,
-    limit: int | None = None,
-) -> dict[str, Any]:
+def read_requests(request: Request, query: Annotated[RequestFilter, Depends()]) -> dict[str, Any]:
     """Calls received, oldest first. `path` is a prefix; `since` a `seq` already seen."""
-    found = _state(request).requests.find(
-        method=method,
-        path_prefix=path,
-        tenant_id=tenant_id,
-        client_id=client_id,
-        status=status,
-        idempotency_key=idempotency_key,
-        since=since,
-        limit=limit,
-    )
+    found = _state(request).requests.find(query)
     return {"requests": [entry.as_dict() for entry in found]}
 
 
