@@ -19,9 +19,10 @@ validates and applies one element at a time.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -112,6 +113,20 @@ def invalid(exc: Invalid, element: Record | None = None) -> Response:
 
 
 # -- query parameters --------------------------------------------------------------------
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+class _Numbered(Protocol):
+    def get(self, record_id: object) -> Record | None: ...
+
+    def by_number(self, number: str) -> Record | None: ...
+
+
+def by_key(entity: _Numbered, key: str) -> Record | None:
+    """The record a path names by its ID (a GUID) or, as Xero also accepts, its number."""
+    return entity.get(key) if _GUID.match(key) else entity.by_number(key)
 
 
 def param(request: Request, name: str) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -11,6 +10,7 @@ from fastapi.responses import Response
 from xerosync.emulator.accounting.common import (
     books_of,
     bool_param,
+    by_key,
     idempotent,
     invalid,
     list_response,
@@ -24,8 +24,6 @@ from xerosync.emulator.books.store import Record
 from xerosync.emulator.books.writes import Invalid, elements_of
 
 router = APIRouter()
-
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 @router.get("/Contacts")
@@ -54,10 +52,7 @@ async def list_contacts(request: Request) -> Response:
 async def get_contact(contact_key: str, request: Request) -> Response:
     contacts = books_of(request).contacts
     with books_of(request).lock:
-        if _GUID.match(contact_key):
-            record = contacts.get(contact_key)
-        else:
-            record = contacts.by_number(contact_key)
+        record = by_key(contacts, contact_key)
         if record is None:
             return not_found()
         shown = contacts.view(record)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from xerosync.emulator.accounting.common import (
     books_of,
+    by_key,
     json_response,
     list_response,
     not_found,
@@ -21,8 +20,6 @@ from xerosync.emulator.books.listing import Page
 from xerosync.emulator.books.store import Record
 
 router = APIRouter()
-
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 @router.get("/CreditNotes")
@@ -39,7 +36,7 @@ async def list_credit_notes(request: Request) -> Response:
 async def get_credit_note(note_key: str, request: Request) -> Response:
     books = books_of(request)
     with books.lock:
-        record = _find(request, note_key)
+        record = by_key(books.credit_notes, note_key)
         if record is None:
             return not_found()
         shown = books.credit_notes.view(record)
@@ -60,7 +57,7 @@ async def post_credit_notes(request: Request) -> Response:
 async def post_credit_note(note_key: str, request: Request) -> Response:
     books = books_of(request)
     with books.lock:
-        record = _find(request, note_key)
+        record = by_key(books.credit_notes, note_key)
     if record is None:
         return not_found()
     return await write(request, "CreditNotes", "update", target_id=record["CreditNoteID"])
@@ -90,11 +87,3 @@ async def delete_allocation(note_id: str, allocation_id: str, request: Request) 
         except LookupError:
             return not_found()
     return json_response(gone)
-
-
-def _find(request: Request, key: str) -> Record | None:
-    """A credit note by CreditNoteID, or by CreditNoteNumber."""
-    notes = books_of(request).credit_notes
-    if GUID.match(key):
-        return notes.get(key)
-    return notes.by_number(key)

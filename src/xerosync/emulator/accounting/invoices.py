@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from xerosync.emulator.access import api_call
 from xerosync.emulator.accounting.common import (
     books_of,
     bool_param,
+    by_key,
     json_response,
     list_response,
     not_found,
@@ -28,8 +28,6 @@ from xerosync.emulator.books.store import Record
 from xerosync.emulator.books.writes import error_body
 
 router = APIRouter()
-
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 @router.get("/Invoices")
@@ -79,7 +77,7 @@ async def list_invoices(request: Request) -> Response:
 async def get_invoice(invoice_key: str, request: Request) -> Response:
     books = books_of(request)
     with books.lock:
-        record = _find(request, invoice_key)
+        record = by_key(books.invoices, invoice_key)
         if record is None:
             return not_found()
         shown = books.invoices.view(record)
@@ -102,7 +100,7 @@ async def post_invoices(request: Request) -> Response:
 async def post_invoice(invoice_key: str, request: Request) -> Response:
     books = books_of(request)
     with books.lock:
-        record = _find(request, invoice_key)
+        record = by_key(books.invoices, invoice_key)
     if record is None:
         return not_found()
     refused = await unreadable(request, "Invoices", post_shapes.INVOICE)
@@ -124,11 +122,3 @@ async def unreadable(
     if message is None:
         return None
     return json_response(error_body(message, number=14, kind="PostDataInvalidException"), 400)
-
-
-def _find(request: Request, key: str) -> Record | None:
-    """An invoice by InvoiceID, or by InvoiceNumber (Xero accepts either in the path)."""
-    invoices = books_of(request).invoices
-    if GUID.match(key):
-        return invoices.get(key)
-    return invoices.by_number(key)
