@@ -21,19 +21,17 @@ from typing import TYPE_CHECKING
 from xerosync.emulator.books import allocations
 from xerosync.emulator.books import lifecycle as lc
 from xerosync.emulator.books.contact_names import plain
-from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.documents import (
     SalesNumbers,
-    amount_types,
     contact_ref,
-    day,
+    copy_header,
     document_collection,
     price,
     resolve_contact,
     status_of,
 )
-from xerosync.emulator.books.entity import Entity, flag, text
+from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.invoice_lines import check_accounts
 from xerosync.emulator.books.store import Record, index_key, norm_id
 from xerosync.emulator.books.totals import money
@@ -73,6 +71,8 @@ FIELDS = [
     "HasAttachments",
     "HasErrors",
 ]
+_DATES = ("DueDate",)
+_HEADER_TEXT = {"Reference": 255, "BrandingThemeID": 36}
 
 
 class CreditNotes(Entity):
@@ -86,7 +86,7 @@ class CreditNotes(Entity):
         self.collection = document_collection(
             books, "CreditNotes", "CreditNoteID", "CreditNoteNumber", "ACCRECCREDIT", FIELDS
         )
-        self._numbers = SalesNumbers("CN")
+        self._numbers = SalesNumbers("CN", "CreditNoteNumber", "ACCRECCREDIT")
 
     # -- lookups -------------------------------------------------------------------
 
@@ -169,29 +169,9 @@ class CreditNotes(Entity):
     ) -> Callable[[], Record]:
         contact = resolve_contact(self.books, data, ctx, existing)
         errors: list[str] = []
-        record["LineAmountTypes"] = amount_types(data, record["LineAmountTypes"])
-        requested = status_of(data)
-        if requested and existing is not None:
-            record["Status"] = requested
-        if data.get("Date"):
-            record["Date"] = day(data, "Date")
-        if "DueDate" in data:
-            record["DueDate"] = day(data, "DueDate") if data["DueDate"] else None
-        for key, limit in (("Reference", 255), ("BrandingThemeID", 36)):
-            value = text(data, key, max_length=limit)
-            if value is not None:
-                record[key] = value
-        sent = flag(data, "SentToContact")
-        if sent is not None:
-            record["SentToContact"] = sent
-        apply_currency(self.books, record, data)
-        number = text(data, "CreditNoteNumber", max_length=255)
-        if number is not None and number.strip():
-            record["CreditNoteNumber"] = number.strip()
-            if record["Type"] == "ACCRECCREDIT":
-                other = self.by_number(number)
-                if other is not None and (existing is None or other is not existing):
-                    errors.append(NUMBER_NOT_UNIQUE)
+        copy_header(self.books, record, data, existing, dates=_DATES, texts=_HEADER_TEXT)
+        if self._numbers.take(self.collection, record, data, existing):
+            errors.append(NUMBER_NOT_UNIQUE)
         errors.extend(
             price(
                 self.books,

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books import lifecycle as lc
 from xerosync.emulator.books.contact_names import ContactNamedCollection
+from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import parse_date
+from xerosync.emulator.books.entity import flag, text
 from xerosync.emulator.books.invoice_lines import price_lines
 from xerosync.emulator.books.store import Collection, Record, index_key
 from xerosync.emulator.books.totals import LINE_AMOUNT_TYPES
@@ -85,12 +87,29 @@ def document_collection(
 
 
 class SalesNumbers:
-    """Hands out `PREFIX-0001`, `PREFIX-0002`... skipping numbers already taken; starts
-    again at 1 once the collection is empty."""
+    """The numbers of a `document_collection`: hands out `PREFIX-0001`, `PREFIX-0002`...
+    skipping numbers already taken (again from 1 once the collection is empty), and takes
+    a number sent, unique among `sales_type` documents."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, field: str, sales_type: str) -> None:
         self.prefix = prefix
+        self.field = field
+        self.sales_type = sales_type
         self.next = 1
+
+    def take(
+        self, collection: Collection, record: Record, data: Record, existing: Record | None
+    ) -> bool:
+        """Copy the number `data` sends onto `record`; True if another sales document of
+        the collection has it already."""
+        number = text(data, self.field, max_length=255)
+        if number is None or not number.strip():
+            return False
+        record[self.field] = number.strip()
+        if record["Type"] != self.sales_type:
+            return False
+        other = collection.first("sales_number", index_key(number.strip()))
+        return other is not None and (existing is None or other is not existing)
 
     def allocate(self, collection: Collection) -> str:
         if not collection:
@@ -125,6 +144,37 @@ def resolve_contact(
 ) -> Callable[[], Record]:
     """Check the Contact now; return how to get it once the rest is valid too."""
     return resolve_known_contact(books, data, ctx, existing)[1]
+
+
+def copy_header(
+    books: Books,
+    record: Record,
+    data: Record,
+    existing: Record | None,
+    *,
+    dates: tuple[str, ...],
+    texts: dict[str, int],
+) -> None:
+    """Validate the header fields invoices and credit notes share and copy them onto
+    `record`: LineAmountTypes, Status (on update), Date, the optional `dates`, the `texts`
+    (with their maximum lengths), SentToContact, currency."""
+    record["LineAmountTypes"] = amount_types(data, record["LineAmountTypes"])
+    requested = status_of(data)
+    if requested and existing is not None:
+        record["Status"] = requested
+    if data.get("Date"):
+        record["Date"] = day(data, "Date")
+    for key in dates:
+        if key in data:
+            record[key] = day(data, key) if data[key] else None
+    for key, limit in texts.items():
+        value = text(data, key, max_length=limit)
+        if value is not None:
+            record[key] = value
+    sent = flag(data, "SentToContact")
+    if sent is not None:
+        record["SentToContact"] = sent
+    apply_currency(books, record, data)  # CurrencyCode subscribed, CurrencyRate
 
 
 def status_of(data: Record, statuses: Sequence[str] = lc.STATUSES) -> str | None:

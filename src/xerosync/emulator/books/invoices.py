@@ -18,18 +18,16 @@ from typing import TYPE_CHECKING
 
 from xerosync.emulator.books import invoice_views
 from xerosync.emulator.books import lifecycle as lc
-from xerosync.emulator.books.currencies import apply_currency
 from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.documents import (
     SalesNumbers,
-    amount_types,
-    day,
+    copy_header,
     document_collection,
     price,
     resolve_known_contact,
     status_of,
 )
-from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
+from xerosync.emulator.books.entity import NOT_FOUND, Entity
 from xerosync.emulator.books.invoice_lines import check_accounts
 from xerosync.emulator.books.store import Record, index_key, norm_id
 from xerosync.emulator.books.totals import amount_due, money
@@ -96,7 +94,7 @@ class Invoices(Entity):
         self.created_by: dict[str, str] = {}  # InvoiceID -> client id (createdByMyApp)
         self.used_items: set[str] = set()  # ItemIDs on any invoice line
         books.items.in_use = self.used_items.__contains__
-        self._numbers = SalesNumbers("INV")
+        self._numbers = SalesNumbers("INV", "InvoiceNumber", "ACCREC")
         books.contacts.balances = self.balances
 
     # -- lookups -------------------------------------------------------------------
@@ -216,30 +214,9 @@ class Invoices(Entity):
         kind = record["Type"]
         errors: list[str] = []
         known, contact = resolve_known_contact(self.books, data, ctx, existing)
-        record["LineAmountTypes"] = amount_types(data, record["LineAmountTypes"])
-        requested = status_of(data)
-        if requested and existing is not None:
-            record["Status"] = requested
-        if data.get("Date"):
-            record["Date"] = day(data, "Date")
-        for key in _DATES:
-            if key in data:
-                record[key] = day(data, key) if data[key] else None
-        for key, limit in _HEADER_TEXT.items():
-            value = text(data, key, max_length=limit)
-            if value is not None:
-                record[key] = value
-        sent = flag(data, "SentToContact")
-        if sent is not None:
-            record["SentToContact"] = sent
-        apply_currency(self.books, record, data)  # CurrencyCode subscribed, CurrencyRate
-        number = text(data, "InvoiceNumber", max_length=255)
-        if number is not None and number.strip():
-            record["InvoiceNumber"] = number.strip()
-            if kind == "ACCREC":
-                other = self.by_number(number, "ACCREC")
-                if other is not None and (existing is None or other is not existing):
-                    errors.append(NUMBER_NOT_UNIQUE)
+        copy_header(self.books, record, data, existing, dates=_DATES, texts=_HEADER_TEXT)
+        if self._numbers.take(self.collection, record, data, existing):
+            errors.append(NUMBER_NOT_UNIQUE)
         errors.extend(
             price(self.books, record, data, ctx, line_type=kind, existing=existing, discounts=True)
         )
