@@ -66,7 +66,7 @@ def allocate(entity: Any, credit: Record, data: Record, ctx: WriteContext) -> Re
     if not isinstance(ref, dict) or not (ref.get("InvoiceID") or ref.get("InvoiceNumber")):
         raise Invalid(NO_INVOICE)
     invoice = books.invoices.require(ref)
-    amount = _amount(data)
+    amount = amount_sent(data)
     on = day(data, "Date") if data.get("Date") else ctx.now.date()
     errors: list[str] = []
     if credit["Status"] not in (lc.AUTHORISED, lc.PAID):
@@ -161,12 +161,7 @@ def remove_refund(entity: Any, credit: Record, payment_id: str) -> Record:
 
 def _settle(entity: Any, credit: Record, on: date | None) -> None:
     credit["RemainingCredit"] = money(credit["Total"] - used(credit))
-    status = lc.status_after_payments(credit["Status"], credit["RemainingCredit"])
-    if status == lc.PAID and credit["Status"] != lc.PAID:
-        credit["FullyPaidOnDate"] = on
-    elif status != lc.PAID:
-        credit.pop("FullyPaidOnDate", None)
-    credit["Status"] = status
+    lc.settle(credit, credit["RemainingCredit"], on)
     entity.store(credit)
 
 
@@ -201,16 +196,12 @@ def _credit_invoice(
     updated[list_key] = listed
     due = money(updated["Total"] - updated["AmountPaid"] - updated["AmountCredited"])
     updated["AmountDue"] = due
-    status = lc.status_after_payments(invoice["Status"], due)
-    if status == lc.PAID and invoice["Status"] != lc.PAID:
-        updated["FullyPaidOnDate"] = on
-    elif status != lc.PAID:
-        updated.pop("FullyPaidOnDate", None)
-    updated["Status"] = status
+    lc.settle(updated, due, on)
     entity.books.invoices.store(updated)
 
 
-def _amount(data: Record) -> Decimal:
+def amount_sent(data: Record) -> Decimal:
+    """The Amount a payment or allocation sends (required, a number, to the cent)."""
     if data.get("Amount") is None:
         raise Invalid("Amount is required.")
     try:

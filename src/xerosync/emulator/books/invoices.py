@@ -259,12 +259,7 @@ class Invoices(Entity):
     def _settle(self, invoice: Record, paid_on: date | None) -> Record:
         due = amount_due(invoice["Total"], invoice["AmountPaid"], invoice["AmountCredited"])
         invoice["AmountDue"] = due
-        status = lc.status_after_payments(invoice["Status"], due)
-        if status == lc.PAID and invoice["Status"] != lc.PAID:
-            invoice["FullyPaidOnDate"] = paid_on
-        elif status != lc.PAID:
-            invoice.pop("FullyPaidOnDate", None)
-        invoice["Status"] = status
+        lc.settle(invoice, due, paid_on)
         return self.store(invoice)
 
     # -- reads -----------------------------------------------------------------------

@@ -19,8 +19,10 @@ it is not (shared/xero-api-facts.md sections 6 and 10):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 DRAFT = "DRAFT"
 SUBMITTED = "SUBMITTED"
@@ -127,3 +129,14 @@ def status_after_payments(status: str, outstanding: Decimal) -> str:
     if status == PAID and outstanding > 0:
         return AUTHORISED
     return status
+
+
+def settle(document: MutableMapping[str, Any], outstanding: Decimal, paid_on: date | None) -> None:
+    """Move `document` to its status after payments (`status_after_payments`): becoming
+    PAID sets FullyPaidOnDate to `paid_on`; leaving PAID drops it."""
+    status = status_after_payments(document["Status"], outstanding)
+    if status == PAID and document["Status"] != PAID:
+        document["FullyPaidOnDate"] = paid_on
+    elif status != PAID:
+        document.pop("FullyPaidOnDate", None)
+    document["Status"] = status

@@ -116,7 +116,7 @@ class Payments(Entity):
         account = collect(lambda: books.accounts.require_ref(account_ref), errors)
         if account is not None and not _payable(account):
             errors.append(not_payable(account))
-        amount = collect(lambda: _amount(data), errors)
+        amount = collect(lambda: allocations.amount_sent(data), errors)
         paid_on = collect(lambda: _day(data, ctx), errors)
         if errors:
             raise Invalid(*errors)
@@ -239,15 +239,6 @@ class Payments(Entity):
 
 def _payable(account: Record) -> bool:
     return account.get("Type") == "BANK" or account.get("EnablePaymentsToAccount") is True
-
-
-def _amount(data: Record) -> Decimal:
-    if data.get("Amount") is None:
-        raise Invalid("Amount is required.")
-    try:
-        return money(parse_decimal(data["Amount"]))
-    except ValueError as exc:
-        raise Invalid(f"The Amount '{data['Amount']}' is not a valid number.") from exc
 
 
 def _rate(data: Record, document: Record) -> Decimal:
