@@ -5,6 +5,8 @@
 - `resolve_contact`: a document's Contact (by ContactID, ContactNumber or Name; a new
   name creates the contact, as Xero does), applied only once the rest is valid.
 - `price`: `invoice_lines.price_lines` copied onto a record (LineItems and totals).
+- `copy_header`: the header fields invoices and credit notes both take (dates, texts,
+  Status, SentToContact, currency).
 - `document_collection` / `SalesNumbers`: invoices and credit notes indexed alike, and
   their sales numbers (`INV-0001`, `CN-0001`) unique and handed out in turn.
 """
