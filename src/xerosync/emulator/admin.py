@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from xerosync.emulator.state import EmulatorState
@@ -76,3 +76,10 @@ def mint_token(body: TokenIn, request: Request) -> dict[str, Any]:
         "token_type": "Bearer",
         "scope": " ".join(sorted(token.scopes)),
     }
+
+
+@router.post("/reset", status_code=204)
+def reset(request: Request) -> Response:
+    """The whole emulator back to its fresh state: only the demo app is left."""
+    emulator_state(request).reset()
+    return Response(status_code=204)

@@ -19,12 +19,7 @@ def create_state(config: EmulatorConfig | None = None, clock: Clock | None = Non
     """A fresh emulator with the ready-made demo app registered."""
     config = config or EmulatorConfig()
     state = EmulatorState(config=config, clock=clock or SystemClock())
-    state.register_app(
-        name="xerosync demo",
-        client_id=config.demo_client_id,
-        client_secret=config.demo_client_secret,
-        redirect_uris=config.demo_redirect_uris,
-    )
+    state.register_demo_app()
     return state
 
 

@@ -113,6 +113,12 @@ class FaultInjector:
             self.offline_tenants.clear()
             self.maintenance = False
 
+    def reset(self) -> None:
+        """As new: no faults, and fault ids counted from 1 again."""
+        self.clear()
+        with self._lock:
+            self._ids = itertools.count(1)
+
     def describe(self) -> dict[str, Any]:
         with self._lock:
             return {

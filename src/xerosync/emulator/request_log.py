@@ -106,3 +106,9 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def reset(self) -> None:
+        """As new: empty, and `seq` counted from 1 again."""
+        with self._lock:
+            self._entries.clear()
+            self._seq = itertools.count(1)

@@ -125,7 +125,37 @@ class EmulatorState:
         self.webhooks = WebhookDispatcher(self)
         self.requests = RequestLog(self.clock)
 
+    def reset(self) -> None:
+        """Back to a fresh emulator: every collection emptied, every component reset, and
+        the apps back to the ready-made demo app alone."""
+        self.webhooks.reset()  # first: it waits for a delivery in progress to end
+        with self.lock:
+            for collection in (
+                self.apps,
+                self.tenants,
+                self.connections,
+                self.access_tokens,
+                self.auth_codes,
+                self.refresh_tokens,
+                self.consent_tenants,
+                self.consented_scopes,
+            ):
+                collection.clear()
+            self.limits.reset()
+            self.faults.reset()
+            self.requests.reset()
+            self.register_demo_app()
+
     # -- apps and tenants -------------------------------------------------------------
+
+    def register_demo_app(self) -> App:
+        """The ready-made app every fresh emulator has (client id and secret from the config)."""
+        return self.register_app(
+            name="xerosync demo",
+            client_id=self.config.demo_client_id,
+            client_secret=self.config.demo_client_secret,
+            redirect_uris=self.config.demo_redirect_uris,
+        )
 
     def register_app(
         self,

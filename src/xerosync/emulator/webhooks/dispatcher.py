@@ -204,6 +204,15 @@ class WebhookDispatcher:
                 if client_id in (None, a.client_id) and outcome in (None, a.outcome)
             ]
 
+    def reset(self) -> None:
+        """As new: no subscriptions, queues or attempts. Waits for a pump in progress, so
+        nothing is delivered once this returns (the apps' settings are the state's to clear)."""
+        with self._pump_lock, self._lock:
+            self._subs.clear()
+            self._attempts.clear()
+            self._attempt_ids = itertools.count(1)
+            self.resource_base = self._state.config.webhook_resource_base
+
     # -- I/O: handshakes and deliveries --------------------------------------------
 
     def pump(self) -> dict[str, int]:
