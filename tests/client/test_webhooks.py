@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from xerosync.xero.webhooks import parse_payload, respond, sign, verify_signature
+from xerosync.xero.webhooks import (
+    UNPARSABLE_STATUS,
+    parse_payload,
+    respond,
+    sign,
+    verify_signature,
+)
 
 KEY = "wh-key-6bYc0mYJx8xV1zD+Q1Y5u0m0x4Pzq0d9y3Jb2Sxk3Rg=="
 # Xero's real intent-to-receive bytes carry odd spacing; re-serialising them breaks the HMAC.
@@ -96,8 +102,23 @@ def test_dedupe_key_is_stable_across_redeliveries() -> None:
     assert parse_payload(EVENT).events[1].dedupe_key != first.dedupe_key
 
 
-def test_a_signed_body_that_is_not_a_payload() -> None:
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b'{"hello": "world"}', EVENT.replace(b'"resourceId"', b'"resourceID"')],
+    ids=["not-json", "not-a-payload", "event-missing-a-field"],
+)
+def test_a_signed_body_that_does_not_parse_is_not_acknowledged(body: bytes) -> None:
+    """A genuine delivery we cannot read must not get 200 (Xero would drop it): a 5xx, so it
+    is retried; and no payload to act on."""
     with pytest.raises(ValidationError):
-        parse_payload(b'{"hello": "world"}')
+        parse_payload(body)
+    status, payload = respond(body, _xero_signature(body, KEY), KEY)
+    assert status == UNPARSABLE_STATUS
+    assert status >= 500
+    assert payload is None
+
+
+def test_an_unparsable_body_with_a_bad_signature_is_still_401() -> None:
     body = b"not json"
-    assert respond(body, _xero_signature(body, KEY), KEY) == (200, None)
+    assert respond(body, _xero_signature(body, "wrong"), KEY) == (401, None)
+    assert respond(body, None, KEY) == (401, None)

@@ -8,6 +8,10 @@ within 5 seconds: `respond()` gives exactly that for any delivery.
 
     status, payload = respond(request_body, request.headers.get(SIGNATURE_HEADER), webhook_key)
     if payload: store the events (insert-or-ignore on `event.dedupe_key`), enqueue, then answer `status`.
+
+A correctly signed body that does not parse is a genuine delivery we cannot read (most likely
+Xero changed its shape): `respond()` answers it `UNPARSABLE_STATUS` (500), never 200, so Xero keeps
+it and retries instead of it being acknowledged and lost.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = [
     "SIGNATURE_HEADER",
+    "UNPARSABLE_STATUS",
     "WebhookEvent",
     "WebhookPayload",
     "parse_payload",
@@ -31,6 +37,9 @@ __all__ = [
 ]
 
 SIGNATURE_HEADER = "x-xero-signature"
+UNPARSABLE_STATUS = 500  # not 2xx: Xero retries the delivery (and disables after long failure)
+
+log = logging.getLogger("xerosync.webhooks")
 
 
 def sign(body: bytes, key: str) -> str:
@@ -104,10 +113,16 @@ def parse_payload(body: bytes) -> WebhookPayload:
 def respond(body: bytes, signature: str | None, key: str) -> tuple[int, WebhookPayload | None]:
     """(HTTP status to answer, payload to act on). 401 and no payload for a bad signature; 200 and
     the payload for a good one (an intent-to-receive probe comes back with no events). A correctly
-    signed body that does not parse is answered 200 too, with no payload: Xero would only resend it."""
+    signed body that does not parse gets `UNPARSABLE_STATUS` and no payload: it is not handled,
+    so it must not be acknowledged; Xero retries it."""
     if not verify_signature(body, signature, key):
         return 401, None
     try:
         return 200, parse_payload(body)
-    except ValueError:
-        return 200, None
+    except ValueError as exc:
+        problems = len(exc.errors()) if isinstance(exc, ValidationError) else 1
+        log.error(
+            "webhooks.unparsable_delivery",
+            extra={"body_bytes": len(body), "problems": problems},
+        )
+        return UNPARSABLE_STATUS, None
