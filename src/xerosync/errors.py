@@ -59,8 +59,9 @@ _SECRET_HEADERS = frozenset(
 )
 _SECRET_NAMES = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|token"
 # OAuth field names are lower case; Xero's own fields are PascalCase ("Code" of an account
-# stays readable), so these match case-sensitively.
-_JSON_SECRET = re.compile(rf'("(?:{_SECRET_NAMES})"\s*:\s*)"[^"]*"')
+# stays readable), so these match case-sensitively. The closing quote is optional: a body cut
+# to `_BODY_LIMIT` may end inside a token, and that partial token must go too.
+_JSON_SECRET = re.compile(rf'("(?:{_SECRET_NAMES})"\s*:\s*)"[^"]*"?')
 _FORM_SECRET = re.compile(rf"(?<![\w])((?:{_SECRET_NAMES})=)[^&\s]*")
 _BEARER = re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 

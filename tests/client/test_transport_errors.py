@@ -51,6 +51,15 @@ def test_raw_response_drops_secret_headers_and_cuts_the_body() -> None:
     assert raw.method == "POST"
 
 
+def test_a_token_cut_by_the_body_limit_is_still_redacted() -> None:
+    token = "eyJ" + "k" * 3000  # a JWT-sized access token straddling the 2,000-character cut
+    body = f'{{"id_token": "idt", "access_token": "{token}", "expires_in": 1800}}'
+    raw = RawResponse.build("POST", "https://x.test/connect/token", 200, {}, body)
+    assert "eyJk" not in raw.body
+    assert "kkkk" not in raw.body
+    assert len(raw.body) <= 2000
+
+
 def test_error_strings_carry_context_but_no_secrets() -> None:
     raw = RawResponse.build("GET", "https://x.test/a", 503, {"xero-correlation-id": "c-9"})
     error = XeroError("refresh_token=rt-secret failed", response=raw, tenant="t-1")
