@@ -59,6 +59,34 @@ def test_same_key_with_a_different_request_is_refused(api: httpx.Client) -> None
     assert count(api) == before
 
 
+@pytest.mark.parametrize(
+    ("path", "good", "unreadable"),
+    [
+        (
+            "/Invoices",
+            {"Type": "ACCREC", "Contact": {"Name": "Key First Ltd"}, "Reference": "k-inv"},
+            {"Type": "ACCREC", "Contact": {"Name": "Key First Ltd"}, "Status": "APPROVED"},
+        ),
+        (
+            "/Payments",
+            {"Invoice": {"InvoiceNumber": "nope"}, "Account": {"Code": "090"}, "Amount": 1},
+            {"Invoice": {"InvoiceNumber": "nope"}, "Account": {"Code": "090"}, "Amount": "one"},
+        ),
+    ],
+)
+def test_a_reused_key_is_refused_before_the_body_is_read(
+    api: httpx.Client, path: str, good: dict[str, object], unreadable: dict[str, object]
+) -> None:
+    """The key is checked first, for every entity: a different body under a used key is a
+    reused key even when Xero could not read that body."""
+    plural = path.strip("/")
+    headers = {"Idempotency-Key": f"first-{plural}"}
+    api.put(path, json={plural: [good]}, headers=headers)
+    reused = api.put(path, json={plural: [unreadable]}, headers=headers)
+    assert reused.status_code == 400
+    assert "already been used with a different request" in reused.json()["Message"]
+
+
 def test_after_the_window_the_key_is_a_new_request(
     running: RunningEmulator, api: httpx.Client
 ) -> None:
