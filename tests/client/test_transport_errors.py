@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import httpx
 import pytest
 
@@ -114,3 +116,18 @@ def test_a_plain_text_404_and_a_legacy_429_body_still_map() -> None:
     mapped = error_for(legacy, tenant="t")
     assert isinstance(mapped, RateLimited)
     assert mapped.scope == "minute"
+
+
+def test_a_rejected_records_echoed_amounts_stay_decimal() -> None:
+    request = httpx.Request("PUT", "https://x.test/api.xro/2.0/Invoices")
+    body = (
+        '{"Type": "ValidationException", "Message": "A validation exception occurred",'
+        ' "Elements": [{"Total": 1234567.891, "LineItems": [{"UnitAmount": 0.1}],'
+        ' "ValidationErrors": [{"Message": "Account code must be specified"}]}]}'
+    )
+    rejected = error_for(httpx.Response(400, text=body, request=request), tenant="t")
+    assert isinstance(rejected, RecordRejected)
+    element = rejected.elements[0]
+    assert element["Total"] == Decimal("1234567.891")
+    assert element["LineItems"][0]["UnitAmount"] == Decimal("0.1")
+    assert rejected.messages == ["Account code must be specified"]

@@ -8,6 +8,7 @@ of `xerosync.xero` as an exception.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -85,8 +86,10 @@ def _raw_request(request: httpx.Request) -> RawResponse:
 
 
 def json_body(response: httpx.Response) -> Any:
+    """The JSON body (numbers with a fraction as Decimal: a rejected record's echoed amounts
+    are money), or None if there is none."""
     try:
-        return response.json()
+        return json.loads(response.content, parse_float=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError, httpx.ResponseNotRead):
         return None
 
