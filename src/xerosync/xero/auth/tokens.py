@@ -188,8 +188,10 @@ class FileTokenStore:
 class RedisTokenStore:
     """Token sets in Redis, for workers on many hosts; `lock` is a Redis lock with a lease.
 
-    The lease (`lock_timeout`) frees the lock if its holder dies mid-refresh; a refresh
-    takes one HTTP round trip, far below it.
+    The lease (`lock_timeout`) frees the lock if its holder dies mid-refresh. It must outlast
+    the slowest refresh, or a second worker could refresh with the same refresh token while
+    the first is still waiting for Xero: httpx applies `XeroConfig.timeout` (30 s) per phase
+    (connect, write, read), so one refresh can take ~90 s before it fails; the lease is 120 s.
     """
 
     def __init__(
@@ -197,8 +199,8 @@ class RedisTokenStore:
         client: redis.Redis,
         *,
         prefix: str = "xerosync:tokens:",
-        lock_timeout: float = 30.0,
-        wait_timeout: float = 60.0,
+        lock_timeout: float = 120.0,
+        wait_timeout: float = 150.0,
     ) -> None:
         self.redis = client
         self.prefix = prefix
