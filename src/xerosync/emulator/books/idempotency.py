@@ -56,7 +56,9 @@ class IdempotencyCache:
         """The remembered response for (scope, key), None if new. Raises KeyReused."""
         self._expire()
         entry = self._entries.get((scope, key))
-        if entry is None:
+        if entry is None or entry.expires <= self.clock.now():
+            # The sweep stops at the first live entry; one remembered under a shorter
+            # window (the setting changed) can sit behind it past its own expiry.
             return None
         if entry.fingerprint != print_:
             raise KeyReused(key)
