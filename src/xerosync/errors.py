@@ -13,10 +13,12 @@
         │   ├── QueryRejected          400 QueryParseException: a bad `where`/`order`
         │   └── NotFound               404
         ├── RateLimited                429 that cannot be waited out here (`scope`, `until`)
-        └── RetryableError             try again later (the client already retried what it could)
-            ├── XeroUnavailable        5xx after the client's retries (maintenance, org offline)
-            └── XeroConnectionError    no usable response: connection refused, reset, lost
-                └── XeroTimeout        connect/read/write/pool timeout
+        ├── RetryableError             try again later (the client already retried what it could)
+        │   ├── XeroUnavailable        5xx after the client's retries (maintenance, org offline)
+        │   ├── UnreadableResponse     a 2xx whose body is not the JSON Xero sends (cut short?)
+        │   └── XeroConnectionError    no usable response: connection refused, reset, lost
+        │       └── XeroTimeout        connect/read/write/pool timeout
+        └── UnreadableRecord           one record of a page could not be read (`raw`, `reason`)
 
 Every `XeroError` keeps a `RawResponse`: method, URL, status, headers and the start of the
 body, with the Authorization header, tokens and client secrets removed, so it can be logged
@@ -45,6 +47,8 @@ __all__ = [
     "RequestRejected",
     "RetryableError",
     "TenantNotConnected",
+    "UnreadableRecord",
+    "UnreadableResponse",
     "XeroConnectionError",
     "XeroError",
     "XeroTimeout",
@@ -255,3 +259,29 @@ class XeroConnectionError(RetryableError):
 
 class XeroTimeout(XeroConnectionError):
     """Xero did not answer in time."""
+
+
+class UnreadableResponse(RetryableError):
+    """Xero answered 2xx with a body that is not the JSON it sends (cut short, or not JSON at
+    all); the call may be tried again."""
+
+
+class UnreadableRecord(XeroError):
+    """One record Xero sent could not be read into its model; the rest of its page was.
+
+    `raw` is the record as Xero sent it, `reason` what was wrong, `record_id` its Xero id when
+    it has one. Sync quarantines it and goes on."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        raw: Mapping[str, Any],
+        reason: str,
+        record_id: str | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(message, tenant=tenant)
+        self.raw = raw
+        self.reason = reason
+        self.record_id = record_id

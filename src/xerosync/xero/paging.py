@@ -65,9 +65,17 @@ class Pagination:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
+    """One page as read: `items` the records that could be read, `unreadable` the ones that
+    could not (`xerosync.errors.UnreadableRecord`), `size` how many Xero sent in all."""
+
     number: int
     items: list[T]
     pagination: Pagination | None = None
+    unreadable: tuple[Any, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.items) + len(self.unreadable)
 
 
 def is_last_page(page: Page[Any], page_size: int) -> bool:
@@ -75,7 +83,7 @@ def is_last_page(page: Page[Any], page_size: int) -> bool:
     for, so the size it reports in `pagination.pageSize` is the one a full page has."""
     info = page.pagination
     full = info.page_size if info and info.page_size else page_size
-    if len(page.items) != full:
+    if page.size != full:
         return True
     return bool(info and info.page_count is not None and page.number >= info.page_count)
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import httpx
+from pydantic import ValidationError
+
+from xerosync.errors import UnreadableRecord, UnreadableResponse
 
 from xerosync.xero.batching import (
     MAX_BATCH_BYTES,
@@ -26,7 +29,14 @@ from xerosync.xero.batching import (
     read_outcomes,
 )
 from xerosync.xero.models.base import XeroModel, XeroRecord
-from xerosync.xero.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, Pagination, iter_records
+from xerosync.xero.paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Page,
+    Pagination,
+    iter_pages,
+)
+from xerosync.xero.transport import raw
 
 __all__ = [
     "MAX_IDS",
@@ -81,8 +91,21 @@ def chunked(values: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 def read_json(response: httpx.Response) -> Any:
     """The body with every JSON number that has a fraction read as Decimal: money never
-    passes through float on its way in."""
-    return json.loads(response.content, parse_float=Decimal)
+    passes through float on its way in. A body that is not JSON is `UnreadableResponse`."""
+    try:
+        return json.loads(response.content, parse_float=Decimal)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UnreadableResponse(
+            f"Xero answered {response.status_code} with a body that is not JSON ({exc})",
+            response=raw(response),
+        ) from None
+
+
+OnUnreadable = Callable[[UnreadableRecord], None]
+
+
+def _raise(error: UnreadableRecord) -> None:
+    raise error
 
 
 class Resource(Generic[M]):
@@ -98,6 +121,31 @@ class Resource(Generic[M]):
 
     def _read(self, data: Mapping[str, Any]) -> list[M]:
         return [self.model.model_validate(item) for item in data.get(self.envelope) or []]
+
+    def _read_each(self, data: Mapping[str, Any]) -> tuple[list[M], list[UnreadableRecord]]:
+        """Every record that can be read, and each one that cannot, with the reason."""
+        records: list[M] = []
+        failures: list[UnreadableRecord] = []
+        for item in data.get(self.envelope) or []:
+            try:
+                records.append(self.model.model_validate(item))
+            except ValidationError as exc:
+                failures.append(self._unreadable(item, exc))
+        return records, failures
+
+    def _unreadable(self, item: Any, exc: ValidationError) -> UnreadableRecord:
+        record_id = item.get(getattr(self, "id_field", "")) if isinstance(item, dict) else None
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg']}"
+            for e in exc.errors(include_url=False, include_input=False)
+        )
+        return UnreadableRecord(
+            f"a {self.envelope} record{f' ({record_id})' if record_id else ''} "
+            f"could not be read: {problems}",
+            raw=item if isinstance(item, dict) else {"value": item},
+            reason=problems,
+            record_id=str(record_id) if record_id else None,
+        )
 
     def _get(
         self,
@@ -133,12 +181,45 @@ class Listable(Resource[M]):
         statuses: Iterable[str] | None = None,
         page_size: int = MAX_PAGE_SIZE,
         params: Mapping[str, str] | None = None,
+        on_unreadable: OnUnreadable | None = None,
     ) -> Iterator[M]:
         """Records changed since `modified_since` (all if None) matching the filters, fetched a page
         at a time as the caller iterates. `params` passes any other query parameter through.
 
         `ids` go `MAX_IDS` to a call (Xero answers 404 past ~52 GUIDs in a URL); empty `ids` or
-        `statuses` match nothing and cost no call (sent empty, Xero would return everything)."""
+        `statuses` match nothing and cost no call (sent empty, Xero would return everything).
+        A record that cannot be read goes to `on_unreadable` (the rest of its page is still
+        yielded); without one it raises `UnreadableRecord`."""
+        report = on_unreadable or _raise
+        for page in self.pages(
+            tenant=tenant,
+            modified_since=modified_since,
+            where=where,
+            order=order,
+            ids=ids,
+            statuses=statuses,
+            page_size=page_size,
+            params=params,
+        ):
+            for failure in page.unreadable:
+                report(failure)
+            yield from page.items
+
+    def pages(
+        self,
+        *,
+        tenant: str,
+        modified_since: datetime | None = None,
+        where: str | None = None,
+        order: str | None = None,
+        ids: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        page_size: int = MAX_PAGE_SIZE,
+        params: Mapping[str, str] | None = None,
+    ) -> Iterator[Page[M]]:
+        """As `list`, a page at a time: each `Page` holds the records read and, in
+        `unreadable`, an `UnreadableRecord` for each one that could not be (so a caller can
+        apply a page, quarantine its bad records and note its progress, then ask for the next)."""
         query: dict[str, str] = dict(params or {})
         if where:
             query["where"] = where
@@ -162,11 +243,11 @@ class Listable(Resource[M]):
         tenant: str,
         modified_since: datetime | None,
         page_size: int,
-    ) -> Iterator[M]:
+    ) -> Iterator[Page[M]]:
         if self.paging == "none":
-            yield from self._read(
-                self._get(self.path, tenant=tenant, params=query, modified_since=modified_since)
-            )
+            data = self._get(self.path, tenant=tenant, params=query, modified_since=modified_since)
+            items, failures = self._read_each(data)
+            yield Page(1, items, None, tuple(failures))
             return
         size = min(page_size, MAX_PAGE_SIZE) if self.paging == "size" else DEFAULT_PAGE_SIZE
 
@@ -177,9 +258,12 @@ class Listable(Resource[M]):
             data = self._get(
                 self.path, tenant=tenant, params=page_query, modified_since=modified_since
             )
-            return Page(number, self._read(data), Pagination.from_json(data.get("pagination")))
+            items, failures = self._read_each(data)
+            return Page(
+                number, items, Pagination.from_json(data.get("pagination")), tuple(failures)
+            )
 
-        yield from iter_records(fetch, page_size=size)
+        yield from iter_pages(fetch, page_size=size)
 
     def get(self, record_id: str, *, tenant: str) -> M:
         """One record by its Xero ID (full detail, line items included); `NotFound` if absent."""

@@ -1,0 +1,104 @@
+"""One `Database` per process: the engine, sessions, and the few places SQLite and PostgreSQL differ.
+
+SQLite is the embedded default (one file, WAL, foreign keys on, writers wait rather than fail);
+PostgreSQL is for production. Everything above this module is written once for both: the only
+dialect checks in the store are `Database.is_sqlite` and `insert_ignore`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.dml import Insert
+
+from xerosync.store.tables import Base
+
+__all__ = ["Database", "normalise_url"]
+
+_SQLITE_BUSY_MS = 30_000
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here (SQLAlchemy would otherwise pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # pysqlite's own BEGIN handling is off (isolation_level=None below); every transaction
+    # starts IMMEDIATE so writers queue on the lock instead of failing at their first write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """Where xerosync keeps its state: `Database("sqlite:///xerosync.db")` or a PostgreSQL URL."""
+
+    def __init__(self, url: str, *, echo: bool = False, engine: Engine | None = None) -> None:
+        self.url = normalise_url(url)
+        self.engine = engine or self._make_engine(self.url, echo)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @staticmethod
+    def _make_engine(url: str, echo: bool) -> Engine:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        memory = parsed.database in (None, "", ":memory:")
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "isolation_level": None, "timeout": 30},
+            poolclass=StaticPool if memory else None,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+
+    def create_all(self) -> None:
+        """Tables straight from the models: for throwaway databases. Real ones use `migrate()`."""
+        Base.metadata.create_all(self.engine)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (Alembic `upgrade head`)."""
+        from xerosync.store.migrate import upgrade
+
+        upgrade(self.engine)
+
+    @contextmanager
+    def transaction(self, session: Session | None = None) -> Iterator[Session]:
+        """A session in a transaction, committed on success and rolled back on error. Given the
+        caller's own `session`, work joins it and the caller commits (its transaction, its call)."""
+        if session is not None:
+            yield session
+            session.flush()
+            return
+        with self.sessions() as own, own.begin():
+            yield own
+
+    def insert_ignore(self, table: Any, conflict: list[str]) -> Insert:
+        """INSERT that does nothing when a row with the same `conflict` columns exists."""
+        if self.is_sqlite:
+            return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

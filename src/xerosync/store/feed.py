@@ -1,0 +1,74 @@
+"""The change feed: what happened, in order, for the application to read and replay.
+
+Readers keep the `seq` of the last event they handled and ask for what comes after. Events are
+written in the same transaction as the change they describe. On PostgreSQL a transaction-scoped
+lock makes events commit in `seq` order, so a reader never sees seq 11 before seq 10 exists and
+skips 10 for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from xerosync.store.tables import FeedEvent
+
+__all__ = ["KINDS", "emit", "read"]
+
+#: what an event says happened
+KINDS = frozenset(
+    {
+        "pushed",  # the record is in Xero (xero_id, number)
+        "push_failed",  # Xero refused it or it cannot be sent: see the dead letter
+        "deleted",  # the app's deletion reached Xero (archived, voided or deleted)
+        "paid",  # an invoice is paid in full
+        "payment_received",  # a payment was applied in Xero
+        "changed_in_xero",  # fields changed in Xero that the app should take
+        "created_in_xero",  # a record the app did not create
+        "status_changed",  # Xero's status moved (voided, deleted, ...)
+        "conflict",  # both sides changed a field and a person must decide
+        "conflict_resolved",
+        "quarantined",  # Xero sent a record that could not be read
+    }
+)
+
+_FEED_LOCK = 0x5E5F  # any constant, shared by every writer
+
+
+def emit(
+    session: Session,
+    *,
+    connection_id: str,
+    entity: str,
+    kind: str,
+    app_id: str | None = None,
+    xero_id: str | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown feed event kind {kind!r}")
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEED_LOCK})
+    session.add(
+        FeedEvent(
+            connection_id=connection_id,
+            entity=entity,
+            app_id=app_id,
+            xero_id=xero_id,
+            kind=kind,
+            data=dict(data or {}),
+        )
+    )
+
+
+def read(
+    session: Session, *, after: int = 0, limit: int = 100, connection_id: str | None = None
+) -> list[FeedEvent]:
+    query = select(FeedEvent).where(FeedEvent.seq > after)
+    if connection_id is not None:
+        query = query.where(FeedEvent.connection_id == connection_id)
+    return list(session.scalars(query.order_by(FeedEvent.seq).limit(limit)))

@@ -1,0 +1,68 @@
+"""Webhook events received from Xero, kept durably and once each (insert-or-ignore on a key made
+from the event itself, so a redelivery is harmless), then handled by pulls."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from xerosync.store.db import Database
+from xerosync.store.tables import InboxEvent
+
+__all__ = ["event_key", "mark_handled", "open_events", "store_events"]
+
+
+def event_key(event: Mapping[str, Any]) -> str:
+    """The same event delivered twice gets the same key."""
+    parts = (
+        event.get("tenantId"),
+        event.get("eventCategory"),
+        event.get("eventType"),
+        event.get("resourceId"),
+        event.get("eventDateUtc"),
+    )
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def store_events(
+    db: Database, session: Session, events: Iterable[Mapping[str, Any]], *, now: datetime
+) -> int:
+    """Insert the events not seen before; returns how many were new."""
+    new = 0
+    for event in events:
+        date = event.get("eventDateUtc")
+        stamp = datetime.fromisoformat(str(date).replace("Z", "+00:00")) if date else None
+        result = session.execute(
+            db.insert_ignore(InboxEvent, ["event_key"]).values(
+                event_key=event_key(event),
+                tenant_id=str(event.get("tenantId", "")),
+                category=str(event.get("eventCategory", "")),
+                event_type=str(event.get("eventType", "")),
+                resource_id=str(event.get("resourceId", "")),
+                event_date=stamp,
+                received_at=now,
+            )
+        )
+        new += result.rowcount or 0  # type: ignore[attr-defined]
+    return new
+
+
+def open_events(session: Session, tenant_id: str, *, limit: int = 1000) -> list[InboxEvent]:
+    return list(
+        session.scalars(
+            select(InboxEvent)
+            .where(InboxEvent.tenant_id == tenant_id, InboxEvent.handled_at.is_(None))
+            .order_by(InboxEvent.id)
+            .limit(limit)
+        )
+    )
+
+
+def mark_handled(session: Session, ids: Sequence[int], *, now: datetime) -> None:
+    if ids:
+        session.execute(update(InboxEvent).where(InboxEvent.id.in_(ids)).values(handled_at=now))

@@ -1,0 +1,91 @@
+"""Mappings: (connection, entity, app id) <-> Xero id, with the app's latest record, the last
+synced snapshot (the base of three-way merges) and what Xero last said of the record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xerosync.store.tables import MappingRow
+
+__all__ = ["SessionRefs", "by_app", "by_xero", "ensure"]
+
+
+def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow | None:
+    return session.scalar(
+        select(MappingRow).where(
+            MappingRow.connection_id == connection_id,
+            MappingRow.entity == entity,
+            MappingRow.app_id == app_id,
+        )
+    )
+
+
+def by_xero(session: Session, connection_id: str, entity: str, xero_id: str) -> MappingRow | None:
+    return session.scalar(
+        select(MappingRow).where(
+            MappingRow.connection_id == connection_id,
+            MappingRow.entity == entity,
+            MappingRow.xero_id == xero_id,
+        )
+    )
+
+
+def ensure(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow:
+    row = by_app(session, connection_id, entity, app_id)
+    if row is None:
+        row = MappingRow(
+            connection_id=connection_id,
+            entity=entity,
+            app_id=app_id,
+            origin="app",
+            sync_status="pending",
+            version=0,
+            synced_version=0,
+        )
+        session.add(row)
+    return row
+
+
+class SessionRefs:
+    """`xerosync.sync.mapping.Refs` over the mappings table, cached for one unit of work."""
+
+    def __init__(self, session: Session, connection_id: str) -> None:
+        self._session = session
+        self._connection_id = connection_id
+        self._to_xero: dict[tuple[str, str], str | None] = {}
+        self._to_app: dict[tuple[str, str], str | None] = {}
+
+    def preload(self, entity: str, app_ids: Iterable[str]) -> None:
+        wanted = [a for a in set(app_ids) if (entity, a) not in self._to_xero]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._session.execute(
+                select(MappingRow.app_id, MappingRow.xero_id).where(
+                    MappingRow.connection_id == self._connection_id,
+                    MappingRow.entity == entity,
+                    MappingRow.app_id.in_(chunk),
+                )
+            ).tuples()
+            found = dict(rows)
+            for app_id in chunk:
+                self.remember(entity, app_id, found.get(app_id))
+
+    def remember(self, entity: str, app_id: str, xero_id: str | None) -> None:
+        self._to_xero[(entity, app_id)] = xero_id
+        if xero_id:
+            self._to_app[(entity, xero_id)] = app_id
+
+    def xero_id(self, entity: str, app_id: str) -> str | None:
+        if (entity, app_id) not in self._to_xero:
+            self.preload(entity, [app_id])
+        return self._to_xero[(entity, app_id)]
+
+    def app_id(self, entity: str, xero_id: str) -> str | None:
+        key = (entity, xero_id)
+        if key not in self._to_app:
+            row = by_xero(self._session, self._connection_id, entity, xero_id)
+            self._to_app[key] = row.app_id if row else None
+        return self._to_app[key]

@@ -1,0 +1,176 @@
+"""Push work: one row per change the application handed in.
+
+    pending ──claim──> in_flight (batch: idempotency key written before the call)
+       ^                  │ done        Xero took it; mapping and snapshot written in the same commit
+       │ retry            │ failed      dead letter: Xero refused it or it cannot be made
+       └── dead letter <──┘ superseded  a newer change of the same record replaced it before sending
+
+A row in flight whose worker died is resumed with its batch's key (inside Xero's idempotency
+window) or after a look-up in Xero (past it): see `xerosync.engine.push`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from xerosync.store.tables import OutboxRow, PushBatch
+
+__all__ = [
+    "DONE",
+    "FAILED",
+    "IN_FLIGHT",
+    "PENDING",
+    "SUPERSEDED",
+    "add",
+    "claim",
+    "depth",
+    "finish",
+    "in_flight_batches",
+    "pending",
+    "release",
+]
+
+PENDING = "pending"
+IN_FLIGHT = "in_flight"
+DONE = "done"
+FAILED = "failed"
+SUPERSEDED = "superseded"
+
+
+def add(
+    session: Session,
+    *,
+    connection_id: str,
+    entity: str,
+    app_id: str,
+    operation: str,
+    version: int,
+    payload: Mapping[str, Any] | None,
+) -> OutboxRow:
+    """Queue a change. A pending row for the same record and operation is replaced in place
+    (its newer content is what must reach Xero; the older never left)."""
+    waiting = session.scalar(
+        select(OutboxRow).where(
+            OutboxRow.connection_id == connection_id,
+            OutboxRow.entity == entity,
+            OutboxRow.app_id == app_id,
+            OutboxRow.state == PENDING,
+        )
+    )
+    if waiting is not None and waiting.operation == operation:
+        waiting.payload = dict(payload) if payload is not None else None
+        waiting.version = version
+        waiting.waiting_on = None
+        return waiting
+    if waiting is not None:  # an upsert not yet sent, now a delete: only the delete matters
+        waiting.state = SUPERSEDED
+    row = OutboxRow(
+        connection_id=connection_id,
+        entity=entity,
+        app_id=app_id,
+        operation=operation,
+        version=version,
+        payload=dict(payload) if payload is not None else None,
+        state=PENDING,
+    )
+    session.add(row)
+    return row
+
+
+def pending(
+    session: Session, connection_id: str, entity: str, *, limit: int, after: int = 0
+) -> list[OutboxRow]:
+    """The oldest pending rows of one kind (by id, so a record's changes go in order)."""
+    return list(
+        session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.connection_id == connection_id,
+                OutboxRow.entity == entity,
+                OutboxRow.state == PENDING,
+                OutboxRow.id > after,
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+    )
+
+
+def claim(
+    session: Session,
+    rows: Sequence[OutboxRow],
+    *,
+    connection_id: str,
+    entity: str,
+    method: str,
+    key: str,
+    now: datetime,
+) -> PushBatch:
+    """Move `rows` (in this order) into one batch sent under idempotency key `key`."""
+    batch = PushBatch(
+        connection_id=connection_id,
+        entity=entity,
+        method=method,
+        idempotency_key=key,
+        size=len(rows),
+        created_at=now,
+        first_sent_at=now,
+    )
+    session.add(batch)
+    session.flush()
+    for position, row in enumerate(rows):
+        row.state = IN_FLIGHT
+        row.batch_id = batch.id
+        row.position = position
+        row.attempts += 1
+        row.waiting_on = None
+    return batch
+
+
+def in_flight_batches(session: Session, connection_id: str) -> list[tuple[PushBatch, list[OutboxRow]]]:
+    """Batches whose outcome was never recorded (a worker died or a call failed), oldest first."""
+    rows = list(
+        session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.connection_id == connection_id, OutboxRow.state == IN_FLIGHT)
+            .order_by(OutboxRow.batch_id, OutboxRow.position)
+        )
+    )
+    batches: dict[int, list[OutboxRow]] = {}
+    for row in rows:
+        if row.batch_id is not None:
+            batches.setdefault(row.batch_id, []).append(row)
+    found = session.scalars(select(PushBatch).where(PushBatch.id.in_(batches))).all()
+    by_id = {b.id: b for b in found}
+    return [(by_id[i], batches[i]) for i in sorted(batches)]
+
+
+def finish(session: Session, row: OutboxRow, state: str, error: str | None = None) -> None:
+    row.state = state
+    row.last_error = error
+
+
+def release(session: Session, rows: Sequence[OutboxRow], *, waiting_on: str | None = None) -> None:
+    """Back to pending (sent under a new batch next time)."""
+    for row in rows:
+        row.state = PENDING
+        row.batch_id = None
+        row.position = None
+        row.waiting_on = waiting_on
+
+
+def depth(session: Session, connection_id: str | None = None) -> dict[str, int]:
+    """Rows per state (for status pages and metrics)."""
+    query = select(OutboxRow.state, func.count()).group_by(OutboxRow.state)
+    if connection_id is not None:
+        query = query.where(OutboxRow.connection_id == connection_id)
+    return {state: count for state, count in session.execute(query).tuples()}
+
+
+def mark_waiting(session: Session, row: OutboxRow, reason: str) -> None:
+    session.execute(update(OutboxRow).where(OutboxRow.id == row.id).values(waiting_on=reason[:255]))
