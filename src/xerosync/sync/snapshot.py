@@ -71,9 +71,7 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def canonical_json(record: Mapping[str, Any]) -> str:
-    return json.dumps(
-        normalise(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    return json.dumps(normalise(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def snapshot_hash(record: Mapping[str, Any]) -> str:

@@ -14,8 +14,15 @@ EARLY = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 LATE = EARLY + timedelta(minutes=5)
 
 
-def run(app: dict[str, object], xero: dict[str, object], *, rules: RuleBook = RuleBook(),
-        origin: Side = Side.APP, base: dict[str, object] | None = BASE, **times: datetime):
+def run(
+    app: dict[str, object],
+    xero: dict[str, object],
+    *,
+    rules: RuleBook = RuleBook(),
+    origin: Side = Side.APP,
+    base: dict[str, object] | None = BASE,
+    **times: datetime,
+):
     return merge(base, app, xero, entity="contacts", rules=rules, origin=origin, **times)
 
 
@@ -35,8 +42,11 @@ def test_one_side_edits_flow_to_the_other_side() -> None:
 
 
 def test_same_edit_on_both_sides_is_not_a_conflict() -> None:
-    result = run({**BASE, "Name": "Acme Ltd"}, {**BASE, "Name": "Acme Ltd"},
-                 rules=RuleBook(default=Rule.MANUAL))
+    result = run(
+        {**BASE, "Name": "Acme Ltd"},
+        {**BASE, "Name": "Acme Ltd"},
+        rules=RuleBook(default=Rule.MANUAL),
+    )
     assert result.in_step
     assert result.merged["Name"] == "Acme Ltd"
 
@@ -171,7 +181,7 @@ def test_resolve_with_an_edit_that_clears_the_field() -> None:
 def test_resolve_refuses_fields_not_waiting_and_unknown_choices() -> None:
     with pytest.raises(ValueError, match=r"no pending conflict for field\(s\) 'Email'"):
         resolve(pending_result(), {"Email": Side.APP})
-    with pytest.raises(ValueError, match="choose Side.APP, Side.XERO or"):
+    with pytest.raises(ValueError, match=r"choose Side\.APP, Side\.XERO or"):
         resolve(pending_result(), {"Name": ("keep", "x")})  # type: ignore[dict-item]
 
 
@@ -180,5 +190,11 @@ def test_resolving_everything_brings_both_sides_in_step() -> None:
     app = {**BASE, "Name": "App name", "Phone": "333", **first.to_app}
     xero = {**BASE, "Name": "Xero name", "Phone": "444", "Email": "new@acme.test", **first.to_xero}
     assert app == xero == first.merged
-    assert merge(first.merged, app, xero, entity="contacts", rules=RuleBook(default=Rule.MANUAL),
-                 origin=Side.APP).in_step
+    assert merge(
+        first.merged,
+        app,
+        xero,
+        entity="contacts",
+        rules=RuleBook(default=Rule.MANUAL),
+        origin=Side.APP,
+    ).in_step

@@ -42,11 +42,17 @@ def test_winner(
 def test_latest_wins_compares_instants_across_offsets_and_reads_naive_times_as_utc() -> None:
     plus_two = timezone(timedelta(hours=2))
     app_at = datetime(2026, 3, 1, 10, 30, tzinfo=plus_two)  # 08:30 UTC
-    assert winner(Rule.LATEST_WINS, origin=Side.APP, app_changed_at=app_at,
-                  xero_changed_at=EARLY) is Side.XERO
+    assert (
+        winner(Rule.LATEST_WINS, origin=Side.APP, app_changed_at=app_at, xero_changed_at=EARLY)
+        is Side.XERO
+    )
     naive_later = datetime(2026, 3, 1, 9, 0, 5)
-    assert winner(Rule.LATEST_WINS, origin=Side.XERO, app_changed_at=naive_later,
-                  xero_changed_at=EARLY) is Side.APP
+    assert (
+        winner(
+            Rule.LATEST_WINS, origin=Side.XERO, app_changed_at=naive_later, xero_changed_at=EARLY
+        )
+        is Side.APP
+    )
 
 
 BOOK = RuleBook(
