@@ -70,13 +70,13 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def canonical_json(record: Mapping[str, Any]) -> str:
+def _canonical_json(record: Mapping[str, Any]) -> str:
     return json.dumps(normalise(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def snapshot_hash(record: Mapping[str, Any]) -> str:
     """sha256 hex of the canonical JSON of `normalise(record)`: equal records, equal hashes."""
-    return hashlib.sha256(canonical_json(record).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_json(record).encode("utf-8")).hexdigest()
 
 
 def changed_fields(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> set[str]:
