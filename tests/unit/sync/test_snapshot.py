@@ -1,0 +1,99 @@
+"""Snapshots: two spellings of the same record normalise and hash alike; real changes do not."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+
+from xerosync.sync import changed_fields, normalise, snapshot_hash
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (Decimal("100"), "100.00"),
+        (Decimal("100.00"), "100.00"),
+        (Decimal("100.000"), "100.00"),
+        (Decimal("1E+2"), "100.00"),
+        (Decimal("12.3400"), "12.34"),
+        (Decimal("12.5"), "12.50"),
+        (Decimal("1.2345"), "1.2345"),
+        (Decimal("1.23450"), "1.2345"),
+        (Decimal("-0"), "0.00"),
+        (Decimal("-7.1"), "-7.10"),
+    ],
+)
+def test_decimals_become_money_text(amount: Decimal, text: str) -> None:
+    assert normalise({"Total": amount}) == {"Total": text}
+
+
+def test_equal_amounts_hash_alike() -> None:
+    assert snapshot_hash({"Total": Decimal("100")}) == snapshot_hash({"Total": Decimal("100.00")})
+    assert snapshot_hash({"Total": Decimal("100")}) != snapshot_hash({"Total": Decimal("100.01")})
+
+
+def test_key_order_and_none_values_do_not_matter() -> None:
+    one = {"Name": "Acme", "Address": {"City": "Leeds", "Region": None}, "Phone": None}
+    two = {"Address": {"City": "Leeds"}, "Name": "Acme"}
+    assert normalise(one) == normalise(two) == {"Address": {"City": "Leeds"}, "Name": "Acme"}
+    assert list(normalise(one)) == ["Address", "Name"]
+    assert snapshot_hash(one) == snapshot_hash(two)
+
+
+def test_lists_keep_their_order() -> None:
+    lines = [{"Description": "b", "Amount": Decimal("2")}, {"Description": "a"}]
+    assert normalise({"Lines": lines}) == {
+        "Lines": [{"Amount": "2.00", "Description": "b"}, {"Description": "a"}]
+    }
+    assert snapshot_hash({"Lines": [1, 2]}) != snapshot_hash({"Lines": [2, 1]})
+
+
+def test_dates_uuids_and_instants_become_text() -> None:
+    plus_one = timezone(timedelta(hours=1))
+    record = {
+        "Date": date(2026, 1, 31),
+        "Updated": datetime(2026, 1, 31, 13, 0, tzinfo=plus_one),
+        "ContactID": UUID("00000000-0000-0000-0000-000000000001"),
+    }
+    assert normalise(record) == {
+        "ContactID": "00000000-0000-0000-0000-000000000001",
+        "Date": "2026-01-31",
+        "Updated": "2026-01-31T12:00:00+00:00",
+    }
+    same_instant = {**record, "Updated": datetime(2026, 1, 31, 12, 0, tzinfo=UTC)}
+    assert snapshot_hash(record) == snapshot_hash(same_instant)
+
+
+def test_unsnapshotable_values_are_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="cannot snapshot a value of type object"):
+        normalise({"x": object()})
+    with pytest.raises(ValueError, match="non-finite"):
+        normalise({"x": Decimal("NaN")})
+
+
+def test_hash_is_sha256_hex() -> None:
+    digest = snapshot_hash({"a": 1})
+    assert len(digest) == 64
+    assert int(digest, 16) >= 0
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (None, {"Name": "Acme", "Phone": None}, {"Name"}),
+        ({"Name": "Acme"}, {"Name": "Acme"}, set()),
+        ({"Total": Decimal("5")}, {"Total": Decimal("5.00")}, set()),
+        ({"Name": "Acme"}, {"Name": "Acme Ltd"}, {"Name"}),
+        ({"Name": "Acme", "Phone": "1"}, {"Name": "Acme"}, {"Phone"}),  # deleted
+        ({"Name": "Acme", "Phone": "1"}, {"Name": "Acme", "Phone": None}, {"Phone"}),
+        ({"Phone": None}, {"Email": None}, set()),  # missing/None on both sides
+        ({"A": {"x": 1}}, {"A": {"x": 2}}, {"A"}),  # nested values compared whole
+    ],
+)
+def test_changed_fields(
+    before: dict[str, object] | None, after: dict[str, object], expected: set[str]
+) -> None:
+    assert changed_fields(before, after) == expected
