@@ -62,7 +62,12 @@ def open_conflicts(session: Session, connection_id: str | None = None) -> list[C
 
 
 def close(
-    session: Session, row: ConflictRow, *, resolution: Mapping[str, Any], by: str | None, now: datetime
+    session: Session,
+    row: ConflictRow,
+    *,
+    resolution: Mapping[str, Any],
+    by: str | None,
+    now: datetime,
 ) -> None:
     row.status = "resolved"
     row.resolution = dict(resolution)

@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.tables import ConnectionRow
 
-__all__ = ["CONNECTED", "DISCONNECTED", "NEEDS_REAUTH", "find", "get", "listed", "set_status", "upsert"]
+__all__ = [
+    "CONNECTED",
+    "DISCONNECTED",
+    "NEEDS_REAUTH",
+    "find",
+    "get",
+    "listed",
+    "set_status",
+    "upsert",
+]
 
 CONNECTED = "connected"
 NEEDS_REAUTH = "needs_reauth"

@@ -29,7 +29,9 @@ class TokenCipher:
                 "(make one with `python -c 'from xerosync.store.crypto import new_key; print(new_key())'`)"
             )
         try:
-            self._fernet = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+            self._fernet = MultiFernet(
+                [Fernet(k.encode() if isinstance(k, str) else k) for k in keys]
+            )
         except (ValueError, TypeError) as exc:
             raise ConfigError(
                 "a token encryption key is not a valid Fernet key (32 url-safe base64-encoded "

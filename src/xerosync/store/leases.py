@@ -17,9 +17,7 @@ def acquire(db: Database, name: str, owner: str, *, now: datetime, ttl: float) -
     """Take `name` for `owner` until now + ttl if it is free, expired or already ours."""
     until = now + timedelta(seconds=ttl)
     with db.engine.begin() as connection:
-        connection.execute(
-            db.insert_ignore(Lease, ["name"]).values(name=name, owner="", until=now)
-        )
+        connection.execute(db.insert_ignore(Lease, ["name"]).values(name=name, owner="", until=now))
         taken = connection.execute(
             update(Lease)
             .where(Lease.name == name, or_(Lease.until <= now, Lease.owner == owner))

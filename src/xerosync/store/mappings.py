@@ -68,8 +68,8 @@ class SessionRefs:
                     MappingRow.entity == entity,
                     MappingRow.app_id.in_(chunk),
                 )
-            ).tuples()
-            found = dict(rows)
+            )
+            found = {a: x for a, x in rows.all()}
             for app_id in chunk:
                 self.remember(entity, app_id, found.get(app_id))
 

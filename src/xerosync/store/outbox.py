@@ -109,14 +109,17 @@ def claim(
     entity: str,
     method: str,
     key: str,
+    body: Sequence[Mapping[str, Any]],
     now: datetime,
 ) -> PushBatch:
-    """Move `rows` (in this order) into one batch sent under idempotency key `key`."""
+    """Move `rows` (in this order) into one batch sent under idempotency key `key`; `body[i]`
+    is what is sent for `rows[i]`."""
     batch = PushBatch(
         connection_id=connection_id,
         entity=entity,
         method=method,
         idempotency_key=key,
+        body=[dict(b) for b in body],
         size=len(rows),
         created_at=now,
         first_sent_at=now,
@@ -132,7 +135,9 @@ def claim(
     return batch
 
 
-def in_flight_batches(session: Session, connection_id: str) -> list[tuple[PushBatch, list[OutboxRow]]]:
+def in_flight_batches(
+    session: Session, connection_id: str
+) -> list[tuple[PushBatch, list[OutboxRow]]]:
     """Batches whose outcome was never recorded (a worker died or a call failed), oldest first."""
     rows = list(
         session.scalars(
@@ -169,7 +174,7 @@ def depth(session: Session, connection_id: str | None = None) -> dict[str, int]:
     query = select(OutboxRow.state, func.count()).group_by(OutboxRow.state)
     if connection_id is not None:
         query = query.where(OutboxRow.connection_id == connection_id)
-    return {state: count for state, count in session.execute(query).tuples()}
+    return dict(session.execute(query).all())
 
 
 def mark_waiting(session: Session, row: OutboxRow, reason: str) -> None:

@@ -1,20 +1,20 @@
 """The tables xerosync keeps, as SQLAlchemy 2 models. One set for SQLite and PostgreSQL.
 
-    connections      one per Xero organisation: status, scopes, who connected it
-    token_grants     encrypted token pairs, one per grant (a person's consent)
-    mappings         (connection, entity, app id) <-> Xero id, the app's latest record, the last
-                     synced snapshot (the base of three-way merges) and what Xero says of it
-    outbox           push work: pending -> in_flight (batch + idempotency key) -> done | failed
-    push_batches     one row per write sent to Xero: its idempotency key and when it was first sent
-    inbox            webhook events received, deduplicated on their key
-    pull_cursors     If-Modified-Since marks per connection and entity
-    xero_records     what Xero owns and we only read: accounts, tax rates, items
-    conflicts        fields both sides changed that a person must decide
-    dead_letters     pushes Xero refused or that cannot be made; retryable or discardable
-    quarantine       raw records from Xero that could not be read
-    feed             the change feed for the application, ordered by `seq`
-    audit_log        every write made to Xero
-    leases           who is working on what (one push and one pull per connection at a time)
+connections      one per Xero organisation: status, scopes, who connected it
+token_grants     encrypted token pairs, one per grant (a person's consent)
+mappings         (connection, entity, app id) <-> Xero id, the app's latest record, the last
+                 synced snapshot (the base of three-way merges) and what Xero says of it
+outbox           push work: pending -> in_flight (batch + idempotency key) -> done | failed
+push_batches     one row per write sent to Xero: its idempotency key and when it was first sent
+inbox            webhook events received, deduplicated on their key
+pull_cursors     If-Modified-Since marks per connection and entity
+xero_records     what Xero owns and we only read: accounts, tax rates, items
+conflicts        fields both sides changed that a person must decide
+dead_letters     pushes Xero refused or that cannot be made; retryable or discardable
+quarantine       raw records from Xero that could not be read
+feed             the change feed for the application, ordered by `seq`
+audit_log        every write made to Xero
+leases           who is working on what (one push and one pull per connection at a time)
 """
 
 from __future__ import annotations
@@ -161,9 +161,12 @@ class PushBatch(Base):
     id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
     connection_id: Mapped[str] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
     entity: Mapped[str] = mapped_column(String(32))
+    #: PUT (create), POST (update or status change), DELPAY (delete a payment), ALLOC (allocate)
     method: Mapped[str] = mapped_column(String(8))
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     size: Mapped[int] = mapped_column(Integer)
+    #: the records exactly as sent, so a resumed batch is the same request under the same key
+    body: Mapped[list[dict[str, Any]]] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_sent_at: Mapped[datetime | None]
 

@@ -98,6 +98,8 @@ class DatabaseTokenStore:
                 )
             ).all()
             for key, ciphertext in rows:
+                if ciphertext is None:
+                    continue
                 connection.execute(
                     update(TokenGrant)
                     .where(TokenGrant.key == key)

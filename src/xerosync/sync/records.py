@@ -174,7 +174,9 @@ class AppManualJournal(AppRecord):
     def _balances(self) -> AppManualJournal:
         total = sum((line.amount for line in self.lines), Decimal(0))
         if total != 0:
-            raise ValueError(f"journal lines must sum to zero (debits = credits); they sum to {total}")
+            raise ValueError(
+                f"journal lines must sum to zero (debits = credits); they sum to {total}"
+            )
         return self
 
 

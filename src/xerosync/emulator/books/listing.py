@@ -85,6 +85,8 @@ def run(collection: Collection, query: ListQuery, type_name: str) -> Page:
     fields = collection.fields
     where = parse_where(query.where, fields, type_name) if query.where else None
     order_text = query.order or query.default_order
+    if query.default_order is None and _is_update_order(query.order):
+        order_text = None  # the default order already is update time, ascending
     order = parse_order(order_text, fields, type_name) if order_text else None
 
     hints = where.equality_hints if where else []
@@ -338,3 +340,11 @@ def csv(value: str | None) -> list[str] | None:
 
 
 __all__ = ["ListQuery", "Page", "QueryError", "csv", "run"]
+
+
+def _is_update_order(text: str | None) -> bool:
+    """`order=UpdatedDateUTC [ASC]`: what incremental readers ask for, served without a sort."""
+    return text is not None and " ".join(text.split()).lower() in (
+        "updateddateutc",
+        "updateddateutc asc",
+    )

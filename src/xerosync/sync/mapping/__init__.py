@@ -61,11 +61,12 @@ def from_xero(entity: str, xero: XeroModel, refs: Refs, config: MappingConfig) -
 
 def xero_model(entity: str) -> type[XeroModel]:
     """The client model Xero's JSON for `entity` is read into."""
-    return {
+    models: dict[str, type[XeroModel]] = {
         "contacts": contacts.XeroContact,
         "invoices": documents.XeroInvoice,
         "credit_notes": documents.XeroCreditNote,
         "bank_transactions": documents.XeroBankTransaction,
         "payments": ledger.XeroPayment,
         "manual_journals": ledger.XeroManualJournal,
-    }[entity]
+    }
+    return models[entity]

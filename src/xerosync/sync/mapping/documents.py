@@ -14,9 +14,9 @@ from xerosync.sync.config import MappingConfig
 from xerosync.sync.mapping.refs import Refs, need, unknown_xero
 from xerosync.sync.records import AppBankTransaction, AppCreditNote, AppInvoice, AppLine
 from xerosync.xero.models.banking import BankTransaction as XeroBankTransaction
+from xerosync.xero.models.base import XeroModel
 from xerosync.xero.models.invoices import CreditNote as XeroCreditNote
 from xerosync.xero.models.invoices import Invoice as XeroInvoice
-from xerosync.xero.models.base import XeroModel
 
 __all__ = [
     "XeroBankTransaction",

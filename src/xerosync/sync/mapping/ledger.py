@@ -72,8 +72,6 @@ def journal_canonical(record: AppManualJournal, config: MappingConfig) -> dict[s
     return {"narration": record.narration, "date": record.date.isoformat()}
 
 
-def journal_from_xero(
-    xero: XeroManualJournal, refs: Refs, config: MappingConfig
-) -> dict[str, Any]:
+def journal_from_xero(xero: XeroManualJournal, refs: Refs, config: MappingConfig) -> dict[str, Any]:
     data = xero.to_json_dict()
     return {"narration": data.get("Narration"), "date": data.get("Date")}

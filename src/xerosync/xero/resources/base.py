@@ -18,7 +18,6 @@ import httpx
 from pydantic import ValidationError
 
 from xerosync.errors import UnreadableRecord, UnreadableResponse
-
 from xerosync.xero.batching import (
     MAX_BATCH_BYTES,
     MAX_BATCH_RECORDS,

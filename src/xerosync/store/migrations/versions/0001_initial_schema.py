@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 05:04:36.094451
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -233,6 +233,7 @@ def upgrade() -> None:
             "xero_updated_at", xerosync.store.tables.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column("xero_status", sa.String(length=32), nullable=True),
+        sa.Column("total", sa.Numeric(precision=19, scale=4), nullable=True),
         sa.Column("amount_due", sa.Numeric(precision=19, scale=4), nullable=True),
         sa.Column("amount_paid", sa.Numeric(precision=19, scale=4), nullable=True),
         sa.Column("sync_status", sa.String(length=16), nullable=False),
@@ -278,6 +279,11 @@ def upgrade() -> None:
         sa.Column("method", sa.String(length=8), nullable=False),
         sa.Column("idempotency_key", sa.String(length=128), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column(
+            "body",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("created_at", xerosync.store.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("first_sent_at", xerosync.store.tables.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["connection_id"], ["connections.id"], ondelete="CASCADE"),

@@ -1,0 +1,302 @@
+"""`XeroSync`: the Python API an application uses to keep its records and Xero in step.
+
+    sync = XeroSync.open("sqlite:///xerosync.db", xero_config, token_keys=[key])
+    connection = sync.connect(callback_url, started)[0]          # or sync.add_connection(...)
+    sync.submit(connection, "contacts", {"id": "cust-7", "name": "Ridgeway University"})
+    sync.submit(connection, "invoices", {"id": "order-42", "contact_id": "cust-7", ...})
+    sync.push(connection)                                        # workers do this unattended
+    sync.status(connection, "invoices", "order-42").number       # "INV-0042"
+    for change in sync.changes(after=last_seq): ...               # "invoice order-42 paid"
+
+Records carry the app's own ids and name each other by them. `submit(..., session=s)` joins the
+application's own SQLAlchemy session (same database), so the record and its outbox row commit
+or roll back with the application's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session
+
+from xerosync.clock import Clock, SystemClock
+from xerosync.engine import (
+    DriftReport,
+    PullReport,
+    PushReport,
+    SyncContext,
+    drift_report,
+    pull_by_ids,
+    pull_connection,
+    pull_inbox,
+    push_connection,
+    refresh_books,
+    repair_drift,
+)
+from xerosync.host.feed import Change, changes
+from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
+from xerosync.host.status import RecordStatus, record_status
+from xerosync.host.submit import Submitted, delete_record, submit_record
+from xerosync.store import conflicts as conflict_store
+from xerosync.store import connections as connection_store
+from xerosync.store import inbox, problems
+from xerosync.store.crypto import TokenCipher
+from xerosync.store.db import Database
+from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter, QuarantinedRecord
+from xerosync.store.tokens import DatabaseTokenStore
+from xerosync.sync.config import MappingConfig
+from xerosync.sync.records import AppRecord
+from xerosync.xero.auth.oauth import AuthorizationRequest
+from xerosync.xero.auth.tokens import DEFAULT_KEY
+from xerosync.xero.client import XeroClient
+from xerosync.xero.config import XeroConfig
+from xerosync.xero.limits.stores import BudgetStore
+
+__all__ = ["XeroSync"]
+
+
+class XeroSync:
+    def __init__(
+        self,
+        db: Database,
+        client: XeroClient,
+        *,
+        mapping: MappingConfig | Mapping[str, Any] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        config = (
+            mapping
+            if isinstance(mapping, MappingConfig)
+            else MappingConfig.model_validate(mapping or {})
+        )
+        self.db = db
+        self.client = client
+        self.context = SyncContext(
+            db=db, client=client, clock=clock or client.clock, mapping=config
+        )
+
+    @classmethod
+    def open(
+        cls,
+        database_url: str,
+        xero: XeroConfig,
+        *,
+        token_keys: Sequence[str],
+        mapping: MappingConfig | Mapping[str, Any] | None = None,
+        clock: Clock | None = None,
+        http_client: httpx.Client | None = None,
+        budget_store: BudgetStore | None = None,
+        migrate: bool = True,
+    ) -> XeroSync:
+        """Everything on one database: state, encrypted tokens (under `token_keys`), mappings."""
+        db = Database(database_url)
+        if migrate:
+            db.migrate()
+        clock = clock or SystemClock()
+        client = XeroClient(
+            xero,
+            token_store=DatabaseTokenStore(db, TokenCipher(token_keys)),
+            budget_store=budget_store,
+            http_client=http_client,
+            clock=clock,
+        )
+        return cls(db, client, mapping=mapping, clock=clock)
+
+    def close(self) -> None:
+        self.client.close()
+        self.db.dispose()
+
+    def __enter__(self) -> XeroSync:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- connections ------------------------------------------------------------------------
+
+    def connect(
+        self,
+        callback_url: str,
+        started: AuthorizationRequest,
+        *,
+        connected_by: str | None = None,
+        key: str = DEFAULT_KEY,
+    ) -> list[str]:
+        """Finish a person's consent: tokens saved (encrypted), one connection per organisation."""
+        found = self.client.connect(callback_url, started, key=key)
+        tokens = self.client.tokens.store.load(key)
+        scopes = sorted(tokens.scope) if tokens else []
+        with self.db.transaction() as session:
+            return [
+                connection_store.upsert(
+                    session,
+                    tenant_id=c.tenant_id,
+                    tenant_name=c.tenant_name,
+                    tenant_type=c.tenant_type,
+                    grant_key=key,
+                    scopes=scopes,
+                    connected_by=connected_by,
+                    xero_connection_id=c.id,
+                ).id
+                for c in found
+            ]
+
+    def add_connection(
+        self,
+        tenant_id: str,
+        *,
+        tenant_name: str = "",
+        grant_key: str = DEFAULT_KEY,
+        scopes: Iterable[str] = (),
+        connected_by: str | None = None,
+    ) -> str:
+        with self.db.transaction() as session:
+            return connection_store.upsert(
+                session,
+                tenant_id=tenant_id,
+                tenant_name=tenant_name,
+                grant_key=grant_key,
+                scopes=scopes,
+                connected_by=connected_by,
+            ).id
+
+    def connections(self) -> list[ConnectionRow]:
+        with self.db.transaction() as session:
+            return connection_store.listed(session)
+
+    # -- records in, status out ------------------------------------------------------------
+
+    def submit(
+        self,
+        connection: str,
+        entity: str,
+        record: AppRecord | Mapping[str, Any],
+        *,
+        session: Session | None = None,
+    ) -> Submitted:
+        return self.submit_many(connection, entity, [record], session=session)[0]
+
+    def submit_many(
+        self,
+        connection: str,
+        entity: str,
+        records: Iterable[AppRecord | Mapping[str, Any]],
+        *,
+        session: Session | None = None,
+    ) -> list[Submitted]:
+        now = self.context.clock.now()
+        with self.db.transaction(session) as s:
+            connection_id = self._connection_id(s, connection)
+            return [
+                submit_record(
+                    s,
+                    connection_id=connection_id,
+                    entity=entity,
+                    record=r if isinstance(r, AppRecord) else dict(r),
+                    now=now,
+                )
+                for r in records
+            ]
+
+    def delete(
+        self, connection: str, entity: str, app_id: str, *, session: Session | None = None
+    ) -> Submitted:
+        with self.db.transaction(session) as s:
+            return delete_record(
+                s,
+                connection_id=self._connection_id(s, connection),
+                entity=entity,
+                app_id=app_id,
+                now=self.context.clock.now(),
+            )
+
+    def status(self, connection: str, entity: str, app_id: str) -> RecordStatus | None:
+        with self.db.transaction() as session:
+            return record_status(session, self._connection_id(session, connection), entity, app_id)
+
+    def changes(
+        self, *, after: int = 0, limit: int = 100, connection: str | None = None
+    ) -> list[Change]:
+        with self.db.transaction() as session:
+            connection_id = self._connection_id(session, connection) if connection else None
+            return changes(session, after=after, limit=limit, connection_id=connection_id)
+
+    # -- work ------------------------------------------------------------------------------
+
+    def push(self, connection: str) -> PushReport:
+        return push_connection(self.context, self._id(connection))
+
+    def pull(self, connection: str, *, entities: Sequence[str] | None = None) -> PullReport:
+        if entities is None:
+            return pull_connection(self.context, self._id(connection))
+        return pull_connection(self.context, self._id(connection), entities=entities)
+
+    def pull_ids(self, connection: str, ids: Mapping[str, Iterable[str]]) -> PullReport:
+        return pull_by_ids(self.context, self._id(connection), ids)
+
+    def receive_webhook_events(self, events: Iterable[Mapping[str, Any]]) -> int:
+        """Keep Xero webhook events (already verified) durably and once; returns how many were new."""
+        with self.db.transaction() as session:
+            return inbox.store_events(self.db, session, events, now=self.context.clock.now())
+
+    def pull_webhooks(self, connection: str) -> PullReport:
+        return pull_inbox(self.context, self._id(connection))
+
+    def refresh_books(self, connection: str) -> dict[str, int]:
+        """Pull the chart of accounts and tax rates that codes are checked against."""
+        return refresh_books(self.context, self._id(connection))
+
+    def sync(self, connection: str) -> tuple[PushReport, PullReport]:
+        """Push what is pending, then pull what changed."""
+        return self.push(connection), self.pull(connection)
+
+    # -- people ----------------------------------------------------------------------------
+
+    def conflicts(self, connection: str | None = None) -> list[ConflictRow]:
+        with self.db.transaction() as session:
+            return conflict_store.open_conflicts(session, self._id_or_none(session, connection))
+
+    def resolve(
+        self, conflict_id: int, choices: Mapping[str, Choice], *, by: str | None = None
+    ) -> None:
+        with self.db.transaction() as session:
+            resolve_conflict(session, conflict_id, choices, by=by, now=self.context.clock.now())
+
+    def dead_letters(self, connection: str | None = None) -> list[DeadLetter]:
+        with self.db.transaction() as session:
+            return problems.open_dead_letters(session, self._id_or_none(session, connection))
+
+    def retry(self, dead_letter_id: int) -> None:
+        with self.db.transaction() as session:
+            retry_dead_letter(session, dead_letter_id)
+
+    def discard(self, dead_letter_id: int) -> None:
+        with self.db.transaction() as session:
+            discard_dead_letter(session, dead_letter_id)
+
+    def quarantined(self, connection: str | None = None) -> list[QuarantinedRecord]:
+        with self.db.transaction() as session:
+            return problems.open_quarantine(session, self._id_or_none(session, connection))
+
+    def drift(self, connection: str) -> DriftReport:
+        return drift_report(self.context, self._id(connection))
+
+    def repair(self, report: DriftReport) -> dict[str, int]:
+        return repair_drift(self.context, report)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _connection_id(self, session: Session, key: str) -> str:
+        row = connection_store.find(session, key)
+        if row is None:
+            raise LookupError(f"no connection {key!r} (a connection id or a Xero tenant id)")
+        return row.id
+
+    def _id_or_none(self, session: Session, key: str | None) -> str | None:
+        return self._connection_id(session, key) if key else None
+
+    def _id(self, key: str) -> str:
+        with self.db.transaction() as session:
+            return self._connection_id(session, key)

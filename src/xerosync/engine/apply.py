@@ -1,0 +1,343 @@
+"""[pull 7] Records read from Xero, applied: Xero's state on the mapping, a three-way merge of the
+fields both sides may edit, conflicts recorded, the app told through the feed, and pushes queued
+where the app's side must reach Xero. Pure decisions come from `xerosync.sync`; this module only
+reads and writes the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xerosync.engine.context import SyncContext
+from xerosync.engine.resources import XeroState, xero_state
+from xerosync.errors import UnreadableRecord
+from xerosync.store import conflicts, feed, outbox, problems
+from xerosync.store.mappings import SessionRefs
+from xerosync.store.tables import MappingRow
+from xerosync.sync.entities import FIELDS
+from xerosync.sync.mapping import canonical, from_xero
+from xerosync.sync.merge import MergeResult, merge
+from xerosync.sync.records import parse_record
+from xerosync.sync.rules import Side
+from xerosync.sync.snapshot import normalise, snapshot_hash
+from xerosync.xero.models.base import XeroModel
+
+__all__ = ["Applied", "apply_records", "quarantine_all"]
+
+
+@dataclass
+class Applied:
+    seen: int = 0
+    unchanged: int = 0
+    changed: int = 0
+    created: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+    newest: datetime | None = None
+    #: Xero ids of invoices/credit notes a payment touched (their amounts must be re-read)
+    touched: dict[str, set[str]] = field(default_factory=dict)
+
+
+def quarantine_all(
+    session: Session, connection_id: str, entity: str, failures: Sequence[UnreadableRecord]
+) -> int:
+    for failure in failures:
+        problems.quarantine(
+            session,
+            connection_id=connection_id,
+            entity=entity,
+            raw=json.dumps(failure.raw, default=str, sort_keys=True),
+            reason=failure.reason,
+            xero_id=failure.record_id,
+        )
+        feed.emit(
+            session,
+            connection_id=connection_id,
+            entity=entity,
+            xero_id=failure.record_id,
+            kind="quarantined",
+            data={"reason": failure.reason},
+        )
+    return len(failures)
+
+
+def _by_xero(
+    session: Session, connection_id: str, entity: str, ids: list[str]
+) -> dict[str, MappingRow]:
+    found: dict[str, MappingRow] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.scalars(
+            select(MappingRow).where(
+                MappingRow.connection_id == connection_id,
+                MappingRow.entity == entity,
+                MappingRow.xero_id.in_(ids[start : start + 500]),
+            )
+        )
+        found.update({m.xero_id: m for m in rows if m.xero_id})
+    return found
+
+
+def apply_records(
+    session: Session,
+    ctx: SyncContext,
+    connection_id: str,
+    entity: str,
+    records: Sequence[XeroModel],
+) -> Applied:
+    applied = Applied()
+    states = [xero_state(entity, r) for r in records]
+    mappings = _by_xero(session, connection_id, entity, [s.xero_id for s in states if s.xero_id])
+    refs = SessionRefs(session, connection_id)
+    now = ctx.clock.now()
+    for record, state in zip(records, states, strict=True):
+        applied.seen += 1
+        if state.updated_at and (applied.newest is None or state.updated_at > applied.newest):
+            applied.newest = state.updated_at
+        if not state.xero_id:
+            continue
+        data = record.to_json_dict()
+        digest = snapshot_hash(data)
+        mapping = mappings.get(state.xero_id)
+        if mapping is not None and mapping.xero_hash == digest:
+            applied.unchanged += 1
+            continue
+        if entity == "payments":
+            _touch(applied, data)
+        if mapping is None:
+            mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs)
+            mapping.xero_hash = digest
+            applied.created += 1
+            continue
+        _xero_owned(session, mapping, state, data)
+        if mapping.app_id is not None and mapping.base is not None and FIELDS[entity]:
+            applied.conflicts += _merge(session, ctx, mapping, record, state, refs, now)
+        elif mapping.app_id is None:
+            _report_xero_change(session, ctx, mapping, record, refs)
+        mapping.xero_hash = digest
+        applied.changed += 1
+    return applied
+
+
+def _touch(applied: Applied, data: dict[str, Any]) -> None:
+    for key, entity, id_field in (
+        ("Invoice", "invoices", "InvoiceID"),
+        ("CreditNote", "credit_notes", "CreditNoteID"),
+    ):
+        xero_id = (data.get(key) or {}).get(id_field)
+        if xero_id:
+            applied.touched.setdefault(entity, set()).add(xero_id)
+
+
+def _adopt_new(
+    session: Session,
+    ctx: SyncContext,
+    connection_id: str,
+    entity: str,
+    record: XeroModel,
+    state: XeroState,
+    refs: SessionRefs,
+) -> MappingRow:
+    """A record the app did not create (or not yet known to be ours): kept with no app id."""
+    fields = from_xero(entity, record, refs, ctx.mapping)
+    mapping = MappingRow(
+        connection_id=connection_id,
+        entity=entity,
+        app_id=None,
+        xero_id=state.xero_id,
+        origin="xero",
+        base=normalise(fields),
+        sync_status="synced",
+        version=0,
+        synced_version=0,
+    )
+    session.add(mapping)
+    _xero_owned(session, mapping, state, record.to_json_dict(), announce=False)
+    data = {**normalise(fields), "number": state.number, "status": state.status}
+    if entity == "payments":
+        data["amount"] = str(state.total) if state.total is not None else None
+        data.update(_paid_target(record, refs))
+    feed.emit(
+        session,
+        connection_id=connection_id,
+        entity=entity,
+        xero_id=state.xero_id,
+        kind="payment_received" if entity == "payments" else "created_in_xero",
+        data=data,
+    )
+    return mapping
+
+
+def _paid_target(record: XeroModel, refs: SessionRefs) -> dict[str, Any]:
+    data = record.to_json_dict()
+    invoice = (data.get("Invoice") or {}).get("InvoiceID")
+    if invoice:
+        return {"invoice_id": refs.app_id("invoices", invoice), "invoice_xero_id": invoice}
+    note = (data.get("CreditNote") or {}).get("CreditNoteID")
+    return {"credit_note_id": refs.app_id("credit_notes", note) if note else None}
+
+
+def _xero_owned(
+    session: Session,
+    mapping: MappingRow,
+    state: XeroState,
+    data: dict[str, Any],
+    *,
+    announce: bool = True,
+) -> None:
+    """Status, number and money are Xero's: take them, and tell the app what moved."""
+    before_status = mapping.xero_status
+    mapping.xero_number = state.number or mapping.xero_number
+    mapping.xero_status = state.status or mapping.xero_status
+    if state.total is not None:
+        mapping.total = state.total
+    if state.amount_due is not None:
+        mapping.amount_due = state.amount_due
+    if state.amount_paid is not None:
+        mapping.amount_paid = state.amount_paid
+    mapping.xero_updated_at = state.updated_at or mapping.xero_updated_at
+    if not announce or before_status == mapping.xero_status:
+        return
+    summary = {
+        "number": mapping.xero_number,
+        "status": mapping.xero_status,
+        "previous_status": before_status,
+        "amount_due": str(mapping.amount_due) if mapping.amount_due is not None else None,
+        "amount_paid": str(mapping.amount_paid) if mapping.amount_paid is not None else None,
+        "fully_paid_on": data.get("FullyPaidOnDate"),
+    }
+    feed.emit(
+        session,
+        connection_id=mapping.connection_id,
+        entity=mapping.entity,
+        app_id=mapping.app_id,
+        xero_id=mapping.xero_id,
+        kind="paid" if mapping.xero_status == "PAID" else "status_changed",
+        data=summary,
+    )
+
+
+def _report_xero_change(
+    session: Session, ctx: SyncContext, mapping: MappingRow, record: XeroModel, refs: SessionRefs
+) -> None:
+    fields = normalise(from_xero(mapping.entity, record, refs, ctx.mapping))
+    base = mapping.base or {}
+    changed = {k: v for k, v in fields.items() if base.get(k) != v}
+    changed.update({k: None for k in base if k not in fields})
+    mapping.base = fields
+    if changed:
+        feed.emit(
+            session,
+            connection_id=mapping.connection_id,
+            entity=mapping.entity,
+            xero_id=mapping.xero_id,
+            kind="changed_in_xero",
+            data={"fields": changed},
+        )
+
+
+def _merge(
+    session: Session,
+    ctx: SyncContext,
+    mapping: MappingRow,
+    record: XeroModel,
+    state: XeroState,
+    refs: SessionRefs,
+    now: datetime,
+) -> int:
+    entity = mapping.entity
+    app_record = parse_record(entity, mapping.app_data or {})
+    app = normalise(canonical(app_record, ctx.mapping))
+    xero = normalise(from_xero(entity, record, refs, ctx.mapping))
+    result = merge(
+        mapping.base,
+        app,
+        xero,
+        entity=entity,
+        rules=ctx.rules,
+        origin=Side(mapping.origin if mapping.origin in ("app", "xero") else "app"),
+        app_changed_at=mapping.app_changed_at,
+        xero_changed_at=state.updated_at,
+    )
+    if result.in_step:
+        mapping.base = normalise(result.merged)
+        return 0
+    _take_merge(session, mapping, result, app, xero, now)
+    return 1 if result.pending else 0
+
+
+def _take_merge(
+    session: Session,
+    mapping: MappingRow,
+    result: MergeResult,
+    app: dict[str, Any],
+    xero: dict[str, Any],
+    now: datetime,
+) -> None:
+    pending = {c.field for c in result.pending}
+    # Fields still on their way to Xero, or waiting for a person, are not synced yet: their
+    # base stays what it was, so the next read cannot mistake them for Xero's own edits.
+    unsynced = pending | set(result.to_xero)
+    old_base = mapping.base or {}
+    new_base = {k: v for k, v in normalise(result.merged).items() if k not in unsynced}
+    new_base.update({k: old_base[k] for k in unsynced if k in old_base})
+    if result.to_app:
+        app_data = dict(mapping.app_data or {})
+        for key, value in result.to_app.items():
+            app_data[key] = value
+        mapping.app_data = parse_record(mapping.entity, app_data).model_dump(mode="json")
+        mapping.app_hash = snapshot_hash(mapping.app_data)
+        feed.emit(
+            session,
+            connection_id=mapping.connection_id,
+            entity=mapping.entity,
+            app_id=mapping.app_id,
+            xero_id=mapping.xero_id,
+            kind="changed_in_xero",
+            data={"fields": normalise(result.to_app), "decided": [c.field for c in result.decided]},
+        )
+    if result.to_xero:
+        mapping.version = (mapping.version or 0) + 1
+        mapping.sync_status = "pending"
+        outbox.add(
+            session,
+            connection_id=mapping.connection_id,
+            entity=mapping.entity,
+            app_id=mapping.app_id or "",
+            operation="upsert",
+            version=mapping.version,
+            payload=mapping.app_data,
+        )
+    mapping.base = new_base
+    if result.pending:
+        rule = result.pending[0].rule
+        conflicts.record(
+            session,
+            connection_id=mapping.connection_id,
+            entity=mapping.entity,
+            app_id=mapping.app_id,
+            xero_id=mapping.xero_id,
+            fields=[
+                {"field": c.field, "base": c.base, "app": c.app, "xero": c.xero}
+                for c in result.pending
+            ],
+            app_version=app,
+            xero_version=xero,
+            base=old_base,
+            rule=str(rule),
+        )
+        mapping.sync_status = "conflict"
+        feed.emit(
+            session,
+            connection_id=mapping.connection_id,
+            entity=mapping.entity,
+            app_id=mapping.app_id,
+            xero_id=mapping.xero_id,
+            kind="conflict",
+            data={"fields": sorted(pending)},
+        )

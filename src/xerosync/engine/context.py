@@ -1,0 +1,42 @@
+"""What every engine call needs, built once by the caller (the Python API, a worker, the CLI)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+
+from xerosync.clock import Clock
+from xerosync.store.db import Database
+from xerosync.sync.config import MappingConfig
+from xerosync.sync.rules import RuleBook
+from xerosync.xero.client import XeroClient
+
+__all__ = ["SyncContext"]
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class SyncContext:
+    db: Database
+    client: XeroClient
+    clock: Clock
+    mapping: MappingConfig = field(default_factory=MappingConfig)
+    #: who this worker is, in leases
+    owner: str = field(default_factory=_owner)
+    #: how long a batch's idempotency key is trusted: inside Xero's ~6 minutes, with a margin
+    idempotency_window: float = 300.0
+    #: a push or pull lease lasts this long unless renewed (each batch renews it)
+    lease_ttl: float = 600.0
+    #: a record sent this many times without an outcome goes to the dead letters
+    max_attempts: int = 5
+    #: re-read this much before the last pull's start (clock skew, records changed mid-pull)
+    pull_overlap: float = 60.0
+
+    @property
+    def rules(self) -> RuleBook:
+        return RuleBook.parse(self.mapping.rules)

@@ -1,0 +1,176 @@
+"""[push 6] What Xero answered, written down: mapping + snapshot + closed outbox row + feed event,
+all in the transaction that records the batch, so an outcome is either wholly kept or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from xerosync.engine.context import SyncContext
+from xerosync.engine.failures import record_failure
+from xerosync.engine.prepare import has_allocations, kind_of
+from xerosync.engine.resources import xero_state
+from xerosync.store import audit, feed, outbox
+from xerosync.store.mappings import by_app, by_xero
+from xerosync.store.tables import DeadLetter, MappingRow, OutboxRow
+from xerosync.sync.mapping import canonical
+from xerosync.sync.records import parse_record
+from xerosync.sync.snapshot import normalise
+from xerosync.xero.batching import Outcome, RecordOutcome
+from xerosync.xero.models.base import XeroModel
+
+__all__ = ["record_outcomes", "record_success"]
+
+
+from xerosync.engine.failures import label as _label
+
+
+def _orphan(session: Session, row: OutboxRow, xero_id: str) -> None:
+    """A pull may have met our record before its outcome was written, and kept it as Xero's
+    own (no app id): fold that row into ours."""
+    other = by_xero(session, row.connection_id, row.entity, xero_id)
+    if other is not None and other.app_id is None:
+        session.delete(other)
+        session.flush()
+
+
+def record_success(
+    session: Session,
+    ctx: SyncContext,
+    row: OutboxRow,
+    kind: str,
+    record: XeroModel | None,
+    now: datetime,
+) -> None:
+    mapping = by_app(session, row.connection_id, row.entity, row.app_id)
+    assert mapping is not None, f"{_label(row)} has no mapping"
+    if record is not None:
+        state = xero_state(row.entity, record)
+        if state.xero_id and mapping.xero_id != state.xero_id:
+            _orphan(session, row, state.xero_id)
+            mapping.xero_id = state.xero_id
+        mapping.xero_number = state.number or mapping.xero_number
+        mapping.xero_status = state.status or mapping.xero_status
+        mapping.total = state.total if state.total is not None else mapping.total
+        if state.amount_due is not None:
+            mapping.amount_due = state.amount_due
+        if state.amount_paid is not None:
+            mapping.amount_paid = state.amount_paid
+        mapping.xero_updated_at = state.updated_at or mapping.xero_updated_at
+    if kind in ("create", "update") and row.payload is not None:
+        app_record = parse_record(row.entity, row.payload)
+        mapping.base = normalise(canonical(app_record, ctx.mapping))
+        mapping.xero_hash = None  # the next read of the record sets it
+        if kind == "create" and has_allocations(app_record):
+            outbox.add(
+                session,
+                connection_id=row.connection_id,
+                entity=row.entity,
+                app_id=row.app_id,
+                operation="allocate",
+                version=row.version,
+                payload=row.payload,
+            )
+    mapping.synced_version = max(mapping.synced_version or 0, row.version)
+    if kind == "delete":
+        mapping.sync_status = "deleted"
+    elif mapping.sync_status != "conflict":
+        mapping.sync_status = "synced" if mapping.version <= row.version else "pending"
+    mapping.last_error = None
+    outbox.finish(session, row, outbox.DONE)
+    session.execute(
+        update(DeadLetter)
+        .where(
+            DeadLetter.connection_id == row.connection_id,
+            DeadLetter.entity == row.entity,
+            DeadLetter.app_id == row.app_id,
+            DeadLetter.status == "open",
+        )
+        .values(status="resolved")
+    )
+    feed.emit(
+        session,
+        connection_id=row.connection_id,
+        entity=row.entity,
+        app_id=row.app_id,
+        xero_id=mapping.xero_id,
+        kind="deleted" if kind == "delete" else "pushed",
+        data={
+            "action": kind,
+            "number": mapping.xero_number,
+            "status": mapping.xero_status,
+            "total": str(mapping.total) if mapping.total is not None else None,
+        },
+    )
+
+
+def record_outcomes(
+    session: Session,
+    ctx: SyncContext,
+    *,
+    batch_id: int,
+    outcomes: Sequence[RecordOutcome[XeroModel]],
+    key: str,
+    method: str,
+    now: datetime,
+) -> dict[str, int]:
+    """Write one batch's outcomes (matched to rows by their position in the batch)."""
+    rows = list(
+        session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.batch_id == batch_id, OutboxRow.state == outbox.IN_FLIGHT)
+            .order_by(OutboxRow.position)
+        )
+    )
+    by_position = {row.position: row for row in rows}
+    counts = {"ok": 0, "rejected": 0}
+    for outcome in outcomes:
+        row = by_position.get(outcome.index)
+        if row is None:
+            continue  # already recorded (a resumed batch answered again)
+        kind = kind_of(method, row.operation)
+        if outcome.ok:
+            mapping: MappingRow | None = by_app(session, row.connection_id, row.entity, row.app_id)
+            echoed = xero_state(row.entity, outcome.record) if outcome.record else None
+            if (
+                kind != "create"
+                and mapping is not None
+                and mapping.xero_id
+                and echoed is not None
+                and echoed.xero_id != mapping.xero_id
+            ):
+                record_failure(
+                    session,
+                    row,
+                    "mismatch",
+                    [
+                        f"Xero answered the update of {_label(row)} ({mapping.xero_id}) with a "
+                        f"different record ({echoed.xero_id}); nothing was marked as synced"
+                    ],
+                )
+                counts["rejected"] += 1
+                continue
+            record_success(session, ctx, row, kind, outcome.record, now)
+            counts["ok"] += 1
+        elif outcome.outcome == Outcome.NOT_SENT:
+            record_failure(session, row, "too_large", list(outcome.messages))
+            counts["rejected"] += 1
+        else:
+            messages = list(outcome.messages) or ["Xero rejected the record"]
+            record_failure(session, row, "rejected", messages)
+            counts["rejected"] += 1
+    if rows:
+        audit.log_write(
+            session,
+            connection_id=rows[0].connection_id,
+            entity=rows[0].entity,
+            method=method,
+            key=key,
+            app_ids=[r.app_id for r in rows],
+            outcome=f"{counts['ok']} ok, {counts['rejected']} rejected",
+            now=now,
+        )
+    return counts

@@ -1,0 +1,178 @@
+"""[push 4] Outbox rows -> what to send: a create (PUT), an update or status change (POST), a
+payment deletion, or a credit note allocation. Rows that cannot be sent as they are go to the
+dead letters here, before any call; rows naming a record not yet in Xero wait for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xerosync.engine.context import SyncContext
+from xerosync.engine.failures import label, record_failure
+from xerosync.store import outbox
+from xerosync.store.mappings import SessionRefs, by_app
+from xerosync.store.tables import MappingRow, OutboxRow
+from xerosync.sync.config import Books, check_codes
+from xerosync.sync.entities import ID_FIELD
+from xerosync.sync.mapping import MissingReference, to_xero
+from xerosync.sync.records import AppCreditNote, AppRecord, parse_record
+
+__all__ = ["Prepared", "prepare"]
+
+Method = Literal["PUT", "POST", "DELPAY", "ALLOC"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    row: OutboxRow
+    method: Method
+    body: dict[str, Any]
+    xero_id: str | None = None
+
+
+def _waiting_or_missing(session: Session, row: OutboxRow, missing: MissingReference) -> None:
+    """The named record is coming (queued, in flight, or refused and awaiting a fix): wait.
+    It was never handed in: nothing will ever fill the gap, so say so."""
+    named = by_app(session, row.connection_id, missing.entity, missing.app_id)
+    if named is None:
+        record_failure(
+            session,
+            row,
+            "missing_reference",
+            [
+                f"{label(row)} names {missing.entity[:-1].replace('_', ' ')} {missing.app_id}, "
+                "which was never handed to xerosync: submit it, then retry this record"
+            ],
+        )
+        return
+    outbox.mark_waiting(session, row, f"{missing.entity}:{missing.app_id}")
+
+
+def _delete_body(row: OutboxRow, mapping: MappingRow) -> dict[str, Any] | str:
+    """The POST that removes the record as Xero allows, or why it cannot be removed."""
+    entity, id_field, status = row.entity, ID_FIELD[row.entity], mapping.xero_status
+    body: dict[str, Any] = {id_field: mapping.xero_id}
+    if entity == "contacts":
+        return {**body, "ContactStatus": "ARCHIVED"}
+    if entity in ("invoices", "credit_notes"):
+        if (mapping.amount_paid and mapping.amount_paid > 0) or status == "PAID":
+            return (
+                f"{label(row)} has payments recorded in Xero, and Xero does not void a document "
+                "with payments: delete its payments first, then retry this deletion"
+            )
+        target = "DELETED" if status in ("DRAFT", "SUBMITTED") else "VOIDED"
+        return {**body, "Status": target}
+    if entity == "bank_transactions":
+        return {**body, "Status": "DELETED"}
+    if entity == "manual_journals":
+        return {**body, "Status": "DELETED" if status == "DRAFT" else "VOIDED"}
+    raise AssertionError(entity)
+
+
+def _prepare_delete(
+    session: Session, row: OutboxRow, mapping: MappingRow | None
+) -> Prepared | None:
+    if mapping is None or mapping.xero_id is None:
+        outbox.finish(session, row, outbox.DONE)  # never reached Xero: nothing to remove
+        if mapping is not None:
+            mapping.sync_status = "deleted"
+        return None
+    if mapping.xero_status in ("DELETED", "VOIDED"):
+        outbox.finish(session, row, outbox.DONE)
+        mapping.sync_status = "deleted"
+        return None
+    if row.entity == "payments":
+        return Prepared(row, "DELPAY", {"Status": "DELETED"}, mapping.xero_id)
+    body = _delete_body(row, mapping)
+    if isinstance(body, str):
+        record_failure(session, row, "forbidden", [body])
+        return None
+    return Prepared(row, "POST", body, mapping.xero_id)
+
+
+def _prepare_allocation(
+    session: Session, row: OutboxRow, mapping: MappingRow | None, refs: SessionRefs
+) -> Prepared | None:
+    if mapping is None or mapping.xero_id is None:
+        outbox.mark_waiting(session, row, f"credit_notes:{row.app_id}")
+        return None
+    allocations = []
+    for allocation in (row.payload or {}).get("allocations", []):
+        invoice = refs.xero_id("invoices", allocation["invoice_id"])
+        if invoice is None:
+            _waiting_or_missing(
+                session, row, MissingReference("invoices", allocation["invoice_id"])
+            )
+            return None
+        entry = {"Invoice": {"InvoiceID": invoice}, "Amount": allocation["amount"]}
+        entry["Date"] = allocation.get("date") or (row.payload or {}).get("date")
+        allocations.append(entry)
+    return Prepared(row, "ALLOC", {"Allocations": allocations}, mapping.xero_id)
+
+
+def prepare(
+    session: Session,
+    ctx: SyncContext,
+    row: OutboxRow,
+    mapping: MappingRow | None,
+    refs: SessionRefs,
+    books: Books,
+) -> Prepared | None:
+    """What to send for `row`, or None if it was dealt with here (dead letter, wait, no-op)."""
+    if row.operation == "delete":
+        return _prepare_delete(session, row, mapping)
+    if row.operation == "allocate":
+        return _prepare_allocation(session, row, mapping, refs)
+    record: AppRecord = parse_record(row.entity, row.payload or {})
+    if row.entity == "payments" and mapping is not None and mapping.xero_id:
+        record_failure(
+            session,
+            row,
+            "forbidden",
+            [
+                f"{label(row)} is already in Xero and Xero cannot change a payment: delete it "
+                "and hand in a new payment with a new id"
+            ],
+        )
+        return None
+    problems_found = check_codes(record, ctx.mapping, books)
+    if problems_found:
+        record_failure(session, row, "invalid_code", problems_found)
+        return None
+    try:
+        body = to_xero(record, refs, ctx.mapping).to_payload()
+    except MissingReference as missing:
+        _waiting_or_missing(session, row, missing)
+        return None
+    if mapping is not None and mapping.xero_id:
+        body[ID_FIELD[row.entity]] = mapping.xero_id
+        return Prepared(row, "POST", body, mapping.xero_id)
+    return Prepared(row, "PUT", body)
+
+
+def kind_of(method: str, operation: str) -> str:
+    """What success of `method` means for the mapping: create, update, delete or allocate."""
+    if method == "PUT":
+        return "create"
+    if method == "DELPAY" or operation == "delete":
+        return "delete"
+    return "allocate" if method == "ALLOC" else "update"
+
+
+def has_allocations(record: AppRecord) -> bool:
+    return isinstance(record, AppCreditNote) and bool(record.allocations)
+
+
+def in_flight_ids(session: Session, connection_id: str, entity: str) -> set[str]:
+    return set(
+        session.scalars(
+            select(OutboxRow.app_id).where(
+                OutboxRow.connection_id == connection_id,
+                OutboxRow.entity == entity,
+                OutboxRow.state == outbox.IN_FLIGHT,
+            )
+        )
+    )

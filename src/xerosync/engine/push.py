@@ -1,0 +1,403 @@
+"""[push 3] Send one connection's pending work to Xero, batch by batch, losing and doubling nothing.
+
+For each kind in dependency order (contacts, invoices, credit notes, payments, ...):
+
+1. claim   up to 50 pending rows become one batch with a fresh idempotency key and the exact
+           body to send; committed before the call, so a crash after it resumes the same request
+2. send    `iter_create` / `iter_create_or_update`: Xero answers per record
+3. record  each record's outcome, its mapping and snapshot, the closed outbox row, the audit
+           entry and the feed event, in one transaction
+
+A batch left in flight (a worker died, Xero did not answer) is sent again under its key while
+Xero still remembers it; later, a create is first looked for in Xero and adopted if found.
+`checkpoint(name)` is called between the steps ("claimed", "answered", "recorded"): a seam for
+tests that crash the push there.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xerosync.engine.context import SyncContext
+from xerosync.engine.failures import record_failure
+from xerosync.engine.lookup import find_created
+from xerosync.engine.outcomes import record_outcomes, record_success
+from xerosync.engine.prepare import Prepared, in_flight_ids, prepare
+from xerosync.engine.reference import load_books
+from xerosync.engine.resources import resource
+from xerosync.errors import NeedsReauth, RateLimited, RequestRejected, RetryableError
+from xerosync.store import connections, leases, outbox
+from xerosync.store.mappings import SessionRefs
+from xerosync.store.tables import MappingRow, OutboxRow
+from xerosync.sync.entities import PUSH_ORDER
+from xerosync.xero.batching import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_RECORDS,
+    Outcome,
+    RecordOutcome,
+    plan_batches,
+)
+from xerosync.xero.models.base import XeroModel
+
+__all__ = ["PushReport", "push_connection"]
+
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(_name: str) -> None:
+    return None
+
+
+@dataclass
+class PushReport:
+    connection_id: str
+    busy: bool = False  # another worker holds this connection's push
+    paused: str | None = None  # the connection's status when it is not connected
+    calls: int = 0
+    ok: int = 0
+    rejected: int = 0
+    adopted: int = 0
+    resent: int = 0
+    error: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return not (self.busy or self.paused or self.error)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    batch_id: int
+    entity: str
+    method: str
+    key: str
+    body: list[dict[str, Any]]
+    xero_ids: list[str | None] = field(default_factory=list)
+
+
+def push_connection(
+    ctx: SyncContext, connection_id: str, *, checkpoint: Checkpoint = _no_checkpoint
+) -> PushReport:
+    """Push everything pending for one connection. Safe to call from many workers at once."""
+    report = PushReport(connection_id)
+    lease = f"push:{connection_id}"
+    if not leases.acquire(ctx.db, lease, ctx.owner, now=ctx.clock.now(), ttl=ctx.lease_ttl):
+        report.busy = True
+        return report
+    try:
+        _push(ctx, connection_id, report, checkpoint)
+    except Exception:
+        leases.release(ctx.db, lease, ctx.owner)
+        raise
+    leases.release(ctx.db, lease, ctx.owner)  # not on a crash (BaseException): the lease runs out
+    return report
+
+
+def _push(ctx: SyncContext, connection_id: str, report: PushReport, checkpoint: Checkpoint) -> None:
+    with ctx.db.transaction() as session:
+        connection = connections.get(session, connection_id)
+        status, tenant = connection.status, connection.tenant_id
+    if status != connections.CONNECTED:
+        report.paused = status
+        return
+    try:
+        _resume(ctx, connection_id, tenant, report, checkpoint)
+        for entity in PUSH_ORDER:
+            _drain(ctx, connection_id, tenant, entity, report, checkpoint)
+    except NeedsReauth as exc:
+        with ctx.db.transaction() as session:
+            connections.set_status(session, connection_id, connections.NEEDS_REAUTH, str(exc))
+        report.paused = connections.NEEDS_REAUTH
+        report.error = str(exc)
+    except (RetryableError, RateLimited, _LeaseLost) as exc:
+        report.error = str(exc)  # rows stay in flight; the next push resumes them
+
+
+class _LeaseLost(Exception):
+    """Our lease ran out and another worker has the connection now: stop at once."""
+
+
+def _renew(ctx: SyncContext, connection_id: str) -> None:
+    if not leases.renew(
+        ctx.db, f"push:{connection_id}", ctx.owner, now=ctx.clock.now(), ttl=ctx.lease_ttl
+    ):
+        raise _LeaseLost(f"push lease of connection {connection_id} lost to another worker")
+
+
+# -- new work ------------------------------------------------------------------------------
+
+
+def _mappings(
+    session: Session, connection_id: str, entity: str, rows: Sequence[OutboxRow]
+) -> dict[str, MappingRow]:
+    ids = [r.app_id for r in rows]
+    found = session.scalars(
+        select(MappingRow).where(
+            MappingRow.connection_id == connection_id,
+            MappingRow.entity == entity,
+            MappingRow.app_id.in_(ids),
+        )
+    )
+    return {m.app_id: m for m in found if m.app_id is not None}
+
+
+def _preload(refs: SessionRefs, rows: Sequence[OutboxRow]) -> None:
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        payload = row.payload or {}
+        for key, entity in (
+            ("contact_id", "contacts"),
+            ("invoice_id", "invoices"),
+            ("credit_note_id", "credit_notes"),
+        ):
+            if payload.get(key):
+                wanted.setdefault(entity, set()).add(payload[key])
+    for entity, ids in wanted.items():
+        refs.preload(entity, ids)
+
+
+def _drain(
+    ctx: SyncContext,
+    connection_id: str,
+    tenant: str,
+    entity: str,
+    report: PushReport,
+    checkpoint: Checkpoint,
+) -> None:
+    after = 0
+    while True:
+        with ctx.db.transaction() as session:
+            rows = outbox.pending(
+                session, connection_id, entity, limit=MAX_BATCH_RECORDS, after=after
+            )
+            if not rows:
+                return
+            after = rows[-1].id
+            busy = in_flight_ids(session, connection_id, entity)
+            mappings = _mappings(session, connection_id, entity, rows)
+            refs = SessionRefs(session, connection_id)
+            _preload(refs, rows)
+            books = load_books(session, connection_id)
+            prepared: list[Prepared] = []
+            for row in rows:
+                if row.app_id in busy:
+                    outbox.mark_waiting(session, row, "an earlier change of it is in flight")
+                    continue
+                found = prepare(session, ctx, row, mappings.get(row.app_id), refs, books)
+                if found is not None:
+                    prepared.append(found)
+            claims = _claim(session, ctx, connection_id, entity, prepared)
+        checkpoint("claimed")
+        for claim in claims:
+            _send(ctx, connection_id, tenant, claim, report, checkpoint)
+
+
+def _claim(
+    session: Session,
+    ctx: SyncContext,
+    connection_id: str,
+    entity: str,
+    prepared: Sequence[Prepared],
+) -> list[_Claim]:
+    now = ctx.clock.now()
+    claims: list[_Claim] = []
+
+    def claim(items: Sequence[Prepared], method: str) -> None:
+        key = f"xerosync-{uuid.uuid4().hex}"
+        body = [p.body for p in items]
+        batch = outbox.claim(
+            session,
+            [p.row for p in items],
+            connection_id=connection_id,
+            entity=entity,
+            method=method,
+            key=key,
+            body=body,
+            now=now,
+        )
+        claims.append(_Claim(batch.id, entity, method, key, body, [p.xero_id for p in items]))
+
+    envelope = resource(ctx.client, entity).envelope
+    for method in ("PUT", "POST"):
+        group = [p for p in prepared if p.method == method]
+        if not group:
+            continue
+        plan = plan_batches(
+            [p.body for p in group],
+            envelope=envelope,
+            max_records=MAX_BATCH_RECORDS,
+            max_bytes=MAX_BATCH_BYTES,
+        )
+        for index in plan.too_large:
+            record_failure(
+                session,
+                group[index].row,
+                "too_large",
+                [f"the record is larger than one Xero request may be ({MAX_BATCH_BYTES:,} bytes)"],
+            )
+        for batch in plan.batches:
+            claim([group[i] for i in batch.indices], method)
+    for single in prepared:
+        if single.method in ("DELPAY", "ALLOC"):
+            claim([single], single.method)
+    return claims
+
+
+# -- sending and recording -----------------------------------------------------------------
+
+
+def _calls(ctx: SyncContext, tenant: str, claim: _Claim) -> Iterator[Sequence[RecordOutcome[Any]]]:
+    """Xero's answers to `claim`, one list of per-record outcomes per call."""
+    if claim.method == "PUT":
+        yield from resource(ctx.client, claim.entity).iter_create(
+            claim.body, tenant=tenant, idempotency_key=claim.key
+        )
+    elif claim.method == "POST":
+        yield from resource(ctx.client, claim.entity).iter_create_or_update(
+            claim.body, tenant=tenant, idempotency_key=claim.key
+        )
+    elif claim.method == "DELPAY":
+        xero_id = claim.xero_ids[0] if claim.xero_ids else claim.body[0].get("PaymentID")
+        payment = ctx.client.payments.delete(str(xero_id), tenant=tenant, idempotency_key=claim.key)
+        yield [RecordOutcome(0, Outcome.UPDATED, payment)]
+    elif claim.method == "ALLOC":
+        ctx.client.request(
+            "PUT",
+            f"CreditNotes/{claim.xero_ids[0]}/Allocations",
+            tenant=tenant,
+            json=claim.body[0],
+            idempotency_key=claim.key,
+        )
+        yield [RecordOutcome(0, Outcome.UPDATED, None)]
+
+
+def _send(
+    ctx: SyncContext,
+    connection_id: str,
+    tenant: str,
+    claim: _Claim,
+    report: PushReport,
+    checkpoint: Checkpoint,
+) -> None:
+    _renew(ctx, connection_id)
+    try:
+        for outcomes in _calls(ctx, tenant, claim):
+            report.calls += 1
+            checkpoint("answered")
+            with ctx.db.transaction() as session:
+                counts = record_outcomes(
+                    session,
+                    ctx,
+                    batch_id=claim.batch_id,
+                    outcomes=list(outcomes),
+                    key=claim.key,
+                    method=claim.method,
+                    now=ctx.clock.now(),
+                )
+            report.ok += counts["ok"]
+            report.rejected += counts["rejected"]
+            checkpoint("recorded")
+    except RequestRejected as exc:  # the whole call refused (a 400 not per record, a 404)
+        report.calls += 1
+        messages = getattr(exc, "messages", None) or [str(exc)]
+        with ctx.db.transaction() as session:
+            for row in _batch_rows(session, claim.batch_id):
+                record_failure(session, row, "rejected", messages)
+                report.rejected += 1
+
+
+def _batch_rows(session: Session, batch_id: int) -> list[OutboxRow]:
+    return list(
+        session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.batch_id == batch_id, OutboxRow.state == outbox.IN_FLIGHT)
+            .order_by(OutboxRow.position)
+        )
+    )
+
+
+# -- resuming ------------------------------------------------------------------------------
+
+
+def _resume(
+    ctx: SyncContext, connection_id: str, tenant: str, report: PushReport, checkpoint: Checkpoint
+) -> None:
+    now = ctx.clock.now()
+    with ctx.db.transaction() as session:
+        pending = outbox.in_flight_batches(session, connection_id)
+        resend: list[_Claim] = []
+        look_up: list[_Claim] = []
+        for batch, rows in pending:
+            tried = max(r.attempts for r in rows)
+            if tried >= ctx.max_attempts:
+                for row in rows:
+                    record_failure(
+                        session,
+                        row,
+                        "gave_up",
+                        [
+                            f"sent {tried} times without an answer that could be recorded; check "
+                            "Xero for it, then retry or discard this dead letter"
+                        ],
+                    )
+                continue
+            for row in rows:
+                row.attempts += 1
+            claim = _Claim(
+                batch.id, batch.entity, batch.method, batch.idempotency_key, list(batch.body)
+            )
+            first = batch.first_sent_at or batch.created_at
+            inside = (now - first).total_seconds() < ctx.idempotency_window
+            (resend if inside or batch.method != "PUT" else look_up).append(claim)
+    if not resend and not look_up:
+        return
+    for claim in resend:
+        report.resent += len(claim.body)
+        _send(ctx, connection_id, tenant, _with_ids(ctx, claim), report, checkpoint)
+    for claim in look_up:
+        _adopt_or_release(ctx, connection_id, tenant, claim, report)
+
+
+def _with_ids(ctx: SyncContext, claim: _Claim) -> _Claim:
+    if claim.method not in ("DELPAY", "ALLOC"):
+        return claim
+    with ctx.db.transaction() as session:
+        rows = _batch_rows(session, claim.batch_id)
+        ids = []
+        for row in rows:
+            mapping = session.scalar(
+                select(MappingRow).where(
+                    MappingRow.connection_id == row.connection_id,
+                    MappingRow.entity == row.entity,
+                    MappingRow.app_id == row.app_id,
+                )
+            )
+            ids.append(mapping.xero_id if mapping else None)
+    return _Claim(claim.batch_id, claim.entity, claim.method, claim.key, claim.body, ids)
+
+
+def _adopt_or_release(
+    ctx: SyncContext, connection_id: str, tenant: str, claim: _Claim, report: PushReport
+) -> None:
+    """Past Xero's idempotency memory: adopt what Xero has, send the rest again (new key)."""
+    _renew(ctx, connection_id)
+    found: dict[int, XeroModel] = find_created(ctx.client, tenant, claim.entity, claim.body)
+    with ctx.db.transaction() as session:
+        rows = _batch_rows(session, claim.batch_id)
+        missing = []
+        for row in rows:
+            record = found.get(row.position if row.position is not None else -1)
+            if record is None:
+                missing.append(row)
+                continue
+            record_success(session, ctx, row, "create", record, ctx.clock.now())
+            report.adopted += 1
+        outbox.release(session, missing)
+    if missing:
+        _drain(ctx, connection_id, tenant, claim.entity, report, _no_checkpoint)
