@@ -15,16 +15,21 @@ def test_push_creates_each_record_once_with_the_apps_references(harness: Harness
 
     report = sync.push(conn)
 
-    assert report.finished and report.ok == 10 and report.rejected == 0
+    assert report.finished
+    assert report.ok == 10
+    assert report.rejected == 0
     assert report.calls == 2  # one batch of contacts, one of invoices
     in_xero = [i for i in harness.xero("Invoices") if i["InvoiceNumber"].startswith("ORD-")]
     assert sorted(i["InvoiceNumber"] for i in in_xero) == [f"ORD-{n:04d}" for n in range(1, 8)]
     status = sync.status(conn, "invoices", "order-2")
-    assert status is not None and status.state == "synced"
-    assert status.number == "ORD-0002" and status.total == Decimal("115.00")
+    assert status is not None
+    assert status.state == "synced"
+    assert status.number == "ORD-0002"
+    assert status.total == Decimal("115.00")
     named = next(i for i in in_xero if i["InvoiceID"] == status.xero_id)
     customer = sync.status(conn, "contacts", "cust-3")
-    assert customer is not None and named["Contact"]["ContactID"] == customer.xero_id
+    assert customer is not None
+    assert named["Contact"]["ContactID"] == customer.xero_id
     kinds = [c.kind for c in sync.changes(limit=100)]
     assert kinds.count("pushed") == 10
 
@@ -35,7 +40,8 @@ def test_the_same_record_handed_in_twice_is_pushed_once(harness: Harness) -> Non
     sync.push(conn)
     again = sync.submit(conn, "contacts", contact(1))
     report = sync.push(conn)
-    assert again.result == "unchanged" and report.calls == 0
+    assert again.result == "unchanged"
+    assert report.calls == 0
     assert len(harness.xero("Contacts", where='Name=="Customer 1"')) == 1
 
 
@@ -66,7 +72,9 @@ def test_an_invoice_paid_in_xero_is_reported_paid_after_a_pull(harness: Harness)
 
     assert report.finished, report.error
     status = sync.status(conn, "invoices", "order-1")
-    assert status is not None and status.paid and status.amount_due == 0
+    assert status is not None
+    assert status.paid
+    assert status.amount_due == 0
     changes = sync.changes(limit=100)
     paid_events = [c for c in changes if c.kind == "paid"]
     assert [c.app_id for c in paid_events] == ["order-1"]
@@ -80,5 +88,6 @@ def test_an_unchanged_pull_applies_nothing(harness: Harness) -> None:
     sync.pull(conn)
     before = len(sync.changes(limit=1000))
     again = sync.pull(conn)
-    assert again.changed == 0 and again.created == 0
+    assert again.changed == 0
+    assert again.created == 0
     assert len(sync.changes(limit=1000)) == before

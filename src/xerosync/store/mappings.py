@@ -69,7 +69,7 @@ class SessionRefs:
                     MappingRow.app_id.in_(chunk),
                 )
             )
-            found = {a: x for a, x in rows.all()}
+            found = dict(rows.all())
             for app_id in chunk:
                 self.remember(entity, app_id, found.get(app_id))
 
