@@ -301,18 +301,6 @@ def _take_merge(
             kind="changed_in_xero",
             data={"fields": normalise(result.to_app), "decided": [c.field for c in result.decided]},
         )
-    if result.to_xero:
-        mapping.version = (mapping.version or 0) + 1
-        mapping.sync_status = "pending"
-        outbox.add(
-            session,
-            connection_id=mapping.connection_id,
-            entity=mapping.entity,
-            app_id=mapping.app_id or "",
-            operation="upsert",
-            version=mapping.version,
-            payload=mapping.app_data,
-        )
     mapping.base = new_base
     if result.pending:
         rule = result.pending[0].rule
@@ -332,6 +320,28 @@ def _take_merge(
             rule=str(rule),
         )
         mapping.sync_status = "conflict"
+    if result.to_xero or result.pending:
+        # Queued (or re-queued over a change not yet sent) with the fields a person must
+        # decide held at Xero's value: a waiting conflict is never settled by a push.
+        mapping.version = (mapping.version or 0) + 1
+        if not result.pending:
+            mapping.sync_status = "pending"
+        outbox.add(
+            session,
+            connection_id=mapping.connection_id,
+            entity=mapping.entity,
+            app_id=mapping.app_id or "",
+            operation="upsert",
+            version=mapping.version,
+            payload=conflicts.push_payload(
+                session,
+                mapping.connection_id,
+                mapping.entity,
+                mapping.app_id or "",
+                mapping.app_data or {},
+            ),
+        )
+    if result.pending:
         feed.emit(
             session,
             connection_id=mapping.connection_id,

@@ -13,7 +13,7 @@ from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
 from xerosync.engine.prepare import has_allocations, kind_of
 from xerosync.engine.resources import xero_state
-from xerosync.store import audit, feed, outbox
+from xerosync.store import audit, conflicts, feed, outbox
 from xerosync.store.mappings import by_app, by_xero
 from xerosync.store.tables import DeadLetter, MappingRow, OutboxRow
 from xerosync.sync.mapping import canonical
@@ -62,7 +62,15 @@ def record_success(
         mapping.xero_updated_at = state.updated_at or mapping.xero_updated_at
     if kind in ("create", "update") and row.payload is not None:
         app_record = parse_record(row.entity, row.payload)
-        mapping.base = normalise(canonical(app_record, ctx.mapping))
+        base = normalise(canonical(app_record, ctx.mapping))
+        held = conflicts.held_fields(session, row.connection_id, row.entity, row.app_id)
+        old = mapping.base or {}
+        for name in held:  # still undecided: the base stays what both sides last agreed on
+            if name in old:
+                base[name] = old[name]
+            else:
+                base.pop(name, None)
+        mapping.base = base
         mapping.xero_hash = None  # the next read of the record sets it
         if kind == "create" and has_allocations(app_record):
             outbox.add(

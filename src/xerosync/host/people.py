@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xerosync.store import conflicts, feed, outbox
 from xerosync.store.mappings import by_app
-from xerosync.store.tables import ConflictRow, DeadLetter
+from xerosync.store.tables import ConflictRow, DeadLetter, OutboxRow
 from xerosync.sync.records import parse_record
 from xerosync.sync.snapshot import normalise, snapshot_hash
 
@@ -69,7 +70,17 @@ def resolve_conflict(
     base.update({k: v for k, v in normalise(final).items() if k not in to_xero})
     mapping.base = base
     mapping.version = (mapping.version or 0) + 1
-    if to_xero:
+    conflicts.close(
+        session,
+        row,
+        resolution={
+            "choices": {k: _describe(v) for k, v in choices.items()},
+            "values": normalise(final),
+        },
+        by=by,
+        now=now,
+    )
+    if to_xero or _queued(session, row):
         mapping.sync_status = "pending"
         outbox.add(
             session,
@@ -102,6 +113,21 @@ def resolve_conflict(
         data={"fields": normalise(final), "pushed": sorted(to_xero)},
     )
     return row
+
+
+def _queued(session: Session, row: ConflictRow) -> bool:
+    """A change of the record waits in the outbox (it must now carry the decided values)."""
+    return (
+        session.scalar(
+            select(OutboxRow.id).where(
+                OutboxRow.connection_id == row.connection_id,
+                OutboxRow.entity == row.entity,
+                OutboxRow.app_id == row.app_id,
+                OutboxRow.state == outbox.PENDING,
+            )
+        )
+        is not None
+    )
 
 
 def _describe(choice: Choice) -> Any:

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xerosync.store import outbox
+from xerosync.store.conflicts import push_payload
 from xerosync.store.mappings import by_app, ensure
 from xerosync.store.tables import OutboxRow
 from xerosync.sync.entities import ENTITIES
@@ -58,7 +59,7 @@ def submit_record(
         app_id=parsed.id,
         operation="upsert",
         version=mapping.version,
-        payload=data,
+        payload=push_payload(session, connection_id, entity, parsed.id, data),
     )
     return Submitted(entity, parsed.id, "queued", mapping.version)
 

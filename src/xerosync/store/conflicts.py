@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.tables import ConflictRow
 
-__all__ = ["open_conflicts", "open_for", "record"]
+__all__ = ["close", "held_fields", "open_conflicts", "open_for", "push_payload", "record"]
 
 
 def record(
@@ -73,3 +73,21 @@ def close(
     row.resolution = dict(resolution)
     row.resolved_by = by
     row.resolved_at = now
+
+
+def held_fields(
+    session: Session, connection_id: str, entity: str, app_id: str | None
+) -> dict[str, Any]:
+    """Fields waiting for a person, with Xero's value: until decided, nothing moves them."""
+    row = open_for(session, connection_id, entity, app_id)
+    if row is None:
+        return {}
+    return {f["field"]: f.get("xero") for f in row.fields}
+
+
+def push_payload(
+    session: Session, connection_id: str, entity: str, app_id: str, app_data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What a push may send of the app's record: everything but the fields a person has yet to
+    decide, which keep Xero's value."""
+    return {**app_data, **held_fields(session, connection_id, entity, app_id)}

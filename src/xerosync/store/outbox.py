@@ -11,6 +11,7 @@ window) or after a look-up in Xero (past it): see `xerosync.engine.push`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -119,7 +120,7 @@ def claim(
         entity=entity,
         method=method,
         idempotency_key=key,
-        body=[dict(b) for b in body],
+        body=json.dumps([dict(b) for b in body]),
         size=len(rows),
         created_at=now,
         first_sent_at=now,
@@ -153,6 +154,12 @@ def in_flight_batches(
     found = session.scalars(select(PushBatch).where(PushBatch.id.in_(batches))).all()
     by_id = {b.id: b for b in found}
     return [(by_id[i], batches[i]) for i in sorted(batches)]
+
+
+def batch_body(batch: PushBatch) -> list[dict[str, Any]]:
+    """The records of `batch` exactly as first sent (key order kept)."""
+    body: list[dict[str, Any]] = json.loads(batch.body)
+    return body
 
 
 def finish(session: Session, row: OutboxRow, state: str, error: str | None = None) -> None:

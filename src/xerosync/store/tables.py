@@ -165,8 +165,9 @@ class PushBatch(Base):
     method: Mapped[str] = mapped_column(String(8))
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
     size: Mapped[int] = mapped_column(Integer)
-    #: the records exactly as sent, so a resumed batch is the same request under the same key
-    body: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    #: the records exactly as sent (JSON text: JSONB would reorder keys), so a resumed batch is
+    #: the same request under the same key
+    body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_sent_at: Mapped[datetime | None]
 

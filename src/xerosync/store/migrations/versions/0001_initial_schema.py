@@ -281,7 +281,7 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column(
             "body",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            sa.Text(),
             nullable=False,
         ),
         sa.Column("created_at", xerosync.store.tables.UTCDateTime(timezone=True), nullable=False),
