@@ -52,7 +52,9 @@ def test_edits_on_both_sides_merge_and_the_overlap_follows_origin_wins(harness: 
     found = the_contact(harness, xero_id)
     assert found["Name"] == "Hillcrest College"  # both changed it: the app created it, so it wins
     assert found["EmailAddress"] == "billing@hillcrest.example"  # only Xero changed it: kept
-    assert [p["PhoneNumber"] for p in found["Phones"] if p["PhoneType"] == "DEFAULT"] == ["021 555 0100"]
+    assert [p["PhoneNumber"] for p in found["Phones"] if p["PhoneType"] == "DEFAULT"] == [
+        "021 555 0100"
+    ]
     learned = [c for c in sync.changes(limit=1000) if c.kind == "changed_in_xero"]
     assert learned[-1].app_id == "cust-1"
     assert learned[-1].data["fields"] == {"email": "billing@hillcrest.example"}
@@ -62,7 +64,9 @@ def test_edits_on_both_sides_merge_and_the_overlap_follows_origin_wins(harness: 
 @pytest.fixture
 def manual(emulator_factory: EmulatorFactory, db_url: str, clock: FakeClock) -> Harness:
     emulator = emulator_factory(EmulatorConfig(auto_approve=True))
-    return connect_harness(emulator, db_url, clock, mapping={"rules": {"entities": {"contacts": "manual"}}})
+    return connect_harness(
+        emulator, db_url, clock, mapping={"rules": {"entities": {"contacts": "manual"}}}
+    )
 
 
 def test_a_manual_conflict_waits_for_a_person_and_nothing_else_waits(manual: Harness) -> None:
@@ -77,7 +81,9 @@ def test_a_manual_conflict_waits_for_a_person_and_nothing_else_waits(manual: Har
 
     found = the_contact(harness, xero_id)
     assert found["Name"] == "Hillcrest Coll"  # the conflicting field is left alone...
-    assert [p["PhoneNumber"] for p in found["Phones"] if p["PhoneType"] == "DEFAULT"] == ["021 555 0100"]
+    assert [p["PhoneNumber"] for p in found["Phones"] if p["PhoneType"] == "DEFAULT"] == [
+        "021 555 0100"
+    ]
     [conflict] = sync.conflicts()  # ...and visible, with both versions and the base
     assert conflict.fields == [
         {"field": "name", "base": "Hillcrest", "app": "Hillcrest College", "xero": "Hillcrest Coll"}
