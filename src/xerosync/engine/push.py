@@ -64,6 +64,7 @@ class PushReport:
     rejected: int = 0
     adopted: int = 0
     resent: int = 0
+    waiting: int = 0  # rows left pending: they name a record not in Xero yet
     error: str | None = None
 
     @property
@@ -192,6 +193,10 @@ def _drain(
                 found = prepare(session, ctx, row, mappings.get(row.app_id), refs, books)
                 if found is not None:
                     prepared.append(found)
+                elif row.state == outbox.FAILED:
+                    report.rejected += 1
+                elif row.state == outbox.PENDING:
+                    report.waiting += 1
             claims = _claim(session, ctx, connection_id, entity, prepared)
         checkpoint("claimed")
         for claim in claims:
