@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import re
 import tempfile
@@ -55,7 +56,7 @@ class TokenSet:
         return cls(
             access_token=str(body["access_token"]),
             refresh_token=body.get("refresh_token"),
-            expires_at=now + timedelta(seconds=float(body.get("expires_in", 1800))),
+            expires_at=now + timedelta(seconds=_lifetime(body.get("expires_in"))),
             scope=frozenset(str(body.get("scope", "")).split()),
             token_type=str(body.get("token_type", "Bearer")),
             id_token=body.get("id_token"),
@@ -92,6 +93,23 @@ class TokenSet:
             token_type=data.get("token_type", "Bearer"),
             id_token=data.get("id_token"),
         )
+
+
+DEFAULT_LIFETIME = 1800.0  # Xero's access tokens live 30 minutes
+MAX_LIFETIME = 86_400.0
+
+
+def _lifetime(value: Any) -> float:
+    """`expires_in` as seconds: a number in [0, a day]; anything else (absent, `nan`, text) is
+    Xero's 30 minutes. The pair must still be kept: Xero has already rotated the refresh token,
+    and a 401 refreshes early anyway."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return DEFAULT_LIFETIME
+    if not math.isfinite(seconds):
+        return DEFAULT_LIFETIME
+    return min(max(seconds, 0.0), MAX_LIFETIME)
 
 
 class TokenStore(Protocol):
