@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from xerosync.xero.models.base import XeroRecord
+from xerosync.xero.models.base import XeroRecord, json_default
 
 __all__ = [
     "MAX_BATCH_BYTES",
@@ -90,7 +90,7 @@ class BatchPlan:
 
 def encoded_size(payload: Any) -> int:
     """Bytes of `payload` as httpx sends it (compact JSON is smaller, so this errs on the safe side)."""
-    return len(json.dumps(payload, ensure_ascii=False).encode())
+    return len(json.dumps(payload, ensure_ascii=False, default=json_default).encode())
 
 
 def plan_batches(

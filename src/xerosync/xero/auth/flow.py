@@ -18,8 +18,8 @@ previous refresh token refresh again for 30 minutes (facts 1.3), so the stored p
 still works for other workers in that time; a grant is lost only if the process with
 the new pair dies and no one refreshes within those 30 minutes.
 
-`XeroAuth` is an httpx `Auth` flow: it adds `Authorization` and `xero-tenant-id`, and on a
-401 (other than insufficient_scope) refreshes once and replays the request.
+`XeroAuth` is an httpx `Auth` flow: it adds `Authorization` and `xero-tenant-id`; on a
+401 (other than insufficient_scope) `replay_after` refreshes once and the client replays.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import httpx
 
 from xerosync.clock import Clock
 from xerosync.errors import NeedsReauth
+from xerosync.redaction import remember_secrets
 from xerosync.xero.auth.oauth import XeroOAuth
 from xerosync.xero.auth.tokens import TokenSet, TokenStore
 
@@ -136,26 +137,32 @@ def _insufficient_scope(response: httpx.Response) -> bool:
 
 
 class XeroAuth(httpx.Auth):
-    """Authorization + tenant header for one call; one refresh-and-replay on a 401."""
+    """Authorization + tenant header for one call. On a 401 (other than insufficient_scope)
+    the caller asks `replay_after` for one refresh and sends again: the 401's body is read
+    by the caller's size-capped reader, not by httpx's auth loop (which reads it whole)."""
 
-    requires_response_body = True
+    requires_response_body = False
 
     def __init__(self, keeper: TokenKeeper, key: str, tenant: str | None) -> None:
         self.keeper = keeper
         self.key = key
         self.tenant = tenant
+        self._used: TokenSet | None = None
+        self._next: TokenSet | None = None
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        tokens = self.keeper.current(self.key)
-        self._apply(request, tokens)
-        response = yield request
-        if response.status_code == 401 and not _insufficient_scope(response):
-            logger.info("auth.retry_after_401", extra={"tenant": self.tenant})
-            tokens = self.keeper.refresh(self.key, stale=tokens)
-            self._apply(request, tokens)
-            yield request
-
-    def _apply(self, request: httpx.Request, tokens: TokenSet) -> None:
+        tokens, self._next = self._next or self.keeper.current(self.key), None
+        self._used = tokens
+        remember_secrets(tokens.access_token, tokens.refresh_token)
         request.headers["Authorization"] = f"Bearer {tokens.access_token}"
         if self.tenant is not None:
             request.headers["xero-tenant-id"] = self.tenant
+        yield request
+
+    def replay_after(self, response: httpx.Response) -> bool:
+        """True (after refreshing) when `response` is a 401 a fresh token may cure."""
+        if response.status_code != 401 or _insufficient_scope(response) or self._used is None:
+            return False
+        logger.info("auth.retry_after_401", extra={"tenant": self.tenant})
+        self._next = self.keeper.refresh(self.key, stale=self._used)
+        return True
