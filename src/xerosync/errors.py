@@ -14,6 +14,7 @@
         │   └── NotFound               404
         ├── RateLimited                429 that cannot be waited out here (`scope`, `until`)
         ├── ResponseTooLarge           the answer passed the client's size cap: not read, not retried
+        ├── BatchMismatch              a batch write answered with a different number of records
         └── RetryableError             try again later (the client already retried what it could)
             ├── XeroUnavailable        5xx after the client's retries (maintenance, org offline)
             └── XeroConnectionError    no usable response: connection refused, reset, lost
@@ -37,6 +38,7 @@ from xerosync.redaction import redact, redact_data
 
 __all__ = [
     "AuthError",
+    "BatchMismatch",
     "ConfigError",
     "ConflictNeedsPerson",
     "InsufficientScope",
@@ -237,6 +239,25 @@ class RateLimited(XeroError):
 class ResponseTooLarge(XeroError):
     """Xero's answer was larger than `XeroConfig.max_response_bytes` (decoded); it was not
     read. Ask for less (smaller pages, a narrower filter) rather than retrying."""
+
+
+class BatchMismatch(XeroError):
+    """Xero answered a batch write with a different number of records than were sent, so the
+    answers cannot be matched to the records. Some may have been written: look them up in
+    Xero (by number or reference) before sending them again."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        sent: int,
+        answered: int,
+        response: RawResponse | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(message, response=response, tenant=tenant)
+        self.sent = sent
+        self.answered = answered
 
 
 class RetryableError(XeroError):
