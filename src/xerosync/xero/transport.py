@@ -71,19 +71,20 @@ def send(
     than one read timeout.
     """
     until = time.monotonic() + deadline
+    failure: XeroError | None = None
     try:
         if auth is not None:
             response = http.send(request, auth=auth, follow_redirects=False, stream=True)
         else:
             response = http.send(request, follow_redirects=False, stream=True)
+        try:
+            body = _read(response, max_bytes, until)
+        finally:
+            response.close()
     except httpx.HTTPError as exc:
-        raise _translated(exc, request) from None
-    try:
-        body = _read(response, max_bytes, until)
-    except httpx.HTTPError as exc:
-        raise _translated(exc, request) from None
-    finally:
-        response.close()
+        failure = _translated(exc, request)
+    if failure is not None:  # raised outside the handler: neither cause nor context
+        raise failure
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DECODED]
     extensions = {k: v for k, v in response.extensions.items() if k in _KEPT_EXTENSIONS}
     return httpx.Response(

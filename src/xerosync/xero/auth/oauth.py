@@ -12,6 +12,7 @@ the requests themselves go through the client's own `httpx.Client`, the one tran
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,7 +56,10 @@ class XeroOAuth:
         self.config = config
         self.http = http
         self.clock = clock
-        remember_secrets(config.client_secret.get_secret_value())
+        secret = config.client_secret.get_secret_value()
+        if secret:  # also as the Basic credential a server might echo without its label
+            basic = base64.b64encode(f"{config.client_id}:{secret}".encode()).decode()
+            remember_secrets(secret, basic)
 
     def authorization_request(
         self,
