@@ -136,7 +136,10 @@ class XeroClient:
     ) -> httpx.Response:
         """Call Xero; return the 2xx response or raise a `xerosync.errors.XeroError`.
 
-        `path` is relative to the API base ("Invoices", "Invoices/<id>") or an absolute URL.
+        `path` is relative to the API base ("Invoices", "Invoices/<id>") or an absolute URL on
+        the origin of `api_url` or `connections_url` (any other raises `ConfigError`: the
+        bearer token goes nowhere else). Answers are read up to `max_response_bytes` within
+        `deadline` seconds; redirects are not followed.
         Rate limits are waited out (except a spent day: `RateLimited(scope="day")`); 5xx,
         timeouts and lost responses are retried for reads and for writes that carry an
         `idempotency_key` (the same key on every try).
