@@ -104,6 +104,20 @@ def test_redis_renews_the_lease_while_the_lock_is_held(redis_store: RedisTokenSt
     assert waited[0] >= 1.5
 
 
+def test_redis_stops_renewing_a_lock_held_past_max_hold(redis_url: str) -> None:
+    store = RedisTokenStore.from_url(
+        redis_url, prefix=f"test-lease-{uuid.uuid4().hex}:", lock_timeout=0.3, max_hold=0.5
+    )
+    try:
+        with store.lock("k"):  # a holder that hangs
+            time.sleep(1.5)
+            other = store.redis.lock(f"{store.prefix}k:lock", timeout=5)
+            assert other.acquire(blocking=False)  # the lease ran out: others may go on
+            other.release()
+    finally:
+        store.redis.close()
+
+
 def _trickling_token_endpoint(issued: itertools.count[int]) -> tuple[list[str], object]:
     used: list[str] = []
 

@@ -11,6 +11,7 @@ import os
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -137,7 +138,9 @@ class RedisTokenStore:
     holder lives, a background thread renews it every third of the lease, so a refresh
     slower than the lease (httpx's timeouts are per socket read: a trickling server can
     keep a call going far longer) does not let a second worker in with the same refresh
-    token. A compare-and-set `save` also checks, in one script, that the lock is still ours.
+    token. Renewal stops after `max_hold` seconds, so a hung holder cannot block every
+    worker for good. A compare-and-set `save` also checks, in one script, that the lock is
+    still ours: a holder that lost its lease never writes.
     """
 
     def __init__(
@@ -147,11 +150,13 @@ class RedisTokenStore:
         prefix: str = "xerosync:tokens:",
         lock_timeout: float = 120.0,
         wait_timeout: float = 150.0,
+        max_hold: float = 600.0,
     ) -> None:
         self.redis = client
         self.prefix = prefix
         self.lock_timeout = lock_timeout
         self.wait_timeout = wait_timeout
+        self.max_hold = max_hold
         self._save_replacing = client.register_script(_SAVE_REPLACING)
         self._held = threading.local()  # key -> the redis Lock this thread holds
 
@@ -212,7 +217,11 @@ class RedisTokenStore:
     def _renew(self, lock: Lock, done: threading.Event) -> None:
         from redis.exceptions import LockError, RedisError
 
+        give_up = time.monotonic() + self.max_hold
         while not done.wait(self.lock_timeout / 3):
+            if time.monotonic() > give_up:
+                logger.error("auth.token_lock_held_too_long", extra={"lock": lock.name})
+                return
             try:
                 lock.reacquire()
             except LockError:
