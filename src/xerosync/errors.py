@@ -13,28 +13,34 @@
         │   ├── QueryRejected          400 QueryParseException: a bad `where`/`order`
         │   └── NotFound               404
         ├── RateLimited                429 that cannot be waited out here (`scope`, `until`)
-        ├── RetryableError             try again later (the client already retried what it could)
-        │   ├── XeroUnavailable        5xx after the client's retries (maintenance, org offline)
-        │   ├── UnreadableResponse     a 2xx whose body is not the JSON Xero sends (cut short?)
-        │   └── XeroConnectionError    no usable response: connection refused, reset, lost
-        │       └── XeroTimeout        connect/read/write/pool timeout
-        └── UnreadableRecord           one record of a page could not be read (`raw`, `reason`)
+        ├── ResponseTooLarge           the answer passed the client's size cap: not read, not retried
+        ├── BatchMismatch              a batch write answered with a different number of records
+        ├── UnreadableRecord           one record of a page could not be read (`raw`, `reason`)
+        └── RetryableError             try again later (the client already retried what it could)
+            ├── XeroUnavailable        5xx after the client's retries (maintenance, org offline)
+            ├── UnreadableResponse     a 2xx whose body is not the JSON Xero sends (cut short?)
+            └── XeroConnectionError    no usable response: connection refused, reset, lost
+                └── XeroTimeout        connect/read/write/pool timeout
 
 Every `XeroError` keeps a `RawResponse`: method, URL, status, headers and the start of the
-body, with the Authorization header, tokens and client secrets removed, so it can be logged
-and shown as it is.
+body, with the Authorization header, tokens and client secrets removed (by value and by
+shape: `xerosync.redaction`), so it can be logged and shown as it is. Messages and a
+`RecordRejected`'s `elements` are redacted the same way; no error chains the httpx
+exception (its request holds the Authorization header).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from xerosync.redaction import redact, redact_data
+
 __all__ = [
     "AuthError",
+    "BatchMismatch",
     "ConfigError",
     "ConflictNeedsPerson",
     "InsufficientScope",
@@ -45,6 +51,7 @@ __all__ = [
     "RawResponse",
     "RecordRejected",
     "RequestRejected",
+    "ResponseTooLarge",
     "RetryableError",
     "TenantNotConnected",
     "UnreadableRecord",
@@ -61,20 +68,6 @@ _BODY_LIMIT = 2000
 _SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-xero-signature"}
 )
-_SECRET_NAMES = r"access_token|refresh_token|id_token|client_secret|code_verifier|code|token"
-# OAuth field names are lower case; Xero's own fields are PascalCase ("Code" of an account
-# stays readable), so these match case-sensitively. The closing quote is optional: a body cut
-# to `_BODY_LIMIT` may end inside a token, and that partial token must go too.
-_JSON_SECRET = re.compile(rf'("(?:{_SECRET_NAMES})"\s*:\s*)"[^"]*"?')
-_FORM_SECRET = re.compile(rf"(?<![\w])((?:{_SECRET_NAMES})=)[^&\s]*")
-_BEARER = re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    """`text` with bearer/basic credentials and token-like fields blanked out."""
-    text = _JSON_SECRET.sub(r'\1"[redacted]"', text)
-    text = _FORM_SECRET.sub(r"\1[redacted]", text)
-    return _BEARER.sub(r"\1 [redacted]", text)
 
 
 @dataclass(frozen=True)
@@ -97,10 +90,12 @@ class RawResponse:
         body: str = "",
     ) -> RawResponse:
         kept = {
-            k.lower(): ("[redacted]" if k.lower() in _SECRET_HEADERS else v)
+            k.lower(): ("[redacted]" if k.lower() in _SECRET_HEADERS else redact(v))
             for k, v in (headers or {}).items()
         }
-        return cls(method.upper(), redact(url), status, kept, redact(body[:_BODY_LIMIT]))
+        # whole body first (a known secret cut in two would no longer match), then the cut
+        # once more (a secret-named value or JWT the cut left open)
+        return cls(method.upper(), redact(url), status, kept, redact(redact(body)[:_BODY_LIMIT]))
 
     @property
     def correlation_id(self) -> str | None:
@@ -201,7 +196,7 @@ class RecordRejected(RequestRejected):
         tenant: str | None = None,
     ) -> None:
         super().__init__(message, response=response, tenant=tenant)
-        self.elements = list(elements)
+        self.elements: list[Any] = redact_data(list(elements))
 
     @property
     def messages(self) -> list[str]:
@@ -245,6 +240,30 @@ class RateLimited(XeroError):
         return f"{super().__str__()} [scope={self.scope}{until}]"
 
 
+class ResponseTooLarge(XeroError):
+    """Xero's answer was larger than `XeroConfig.max_response_bytes` (decoded); it was not
+    read. Ask for less (smaller pages, a narrower filter) rather than retrying."""
+
+
+class BatchMismatch(XeroError):
+    """Xero answered a batch write with a different number of records than were sent, so the
+    answers cannot be matched to the records. Some may have been written: look them up in
+    Xero (by number or reference) before sending them again."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        sent: int,
+        answered: int,
+        response: RawResponse | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(message, response=response, tenant=tenant)
+        self.sent = sent
+        self.answered = answered
+
+
 class RetryableError(XeroError):
     """A temporary failure: schedule the call again later."""
 
@@ -254,11 +273,34 @@ class XeroUnavailable(RetryableError):
 
 
 class XeroConnectionError(RetryableError):
-    """No usable response from Xero: the connection failed, was reset, or the response was lost."""
+    """No usable response from Xero: the connection failed, was reset, or the response was lost.
+
+    `reason` says which: "connect" (nothing was sent), "lost" or "timeout"."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        reason: str = "lost",
+        response: RawResponse | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(message, response=response, tenant=tenant)
+        self.reason = reason
 
 
 class XeroTimeout(XeroConnectionError):
     """Xero did not answer in time."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        reason: str = "timeout",
+        response: RawResponse | None = None,
+        tenant: str | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, response=response, tenant=tenant)
 
 
 class UnreadableResponse(RetryableError):

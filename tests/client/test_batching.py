@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from xerosync.errors import BatchMismatch, RawResponse, XeroError
 from xerosync.xero.batching import (
     MAX_IDEMPOTENCY_KEY,
     Batch,
@@ -161,7 +162,16 @@ def test_a_rejection_without_messages_still_says_so() -> None:
 
 
 def test_an_echo_that_does_not_match_the_batch_is_refused() -> None:
-    with pytest.raises(ValueError, match="cannot be matched"):
+    answer = RawResponse.build("PUT", "https://x.test/Contacts", 200, {}, '{"Contacts": [{}]}')
+    with pytest.raises(BatchMismatch, match="cannot be matched") as caught:
         read_outcomes(
-            _batch([{"Name": "a"}, {"Name": "b"}]), [Contact()], created=True, id_field="ContactID"
+            _batch([{"Name": "a"}, {"Name": "b"}]),
+            [Contact()],
+            created=True,
+            id_field="ContactID",
+            response=answer,
+            tenant="t-1",
         )
+    assert caught.value.response is answer
+    assert (caught.value.sent, caught.value.answered, caught.value.tenant) == (2, 1, "t-1")
+    assert isinstance(caught.value, XeroError)

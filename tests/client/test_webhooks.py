@@ -41,6 +41,11 @@ def _xero_signature(body: bytes, key: str) -> str:
     return base64.b64encode(hmac.new(key.encode(), body, hashlib.sha256).digest()).decode()
 
 
+def _swap_first_letter(signature: str) -> str:
+    at = next(i for i, c in enumerate(signature) if c.isalpha())
+    return signature[:at] + signature[at].swapcase() + signature[at + 1 :]
+
+
 def test_sign_matches_xeros_definition() -> None:
     assert sign(ITR, KEY) == _xero_signature(ITR, KEY)
 
@@ -55,6 +60,8 @@ def test_right_key_verifies(body: bytes) -> None:
     [
         (ITR, _xero_signature(ITR, "another-apps-key"), KEY),  # wrong key
         (ITR, _xero_signature(ITR, KEY)[:-2] + "A=", KEY),  # one character off
+        (ITR, _xero_signature(ITR, KEY).swapcase(), KEY),  # every letter's case changed
+        (ITR, _swap_first_letter(_xero_signature(ITR, KEY)), KEY),  # one letter's case changed
         (json.dumps(json.loads(ITR)).encode(), _xero_signature(ITR, KEY), KEY),  # re-serialised
         (ITR + b" ", _xero_signature(ITR, KEY), KEY),  # a byte added
         (ITR, None, KEY),

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import RunningEmulator
-from tests.support.books_api import api_client
+from tests.support.books_api import ALL_SCOPES, api_client
 
 
 @pytest.fixture
@@ -104,13 +104,33 @@ def test_after_the_window_the_key_is_a_new_request(
 
 
 def test_keys_are_per_app(running: RunningEmulator) -> None:
-    with (
-        api_client(running, app_name="one") as (one, _),
-        api_client(running, app_name="two") as (two, _),
-    ):
-        body = {"Contacts": [{"Name": "Shared Key Ltd"}]}
-        assert one.put("/Contacts", json=body, headers={"Idempotency-Key": "same"}).is_success
-        assert two.put("/Contacts", json=body, headers={"Idempotency-Key": "same"}).is_success
+    # Two apps connected to ONE tenant (the cache is per tenant, so apps on separate tenants
+    # could not tell a shared cache apart): the same key with different bodies is each app's own.
+    with running.admin() as admin:
+        tenant = admin.post("/tenants", json={"name": "Shared Ltd", "seed_demo": False}).json()
+        apps = [admin.post("/apps", json={"name": name}).json() for name in ("one", "two")]
+        tokens = [
+            admin.post(
+                "/tokens",
+                json={
+                    "client_id": app["client_id"],
+                    "tenant_ids": [tenant["tenant_id"]],
+                    "scopes": ALL_SCOPES,
+                },
+            ).json()["access_token"]
+            for app in apps
+        ]
+    names = []
+    for token, name in zip(tokens, ("App One Contact", "App Two Contact"), strict=True):
+        headers = {"Authorization": f"Bearer {token}", "xero-tenant-id": tenant["tenant_id"]}
+        with httpx.Client(base_url=running.api_url, headers=headers, timeout=30) as api:
+            body = {"Contacts": [{"Name": name}]}
+            answer = api.put("/Contacts", json=body, headers={"Idempotency-Key": "same"})
+            assert answer.status_code == 200, answer.text
+            names.append(answer.json()["Contacts"][0]["Name"])
+            listed = api.get("/Contacts").json()["Contacts"]
+    assert names == ["App One Contact", "App Two Contact"]  # not app one's replayed answer
+    assert sorted(c["Name"] for c in listed) == ["App One Contact", "App Two Contact"]
 
 
 def test_key_length_and_request_size_limits(api: httpx.Client) -> None:

@@ -63,6 +63,18 @@ def test_tokens_are_encrypted_at_rest_and_survive_a_key_rotation(db: Database) -
         DatabaseTokenStore(db, TokenCipher([old])).load("grant")
 
 
+def test_a_refreshed_pair_is_saved_only_over_the_token_it_replaced_and_only_under_the_lock(
+    db: Database,
+) -> None:
+    store = DatabaseTokenStore(db, TokenCipher([KEY]))
+    store.save("grant", tokens(1))
+    assert not store.save("grant", tokens(2), replacing="refresh-secret-1")  # lock not held
+    with store.lock("grant"):
+        assert not store.save("grant", tokens(3), replacing="refresh-secret-0")  # stale
+        assert store.save("grant", tokens(2), replacing="refresh-secret-1")
+    assert store.load("grant") == tokens(2)
+
+
 def test_no_key_is_a_configuration_error_saying_what_to_set() -> None:
     with pytest.raises(ConfigError, match="XEROSYNC_TOKEN_KEYS"):
         TokenCipher([])

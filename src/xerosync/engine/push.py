@@ -355,7 +355,11 @@ def _resume(
             for row in rows:
                 row.attempts += 1
             claim = _Claim(
-                batch.id, batch.entity, batch.method, batch.idempotency_key, outbox.batch_body(batch)
+                batch.id,
+                batch.entity,
+                batch.method,
+                batch.idempotency_key,
+                outbox.batch_body(batch),
             )
             first = batch.first_sent_at or batch.created_at
             inside = (now - first).total_seconds() < ctx.idempotency_window

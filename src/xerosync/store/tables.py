@@ -118,6 +118,8 @@ class TokenGrant(Base):
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: sha256 of the refresh token inside, for compare-and-set saves (the token itself is sealed)
+    refresh_hash: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -11,6 +11,7 @@ Keep the lock short: on SQLite it holds every other writer back while Xero answe
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,10 @@ from xerosync.xero.auth.tokens import TokenLockTimeout, TokenSet
 __all__ = ["DatabaseTokenStore"]
 
 _LOCK_TIMEOUT_S = 120
+
+
+def _digest(refresh_token: str | None) -> str | None:
+    return hashlib.sha256(refresh_token.encode()).hexdigest() if refresh_token else None
 
 
 class DatabaseTokenStore:
@@ -46,17 +51,40 @@ class DatabaseTokenStore:
             return None
         return TokenSet.from_json(self._cipher.decrypt(row[0]))
 
-    def save(self, key: str, tokens: TokenSet) -> None:
+    def save(self, key: str, tokens: TokenSet, *, replacing: str | None = None) -> bool:
+        """Compare-and-set (see `xerosync.xero.auth.tokens`): with `replacing`, only inside
+        this thread's `lock(key)` and only over the pair holding that refresh token."""
         ciphertext = self._cipher.encrypt(tokens.to_json().encode())
-        with self._connection(key) as connection:
-            self._upsert(connection, key, ciphertext)
+        if replacing is None:
+            with self._connection(key) as connection:
+                self._upsert(connection, key, ciphertext, _digest(tokens.refresh_token))
+            return True
+        held = self._held_map().get(key)
+        if held is None:
+            return False  # not our lock: another worker may have refreshed already
+        written = held.execute(
+            update(TokenGrant)
+            .where(TokenGrant.key == key, TokenGrant.refresh_hash == _digest(replacing))
+            .values(
+                ciphertext=ciphertext,
+                refresh_hash=_digest(tokens.refresh_token),
+                version=TokenGrant.version + 1,
+                updated_at=utcnow(),
+            )
+        )
+        return written.rowcount == 1
 
     def delete(self, key: str) -> None:
         with self._connection(key) as connection:
             connection.execute(
                 update(TokenGrant)
                 .where(TokenGrant.key == key)
-                .values(ciphertext=None, version=TokenGrant.version + 1, updated_at=utcnow())
+                .values(
+                    ciphertext=None,
+                    refresh_hash=None,
+                    version=TokenGrant.version + 1,
+                    updated_at=utcnow(),
+                )
             )
 
     @contextmanager
@@ -123,13 +151,16 @@ class DatabaseTokenStore:
         with self._db.engine.begin() as connection:
             yield connection
 
-    def _upsert(self, connection: Connection, key: str, ciphertext: bytes) -> None:
+    def _upsert(
+        self, connection: Connection, key: str, ciphertext: bytes, refresh_hash: str | None
+    ) -> None:
         insert = self._db.insert_ignore(TokenGrant, ["key"]).values(
             key=key, ciphertext=None, version=0, updated_at=utcnow()
         )
         connection.execute(insert)
         values: dict[str, Any] = {
             "ciphertext": ciphertext,
+            "refresh_hash": refresh_hash,
             "version": TokenGrant.version + 1,
             "updated_at": utcnow(),
         }

@@ -2,13 +2,8 @@
 
 from xerosync.xero.auth.oauth import AuthorizationRequest, XeroOAuth
 from xerosync.xero.auth.scopes import scopes_for
-from xerosync.xero.auth.tokens import (
-    FileTokenStore,
-    MemoryTokenStore,
-    RedisTokenStore,
-    TokenSet,
-    TokenStore,
-)
+from xerosync.xero.auth.token_stores import FileTokenStore, RedisTokenStore
+from xerosync.xero.auth.tokens import MemoryTokenStore, TokenSet, TokenStore
 from xerosync.xero.batching import Outcome, RecordOutcome
 from xerosync.xero.client import XeroClient, XeroConnection
 from xerosync.xero.config import RateLimits, XeroConfig

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from xerosync.xero.models.base import XeroRecord
+from xerosync.errors import BatchMismatch, RawResponse
+from xerosync.xero.models.base import XeroRecord, json_default
 
 __all__ = [
     "MAX_BATCH_BYTES",
@@ -90,7 +91,7 @@ class BatchPlan:
 
 def encoded_size(payload: Any) -> int:
     """Bytes of `payload` as httpx sends it (compact JSON is smaller, so this errs on the safe side)."""
-    return len(json.dumps(payload, ensure_ascii=False).encode())
+    return len(json.dumps(payload, ensure_ascii=False, default=json_default).encode())
 
 
 def plan_batches(
@@ -147,17 +148,29 @@ def batch_key(key: str | None, number: int) -> str | None:
 
 
 def read_outcomes(
-    batch: Batch, echoed: Sequence[R], *, created: bool, id_field: str
+    batch: Batch,
+    echoed: Sequence[R],
+    *,
+    created: bool,
+    id_field: str,
+    response: RawResponse | None = None,
+    tenant: str | None = None,
 ) -> list[RecordOutcome[R]]:
     """Pair each record Xero echoed (in input order) with the caller's record it answers.
 
     `created` is True for PUT. For POST a record that carried its `id_field` was updated; one that did
     not was saved (created, or matched by Xero on its number or name: Xero does not say which).
+    An echo of another length raises `BatchMismatch` carrying `response` (pass the answer's
+    `transport.raw(...)`), so the caller can report it and check Xero before resending.
     """
     if len(echoed) != len(batch.payloads):
-        raise ValueError(
+        raise BatchMismatch(
             f"Xero answered batch {batch.number} with {len(echoed)} records for "
-            f"{len(batch.payloads)} sent; outcomes cannot be matched to records"
+            f"{len(batch.payloads)} sent; outcomes cannot be matched to records",
+            sent=len(batch.payloads),
+            answered=len(echoed),
+            response=response,
+            tenant=tenant,
         )
     results: list[RecordOutcome[R]] = []
     for index, payload, record in zip(batch.indices, batch.payloads, echoed, strict=True):

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 
 from xerosync.clock import Clock, SystemClock
-from xerosync.errors import RateLimited, XeroConnectionError
+from xerosync.errors import ConfigError, RateLimited, XeroConnectionError
 from xerosync.xero.auth.flow import TokenKeeper, XeroAuth
 from xerosync.xero.auth.oauth import AuthorizationRequest, XeroOAuth
 from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenStore
@@ -46,7 +46,14 @@ from xerosync.xero.retry import (
     parse_retry_after,
     should_retry,
 )
-from xerosync.xero.transport import build_http_client, error_for, failure_kind, json_body, send
+from xerosync.xero.transport import (
+    build_http_client,
+    encode_json,
+    error_for,
+    failure_kind,
+    json_body,
+    send,
+)
 
 logger = logging.getLogger("xerosync.xero")
 
@@ -60,6 +67,10 @@ class XeroConnection:
     tenant_name: str
     tenant_type: str
     auth_event_id: str | None = None
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
 
 
 class XeroClient:
@@ -125,7 +136,10 @@ class XeroClient:
     ) -> httpx.Response:
         """Call Xero; return the 2xx response or raise a `xerosync.errors.XeroError`.
 
-        `path` is relative to the API base ("Invoices", "Invoices/<id>") or an absolute URL.
+        `path` is relative to the API base ("Invoices", "Invoices/<id>") or an absolute URL on
+        the origin of `api_url` or `connections_url` (any other raises `ConfigError`: the
+        bearer token goes nowhere else). Answers are read up to `max_response_bytes` within
+        `deadline` seconds; redirects are not followed.
         Rate limits are waited out (except a spent day: `RateLimited(scope="day")`); 5xx,
         timeouts and lost responses are retried for reads and for writes that carry an
         `idempotency_key` (the same key on every try).
@@ -148,7 +162,7 @@ class XeroClient:
             outcome: Outcome
             with self.governor.slot(tenant) as admitted:
                 try:
-                    response = send(self.http, request, auth=auth)
+                    response = self._exchange(request, auth)
                     outcome = response.status_code
                 except XeroConnectionError as exc:
                     failure: XeroConnectionError = exc
@@ -183,6 +197,29 @@ class XeroClient:
                 raise failure
             raise error_for(response, tenant=tenant)
 
+    def _exchange(self, request: httpx.Request, auth: XeroAuth) -> httpx.Response:
+        """One attempt: send; on a 401 a fresh token may cure, refresh once and send again."""
+        cap, deadline = self.config.max_response_bytes, self.config.deadline
+        response = send(self.http, request, auth=auth, max_bytes=cap, deadline=deadline)
+        if auth.replay_after(response):
+            response = send(self.http, request, auth=auth, max_bytes=cap, deadline=deadline)
+        return response
+
+    def _url(self, path: str) -> str:
+        """`path` under the API base, or an absolute URL on the API's or connections' origin:
+        the bearer token goes nowhere else."""
+        url = httpx.URL(path)
+        if not url.is_absolute_url:
+            return f"{self.config.api_url}/{path.lstrip('/')}"
+        config = self.config
+        allowed = {_origin(httpx.URL(config.api_url)), _origin(httpx.URL(config.connections_url))}
+        if _origin(url) not in allowed:
+            raise ConfigError(
+                f"refusing to send Xero's bearer token to {_origin(url)}: only the configured "
+                "api_url and connections_url origins may be called"
+            )
+        return path
+
     def _build(
         self,
         method: str,
@@ -193,19 +230,28 @@ class XeroClient:
         idempotency_key: str | None,
         if_modified_since: datetime | None,
     ) -> httpx.Request:
-        url = path if "://" in path else f"{self.config.api_url}/{path.lstrip('/')}"
+        url = self._url(path)
         sent = {"Accept": "application/json", **(headers or {})}
         if idempotency_key:
             sent["Idempotency-Key"] = idempotency_key
         if if_modified_since is not None:
+            # a naive datetime is taken as UTC; sent with its designator (`format: date-time`)
             stamp = (
                 if_modified_since.astimezone(UTC)
                 if if_modified_since.tzinfo
-                else (if_modified_since)
+                else if_modified_since.replace(tzinfo=UTC)
             )
-            sent["If-Modified-Since"] = stamp.strftime("%Y-%m-%dT%H:%M:%S")
+            sent["If-Modified-Since"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        content = None
+        if json is not None:
+            content = encode_json(json)
+            sent.setdefault("Content-Type", "application/json")
         return self.http.build_request(
-            method.upper(), url, params=dict(params) if params else None, json=json, headers=sent
+            method.upper(),
+            url,
+            params=dict(params) if params else None,
+            content=content,
+            headers=sent,
         )
 
     def _wait_out_429(self, response: httpx.Response, tenant: str | None, waits: int) -> None:

@@ -53,7 +53,16 @@ class XeroConfig(BaseModel):
     connections_url: str = XERO_CONNECTIONS_URL
 
     limits: RateLimits = RateLimits()
-    timeout: float = Field(default=30.0, gt=0)
+    timeout: float = Field(default=30.0, gt=0, description="per connect, write and read")
+    deadline: float = Field(
+        default=90.0,
+        gt=0,
+        description="a whole exchange, first byte to last (httpx's timeouts are per read, so a "
+        "trickling server could hold a call for ever); shorter than the token lock's lease",
+    )
+    max_response_bytes: int = Field(
+        default=64 * 1024 * 1024, gt=0, description="a larger answer (decoded) is not read"
+    )
     refresh_margin: float = Field(
         default=120.0, ge=0, description="refresh this many seconds before the access token expires"
     )

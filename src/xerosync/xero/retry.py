@@ -9,6 +9,7 @@ flow, 429 by the rate governor.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,11 +70,12 @@ def backoff(
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """`Retry-After` in seconds (Xero sends whole seconds); None if absent or not a number."""
+    """`Retry-After` in seconds (Xero sends whole seconds); None if absent, not a number or not
+    finite (`inf`, `nan`). A finite but absurd value is capped by whoever knows the limit's scope."""
     if value is None:
         return None
     try:
         seconds = float(value.strip())
     except ValueError:
         return None
-    return max(0.0, seconds)
+    return max(0.0, seconds) if math.isfinite(seconds) else None

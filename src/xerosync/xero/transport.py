@@ -8,6 +8,7 @@ of `xerosync.xero` as an exception.
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -23,17 +24,25 @@ from xerosync.errors import (
     RawResponse,
     RecordRejected,
     RequestRejected,
+    ResponseTooLarge,
     TenantNotConnected,
     XeroConnectionError,
     XeroError,
     XeroTimeout,
     XeroUnavailable,
+    redact,
 )
 from xerosync.xero.config import XeroConfig
 from xerosync.xero.limits.budget import RateProblem
+from xerosync.xero.models.base import dumps
 from xerosync.xero.retry import Failure
 
 USER_AGENT = f"xerosync/{__version__}"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_DEADLINE = 90.0
+# the body is handed on decoded, so these no longer describe it
+_DECODED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_KEPT_EXTENSIONS = frozenset({"http_version", "reason_phrase"})
 
 
 def build_http_client(config: XeroConfig) -> httpx.Client:
@@ -46,27 +55,80 @@ def build_http_client(config: XeroConfig) -> httpx.Client:
 
 
 def send(
-    http: httpx.Client, request: httpx.Request, *, auth: httpx.Auth | None = None
+    http: httpx.Client,
+    request: httpx.Request,
+    *,
+    auth: httpx.Auth | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> httpx.Response:
-    """Send and read the whole response; httpx failures become `XeroConnectionError`s."""
+    """Send and read the whole response, at most `max_bytes` (decoded) within `deadline`
+    seconds; httpx failures become `XeroConnectionError`s.
+
+    Redirects are never followed, whatever the caller's client does: a 307 would re-send
+    the token form or the bearer token to wherever it points. The deadline is checked as
+    each chunk arrives, so a server trickling bytes cannot stretch a call beyond it by more
+    than one read timeout.
+    """
+    until = time.monotonic() + deadline
+    failure: XeroError | None = None
     try:
-        return http.send(request, auth=auth) if auth is not None else http.send(request)
-    except httpx.TimeoutException as exc:
-        raise XeroTimeout(
-            f"{type(exc).__name__} calling Xero", response=_raw_request(request)
-        ) from exc
-    except httpx.TransportError as exc:
-        raise XeroConnectionError(
-            f"{type(exc).__name__} calling Xero: {exc}", response=_raw_request(request)
-        ) from exc
+        if auth is not None:
+            response = http.send(request, auth=auth, follow_redirects=False, stream=True)
+        else:
+            response = http.send(request, follow_redirects=False, stream=True)
+        try:
+            body = _read(response, max_bytes, until)
+        finally:
+            response.close()
+    except httpx.HTTPError as exc:
+        failure = _translated(exc, request)
+    if failure is not None:  # raised outside the handler: neither cause nor context
+        raise failure
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DECODED]
+    extensions = {k: v for k, v in response.extensions.items() if k in _KEPT_EXTENSIONS}
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=body,
+        request=request,
+        extensions=extensions,
+    )
+
+
+def _read(response: httpx.Response, max_bytes: int, until: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLarge(
+                f"Xero's answer passed {max_bytes:,} bytes; it was not read",
+                response=_raw_request(response.request, response.status_code),
+            )
+        if time.monotonic() > until:
+            raise httpx.ReadTimeout("the whole exchange passed its deadline")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _translated(exc: httpx.HTTPError, request: httpx.Request) -> XeroError:
+    """The error for an httpx failure. Not chained: httpx's exception holds the request,
+    Authorization header included."""
+    snapshot = _raw_request(request)
+    if isinstance(exc, httpx.TimeoutException):
+        return XeroTimeout(f"{type(exc).__name__} calling Xero", response=snapshot)
+    reason = "connect" if isinstance(exc, httpx.ConnectError) else "lost"
+    return XeroConnectionError(
+        f"{type(exc).__name__} calling Xero: {exc}", reason=reason, response=snapshot
+    )
 
 
 def failure_kind(error: XeroConnectionError) -> Failure:
     """Classify a transport failure for the retry decision."""
     if isinstance(error, XeroTimeout):
         return "timeout"
-    cause = error.__cause__
-    return "connect" if isinstance(cause, httpx.ConnectError) else "lost"
+    return "connect" if error.reason == "connect" else "lost"
 
 
 def raw(response: httpx.Response) -> RawResponse:
@@ -81,8 +143,13 @@ def raw(response: httpx.Response) -> RawResponse:
     )
 
 
-def _raw_request(request: httpx.Request) -> RawResponse:
-    return RawResponse.build(request.method, str(request.url), None, {})
+def _raw_request(request: httpx.Request, status: int | None = None) -> RawResponse:
+    return RawResponse.build(request.method, str(request.url), status, {})
+
+
+def encode_json(payload: Any) -> bytes:
+    """The request body for `payload` (Decimal money as exact JSON numbers)."""
+    return dumps(payload).encode()
 
 
 def json_body(response: httpx.Response) -> Any:
@@ -125,6 +192,7 @@ def error_for(response: httpx.Response, *, tenant: str | None) -> XeroError:
         problem = RateProblem.from_headers(response.headers)
         return RateLimited("Xero's rate limit was hit", scope=problem.scope, **context)
     if status >= 500:
-        text = message or response.text.strip().splitlines()[0:1]
-        return XeroUnavailable(f"Xero answered {status}: {''.join(text)}"[:300], **context)
+        text = message or "".join(response.text.strip().splitlines()[0:1])
+        # redacted before the cut: a secret cut short would no longer be recognised
+        return XeroUnavailable(redact(f"Xero answered {status}: {text}")[:300], **context)
     return RequestRejected(message or f"Xero answered {status}", **context)

@@ -6,26 +6,41 @@
   rotation (or, after the grace window, kill the grant);
 - save the rotated refresh token together with the new access token, in one `save`;
 - `invalid_grant` raises `NeedsReauth`, and the dead refresh token is remembered so the
-  next call fails fast instead of asking Xero again; new tokens in the store clear it.
+  next call fails fast instead of asking Xero again; new tokens in the store clear it;
+- save compare-and-set (`replacing=` the refresh token used, under the lock), so a pair
+  from a refresh that lost its lock never overwrites a newer one.
 
-`XeroAuth` is an httpx `Auth` flow: it adds `Authorization` and `xero-tenant-id`, and on a
-401 (other than insufficient_scope) refreshes once and replays the request.
+The one window no lock closes: Xero has rotated the refresh token and the save fails
+(the store is down) or the process dies before it. The save is retried; if it still
+fails the pair is kept in memory (this process goes on using it and saves it at the next
+refresh) and `auth.save_failed` is logged at ERROR, without the token. Xero lets the
+previous refresh token refresh again for 30 minutes (facts 1.3), so the stored pair
+still works for other workers in that time; a grant is lost only if the process with
+the new pair dies and no one refreshes within those 30 minutes.
+
+`XeroAuth` is an httpx `Auth` flow: it adds `Authorization` and `xero-tenant-id`; on a
+401 (other than insufficient_scope) `replay_after` refreshes once and the client replays.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Generator
 
 import httpx
 
 from xerosync.clock import Clock
 from xerosync.errors import NeedsReauth
+from xerosync.redaction import remember_secrets
 from xerosync.xero.auth.oauth import XeroOAuth
 from xerosync.xero.auth.tokens import TokenSet, TokenStore
 
 logger = logging.getLogger("xerosync.xero")
+
+SAVE_ATTEMPTS = 3
+SAVE_PAUSE = 0.2
 
 
 class TokenKeeper:
@@ -37,11 +52,13 @@ class TokenKeeper:
         self.clock = clock
         self.margin = margin
         self._dead: dict[str, str] = {}  # key -> refresh token Xero refused
+        # key -> (a rotated pair the store failed to save, the refresh token it replaces)
+        self._unsaved: dict[str, tuple[TokenSet, str]] = {}
         self._guard = threading.Lock()
 
     def current(self, key: str) -> TokenSet:
         """Usable tokens for `key`, refreshed first if they expire within the margin."""
-        tokens = self.store.load(key)
+        tokens, _stored = self._latest(key)
         if tokens is None:
             raise NeedsReauth(f"no tokens stored for {key!r}: connect the organisation first")
         if tokens.expires_within(self.margin, self.clock.now()):
@@ -51,7 +68,7 @@ class TokenKeeper:
     def refresh(self, key: str, *, stale: TokenSet) -> TokenSet:
         """Replace `stale` with a fresh pair, unless another worker already did."""
         with self.store.lock(key):
-            latest = self.store.load(key)
+            latest, stored = self._latest(key)
             if latest is None:
                 raise NeedsReauth(f"the tokens for {key!r} were removed: connect again")
             if latest.access_token != stale.access_token and not latest.expires_within(
@@ -73,11 +90,46 @@ class TokenKeeper:
                 logger.warning("auth.refresh_failed", extra={"key": key})
                 raise
             tokens = latest.renewed(fresh)
-            self.store.save(key, tokens)
+            self._save(key, tokens, replacing=stored or latest.refresh_token)
             logger.info(
                 "auth.refreshed", extra={"key": key, "expires_at": tokens.expires_at.isoformat()}
             )
             return tokens
+
+    def _latest(self, key: str) -> tuple[TokenSet | None, str | None]:
+        """The pair to use and the refresh token the store holds: our unsaved pair (see the
+        module docstring) while the store still holds the pair it rotated, else the store's."""
+        stored = self.store.load(key)
+        held = stored.refresh_token if stored is not None else None
+        with self._guard:
+            unsaved = self._unsaved.get(key)
+            if unsaved is not None and (stored is None or held != unsaved[1]):
+                del self._unsaved[key]  # the store moved on (or was cleared): ours is stale
+                unsaved = None
+        return (unsaved[0] if unsaved is not None else stored), held
+
+    def _save(self, key: str, tokens: TokenSet, *, replacing: str) -> None:
+        """Save a rotated pair, retried; if the store keeps failing, keep the pair in memory
+        and log at ERROR. Never raises: the new pair is usable either way."""
+        failure = ""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                saved = self.store.save(key, tokens, replacing=replacing)
+            except Exception as exc:
+                failure = type(exc).__name__
+                if attempt < SAVE_ATTEMPTS:
+                    time.sleep(SAVE_PAUSE * attempt)
+                continue
+            with self._guard:
+                self._unsaved.pop(key, None)
+            if not saved:  # our lease ran out and another worker saved a newer pair
+                logger.warning("auth.save_superseded", extra={"key": key})
+            return
+        with self._guard:
+            self._unsaved[key] = (tokens, replacing)
+        logger.error(
+            "auth.save_failed", extra={"key": key, "error": failure, "attempts": SAVE_ATTEMPTS}
+        )
 
 
 def _insufficient_scope(response: httpx.Response) -> bool:
@@ -85,26 +137,32 @@ def _insufficient_scope(response: httpx.Response) -> bool:
 
 
 class XeroAuth(httpx.Auth):
-    """Authorization + tenant header for one call; one refresh-and-replay on a 401."""
+    """Authorization + tenant header for one call. On a 401 (other than insufficient_scope)
+    the caller asks `replay_after` for one refresh and sends again: the 401's body is read
+    by the caller's size-capped reader, not by httpx's auth loop (which reads it whole)."""
 
-    requires_response_body = True
+    requires_response_body = False
 
     def __init__(self, keeper: TokenKeeper, key: str, tenant: str | None) -> None:
         self.keeper = keeper
         self.key = key
         self.tenant = tenant
+        self._used: TokenSet | None = None
+        self._next: TokenSet | None = None
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        tokens = self.keeper.current(self.key)
-        self._apply(request, tokens)
-        response = yield request
-        if response.status_code == 401 and not _insufficient_scope(response):
-            logger.info("auth.retry_after_401", extra={"tenant": self.tenant})
-            tokens = self.keeper.refresh(self.key, stale=tokens)
-            self._apply(request, tokens)
-            yield request
-
-    def _apply(self, request: httpx.Request, tokens: TokenSet) -> None:
+        tokens, self._next = self._next or self.keeper.current(self.key), None
+        self._used = tokens
+        remember_secrets(tokens.access_token, tokens.refresh_token)
         request.headers["Authorization"] = f"Bearer {tokens.access_token}"
         if self.tenant is not None:
             request.headers["xero-tenant-id"] = self.tenant
+        yield request
+
+    def replay_after(self, response: httpx.Response) -> bool:
+        """True (after refreshing) when `response` is a 401 a fresh token may cure."""
+        if response.status_code != 401 or _insufficient_scope(response) or self._used is None:
+            return False
+        logger.info("auth.retry_after_401", extra={"tenant": self.tenant})
+        self._next = self.keeper.refresh(self.key, stale=self._used)
+        return True

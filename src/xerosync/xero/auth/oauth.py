@@ -12,6 +12,7 @@ the requests themselves go through the client's own `httpx.Client`, the one tran
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from xerosync.clock import Clock
 from xerosync.errors import AuthError, ConfigError, NeedsReauth, XeroError
+from xerosync.redaction import remember_secrets
 from xerosync.xero.auth.tokens import TokenSet
 from xerosync.xero.config import XeroConfig
 from xerosync.xero.transport import error_for, json_body, raw, send
@@ -35,6 +37,7 @@ from xerosync.xero.transport import error_for, json_body, raw, send
 logger = logging.getLogger("xerosync.xero")
 
 _ACCEPT = {"Accept": "application/json"}
+_TOKEN_ANSWER_BYTES = 1024 * 1024  # a token answer is a few kilobytes
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,10 @@ class XeroOAuth:
         self.config = config
         self.http = http
         self.clock = clock
+        secret = config.client_secret.get_secret_value()
+        if secret:  # also as the Basic credential a server might echo without its label
+            basic = base64.b64encode(f"{config.client_id}:{secret}".encode()).decode()
+            remember_secrets(secret, basic)
 
     def authorization_request(
         self,
@@ -78,6 +85,7 @@ class XeroOAuth:
             code_challenge=create_s256_code_challenge(verifier),
             code_challenge_method="S256",
         )
+        remember_secrets(verifier)
         return AuthorizationRequest(url, state, verifier, redirect, chosen)
 
     def finish(self, callback_url: str, started: AuthorizationRequest) -> TokenSet:
@@ -94,6 +102,7 @@ class XeroOAuth:
         return self.exchange_code(str(params["code"]), started)
 
     def exchange_code(self, code: str, started: AuthorizationRequest) -> TokenSet:
+        remember_secrets(code, started.code_verifier)
         tokens = self._token_call(
             "authorization_code",
             code=code,
@@ -105,10 +114,12 @@ class XeroOAuth:
 
     def refresh(self, refresh_token: str) -> TokenSet:
         """A new pair for `refresh_token`. `invalid_grant` raises `NeedsReauth` (never retry it)."""
+        remember_secrets(refresh_token)
         return self._token_call("refresh_token", refresh_token=refresh_token)
 
     def revoke(self, refresh_token: str) -> None:
         """Revoke the grant: Xero removes the user's connections for this app."""
+        remember_secrets(refresh_token)
         response = self._post(self.config.revocation_url, {"token": refresh_token})
         if not response.is_success:
             raise _token_error(response)
@@ -122,11 +133,13 @@ class XeroOAuth:
             self.config.token_url, None, prepare_token_request(grant_type, **params)
         )
         if not response.is_success:
-            raise _token_error(response)
+            raise _token_error(response, grant_type)
         data = json_body(response)
         if not isinstance(data, dict) or "access_token" not in data:
             raise AuthError("the token endpoint sent no access token", response=raw(response))
-        return TokenSet.from_response(data, now)
+        tokens = TokenSet.from_response(data, now)
+        remember_secrets(tokens.access_token, tokens.refresh_token, data.get("id_token"))
+        return tokens
 
     def _post(self, url: str, form: dict[str, str] | None, body: str = "") -> httpx.Response:
         """POST a form with client authentication: HTTP Basic with the secret, or, for a
@@ -138,13 +151,26 @@ class XeroOAuth:
         if auth is None:
             fields["client_id"] = self.config.client_id
         request = self.http.build_request("POST", url, data=fields, headers=_ACCEPT)
-        return send(self.http, request, auth=auth)
+        config = self.config
+        return send(
+            self.http,
+            request,
+            auth=auth,
+            max_bytes=min(config.max_response_bytes, _TOKEN_ANSWER_BYTES),
+            deadline=config.deadline,
+        )
 
 
-def _token_error(response: httpx.Response) -> XeroError:
+def _token_error(response: httpx.Response, grant_type: str = "refresh_token") -> XeroError:
     data = json_body(response)
     code = str(data.get("error", "")) if isinstance(data, dict) else ""
     snapshot = raw(response)
+    if code == "invalid_grant" and grant_type == "authorization_code":
+        return NeedsReauth(
+            "Xero refused the authorization code (invalid_grant): it was already used or has "
+            "expired (a replayed or late callback); start the sign-in again",
+            response=snapshot,
+        )
     if code == "invalid_grant":
         logger.warning("auth.invalid_grant")
         return NeedsReauth(

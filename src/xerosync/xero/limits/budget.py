@@ -145,10 +145,16 @@ def corrected(
     return replace(state, used=max(state.used, window.limit - remaining), reported=reported)
 
 
+def longest_block(length: float) -> float:
+    """The longest a 429 for a window of `length` seconds may hold calls back."""
+    return length + RETRY_AFTER_RESOLUTION
+
+
 def blocked(
     state: WindowState, window: Window, until: float, now: float, *, exact: bool = True
 ) -> WindowState:
-    """A 429: Xero says the window is spent until `until`.
+    """A 429: Xero says the window is spent until `until` (at most one window and a second away:
+    a server's hint of years, or `inf`, must not block a tenant for good).
 
     With a `Retry-After` (`exact`), that is Xero's reset to the second: align to it, unless
     the boundary we already know lies within that second (it is the sharper of the two).
@@ -156,6 +162,7 @@ def blocked(
     """
     state = current(state, window, now)
     assert state.start is not None
+    until = min(until, now + longest_block(window.length)) if math.isfinite(until) else now
     if not exact:
         if state.aligned:
             return replace(state, blocked_until=max(until, state.blocked_until))

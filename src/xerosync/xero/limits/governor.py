@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from xerosync.clock import Clock
 from xerosync.errors import RateLimited
 from xerosync.xero.config import RateLimits
-from xerosync.xero.limits.budget import RateProblem, Remaining, Window
+from xerosync.xero.limits.budget import RateProblem, Remaining, Window, longest_block
 from xerosync.xero.limits.stores import BudgetStore
 
 logger = logging.getLogger("xerosync.xero")
@@ -136,6 +136,9 @@ class Governor:
         wait, exact = problem.retry_after, problem.retry_after is not None
         if wait is None:  # no Retry-After (app minute, concurrent): a short, scaled pause
             wait = self.limits.minute_seconds / (10 if window else 60)
+        # a minute problem cannot last much more than a minute, nor a day problem a day
+        length = window.length if window is not None else self.limits.minute_seconds
+        wait = min(wait, longest_block(length))
         logger.warning(
             "limits.rate_limited", extra={"tenant": tenant, "scope": problem.scope, "seconds": wait}
         )

@@ -11,7 +11,7 @@ import json
 import math
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from xerosync.xero.limits.budget import (
@@ -21,6 +21,7 @@ from xerosync.xero.limits.budget import (
     admit,
     blocked,
     corrected,
+    longest_block,
 )
 
 if TYPE_CHECKING:
@@ -186,7 +187,9 @@ class RedisBudgetStore:
             result, new = step(states)
             pipe.multi()
             for key, window, state in zip(keys, windows, new, strict=True):
-                alive = max(window.length, state.blocked_until - now) + self.keep
+                # the TTL is capped like the block itself (budget.longest_block)
+                blocked_for = min(state.blocked_until - now, longest_block(window.length))
+                alive = max(window.length, blocked_for) + self.keep
                 pipe.set(key, _encode(state), px=math.ceil(alive * 1000))
             results[:] = [result]  # a retried transaction keeps only its last answer
 
@@ -199,4 +202,8 @@ def _encode(state: WindowState) -> str:
 
 
 def _decode(raw: bytes | str | None) -> WindowState:
-    return WindowState(**json.loads(raw)) if raw is not None else WindowState()
+    if raw is None:
+        return WindowState()
+    state = WindowState(**json.loads(raw))
+    # a state written before blocks were capped may hold `Infinity`: it blocks nothing now
+    return state if math.isfinite(state.blocked_until) else replace(state, blocked_until=0.0)

@@ -9,6 +9,7 @@ dates read by `dates.py`, and a write payload that leaves out what Xero computes
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
@@ -50,6 +51,20 @@ def _number(value: Decimal) -> float | int | str:
         return int(value)
     as_float = float(value)
     return as_float if Decimal(repr(as_float)) == value else str(value)
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _number(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def dumps(payload: Any) -> str:
+    """JSON text for a payload in any form (a model's dump or a plain dict): Decimal money
+    written as the models write it, an exact JSON number."""
+    return json.dumps(
+        payload, default=json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
 
 
 def _decimal(value: Any) -> Any:

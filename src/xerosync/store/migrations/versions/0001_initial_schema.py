@@ -71,6 +71,7 @@ def upgrade() -> None:
         "token_grants",
         sa.Column("key", sa.String(length=128), nullable=False),
         sa.Column("ciphertext", sa.LargeBinary(), nullable=True),
+        sa.Column("refresh_hash", sa.String(length=64), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", xerosync.store.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key"),

@@ -1,0 +1,77 @@
+"""A concurrency slot is given back when the call inside it raises (a dead grant, a token lock
+that timed out), on the in-process and the Redis budget store: otherwise two such calls with
+`concurrent=2` leave every later call on the tenant waiting out the slots' 300 s lease."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+
+import pytest
+
+from tests.client.core_doubles import FakeXero, config, make_client
+from xerosync.clock import FakeClock
+from xerosync.errors import NeedsReauth
+from xerosync.xero import MemoryBudgetStore, MemoryTokenStore, RateLimits, RedisBudgetStore
+from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenLockTimeout
+from xerosync.xero.limits.stores import BudgetStore
+
+
+@pytest.fixture(params=["memory", "redis"])
+def budget_store(request: pytest.FixtureRequest) -> Iterator[BudgetStore]:
+    if request.param == "memory":
+        yield MemoryBudgetStore()
+        return
+    store = RedisBudgetStore.from_url(
+        request.getfixturevalue("redis_url"), prefix=f"test-slots-{uuid.uuid4().hex}:"
+    )
+    yield store
+    for key in store.redis.scan_iter(f"{store.prefix}*"):
+        store.redis.delete(key)
+    store.redis.close()
+
+
+def no_waiting(seconds: float) -> None:
+    raise AssertionError("a call waited for a concurrency slot that should have been free")
+
+
+class LockTimesOut(MemoryTokenStore):
+    def lock(self, key: str) -> AbstractContextManager[None]:
+        raise TokenLockTimeout("waited 150s for the token lock")
+
+
+def test_a_dead_grant_gives_its_slot_back(clock: FakeClock, budget_store: BudgetStore) -> None:
+    fake = FakeXero(clock)
+    client, store = make_client(
+        fake,
+        budget_store=budget_store,
+        config=config(limits=RateLimits(concurrent=2)),
+        pause=no_waiting,
+    )
+    for _ in range(3):
+        with pytest.raises(NeedsReauth):
+            client.request("GET", "Invoices", tenant="t")  # no tokens: the grant is dead
+    store.save(DEFAULT_KEY, fake.issue())
+    assert client.request("GET", "Invoices", tenant="t").status_code == 200
+
+
+def test_a_token_lock_timeout_gives_its_slot_back(
+    clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    fake = FakeXero(clock)
+    store = LockTimesOut()
+    client, _ = make_client(
+        fake,
+        store=store,
+        tokens=fake.issue(),
+        budget_store=budget_store,
+        config=config(limits=RateLimits(concurrent=2)),
+        pause=no_waiting,
+    )
+    clock.advance(1800)  # expired: the call must refresh, and the lock times out
+    for _ in range(3):
+        with pytest.raises(TokenLockTimeout):
+            client.request("GET", "Invoices", tenant="t")
+    store.save(DEFAULT_KEY, fake.issue())
+    assert client.request("GET", "Invoices", tenant="t").status_code == 200
