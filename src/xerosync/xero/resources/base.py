@@ -313,8 +313,22 @@ class _Writable(Resource[R]):
                 json=batch.body(self.envelope),
                 idempotency_key=batch_key(idempotency_key, batch.number),
             )
-            echoed = self._read(read_json(response))
-            yield read_outcomes(batch, echoed, created=method == "PUT", id_field=self.id_field)
+            echoed, unreadable = self._read_each(read_json(response))
+            if unreadable:  # the write happened; resending under the key replays this answer
+                raise UnreadableResponse(
+                    f"Xero's answer to a write of {self.envelope} could not be read: "
+                    f"{unreadable[0].reason}",
+                    response=raw(response),
+                    tenant=tenant,
+                )
+            yield read_outcomes(
+                batch,
+                echoed,
+                created=method == "PUT",
+                id_field=self.id_field,
+                response=raw(response),
+                tenant=tenant,
+            )
 
 
 def _collect(batches: Iterator[list[RecordOutcome[R]]]) -> list[RecordOutcome[R]]:
