@@ -7,10 +7,16 @@ The public Python API. The Xero client is usable alone (no database, no queue):
     from xerosync import Outcome, RecordOutcome          # per-record results of a batch
 
 Everything else of the client (all models, the resource services, webhooks) is in `xerosync.xero`.
+
+The sync (store + engine) on top of it:
+
+    from xerosync import XeroSync, MappingConfig         # records in with the app's ids, feed out
+    from xerosync import AppInvoice, AppContact, ...     # the app's records, in the app's terms
 """
 
 __version__ = "0.1.0"
 
+from xerosync.api import XeroSync
 from xerosync.clock import Clock, FakeClock, SystemClock
 from xerosync.errors import (
     AuthError,
@@ -26,6 +32,20 @@ from xerosync.errors import (
     XerosyncError,
     XeroUnavailable,
 )
+from xerosync.host.feed import Change
+from xerosync.host.status import RecordStatus
+from xerosync.settings import Settings
+from xerosync.sync.config import MappingConfig
+from xerosync.sync.records import (
+    AppBankTransaction,
+    AppContact,
+    AppCreditNote,
+    AppInvoice,
+    AppLine,
+    AppManualJournal,
+    AppPayment,
+)
+from xerosync.sync.rules import Rule
 from xerosync.xero import (
     Account,
     BankTransaction,
@@ -57,8 +77,16 @@ from xerosync.xero import (
 
 __all__ = [
     "Account",
+    "AppBankTransaction",
+    "AppContact",
+    "AppCreditNote",
+    "AppInvoice",
+    "AppLine",
+    "AppManualJournal",
+    "AppPayment",
     "AuthError",
     "BankTransaction",
+    "Change",
     "Clock",
     "ConfigError",
     "Contact",
@@ -69,6 +97,7 @@ __all__ = [
     "Item",
     "LineItem",
     "ManualJournal",
+    "MappingConfig",
     "MemoryBudgetStore",
     "MemoryTokenStore",
     "NeedsReauth",
@@ -81,10 +110,13 @@ __all__ = [
     "RateLimits",
     "RecordOutcome",
     "RecordRejected",
+    "RecordStatus",
     "RedisBudgetStore",
     "RedisTokenStore",
     "Report",
     "RetryableError",
+    "Rule",
+    "Settings",
     "SystemClock",
     "TaxRate",
     "TokenSet",
@@ -95,6 +127,7 @@ __all__ = [
     "XeroConnectionError",
     "XeroError",
     "XeroOAuth",
+    "XeroSync",
     "XeroUnavailable",
     "XerosyncError",
     "__version__",

@@ -35,6 +35,14 @@ class RecordStatus:
         return self.xero_status == "PAID"
 
 
+def _money(value: Decimal | None) -> Decimal | None:
+    """Money as Xero shows it: 2 places unless it has more (the store keeps 4)."""
+    if value is None:
+        return None
+    cents = value.quantize(Decimal("0.01"))
+    return cents if cents == value else value.normalize()
+
+
 def _status(session: Session, mapping: MappingRow) -> RecordStatus:
     row = session.scalar(
         select(OutboxRow)
@@ -69,9 +77,9 @@ def _status(session: Session, mapping: MappingRow) -> RecordStatus:
         xero_id=mapping.xero_id,
         number=mapping.xero_number,
         xero_status=mapping.xero_status,
-        total=mapping.total,
-        amount_due=mapping.amount_due,
-        amount_paid=mapping.amount_paid,
+        total=_money(mapping.total),
+        amount_due=_money(mapping.amount_due),
+        amount_paid=_money(mapping.amount_paid),
         errors=errors,
         waiting_on=row.waiting_on if row is not None else None,
     )
