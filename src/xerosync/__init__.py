@@ -14,8 +14,6 @@ The sync (store + engine) on top of it:
     from xerosync import AppInvoice, AppContact, ...     # the app's records, in the app's terms
 """
 
-__version__ = "0.1.0"
-
 from xerosync.api import XeroSync
 from xerosync.clock import Clock, FakeClock, SystemClock
 from xerosync.errors import (
@@ -46,6 +44,7 @@ from xerosync.sync.records import (
     AppPayment,
 )
 from xerosync.sync.rules import Rule
+from xerosync.version import __version__
 from xerosync.xero import (
     Account,
     BankTransaction,

@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 
-from xerosync import __version__
 from xerosync.errors import (
     AuthError,
     InsufficientScope,
@@ -32,6 +31,7 @@ from xerosync.errors import (
     XeroUnavailable,
     redact,
 )
+from xerosync.version import __version__
 from xerosync.xero.config import XeroConfig
 from xerosync.xero.limits.budget import RateProblem
 from xerosync.xero.models.base import dumps
