@@ -121,6 +121,15 @@ def connect_harness(
     return Harness(emulator, sync, connection, tenant_id, clock)
 
 
+def consent(sync: XeroSync) -> str:
+    """A person approves the consent page (auto-approved); returns the connection's id."""
+    start = sync.client.oauth.authorization_request()
+    page = httpx.get(start.url, follow_redirects=False, timeout=10)
+    assert page.status_code in (302, 303), page.text
+    [connection] = sync.connect(page.headers["location"], start, connected_by="test@example.com")
+    return connection
+
+
 @pytest.fixture
 def harness(emulator_factory: EmulatorFactory, db_url: str, clock: FakeClock) -> Iterator[Harness]:
     emulator = emulator_factory(EmulatorConfig(auto_approve=True))

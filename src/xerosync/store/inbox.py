@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -37,8 +37,11 @@ def store_events(
     for event in events:
         date = event.get("eventDateUtc")
         stamp = datetime.fromisoformat(str(date).replace("Z", "+00:00")) if date else None
-        result = session.execute(
-            db.insert_ignore(InboxEvent, ["event_key"]).values(
+        if stamp is not None and stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)  # Xero's eventDateUtc carries no zone: it is UTC
+        inserted = session.execute(
+            db.insert_ignore(InboxEvent, ["event_key"])
+            .values(
                 event_key=event_key(event),
                 tenant_id=str(event.get("tenantId", "")),
                 category=str(event.get("eventCategory", "")),
@@ -47,8 +50,9 @@ def store_events(
                 event_date=stamp,
                 received_at=now,
             )
-        )
-        new += result.rowcount or 0  # type: ignore[attr-defined]
+            .returning(InboxEvent.id)
+        ).first()
+        new += inserted is not None
     return new
 
 
