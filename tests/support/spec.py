@@ -1,10 +1,11 @@
 """Validate every emulator response against Xero's OpenAPI specification.
 
 `SpecCheck` wraps the emulator's ASGI app: each request/response pair that passes
-through it is checked against `shared/xero-openapi/` (accounting for `/api.xro/2.0/...`,
-identity for `/connections`). Statuses the spec does not document for an operation
-(Xero's spec documents only 200/204/400) are not checked; everything else that does not
-match is recorded in `failures`, and the `emulator` fixture fails the test on teardown.
+through it is checked against Xero's specification, vendored in `tests/support/xero-openapi/`
+(accounting for `/api.xro/2.0/...`, identity for `/connections`). Statuses the spec does not
+document for an operation (Xero's spec documents only 200/204/400) are not checked; everything
+else that does not match is recorded in `failures`, and the `emulator` fixture fails the test
+on teardown.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from openapi_core.templating.responses.exceptions import ResponseNotFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "xero-openapi"
+SPEC_DIR = Path(__file__).resolve().parent / "xero-openapi"
 XERO_HOST = "https://api.xero.com"
 
 
@@ -52,7 +53,7 @@ def _iso_datetime(value: object) -> bool:
 
 
 def _load(name: str, formats: dict[str, Any] | None = None) -> OpenAPI:
-    with open(SHARED / name) as fh:
+    with open(SPEC_DIR / name) as fh:
         data = yaml.load(fh, Loader=yaml.CSafeLoader)
     config = Config(spec_validator_cls=None, extra_format_validators=formats or {})
     return OpenAPI.from_dict(data, config=config)

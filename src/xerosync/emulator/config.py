@@ -1,6 +1,6 @@
 """The emulator's settings: Xero's numbers by default, every one of them adjustable.
 
-Where Xero's sources disagree (see shared/xero-api-facts.md section 13) the choice is a
+Where Xero's sources disagree (see docs/xero-behaviour.md section 7) the choice is a
 setting here. `minute_seconds` and `day_seconds` scale the rate-limit windows so tests
 can exhaust a "minute" in a fraction of a real one.
 """

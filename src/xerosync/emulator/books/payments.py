@@ -1,7 +1,7 @@
 """Payments against invoices, and refunds of credit: PUT many, POST one, delete by POSTing
 Status DELETED.
 
-Xero's rules (shared/xero-api-facts.md sections 5.1, 8, 10): a payment names one document
+Xero's rules (docs/xero-behaviour.md sections 2, 5, 6): a payment names one document
 (an Invoice by InvoiceID or InvoiceNumber; or, to refund credit, a CreditNote by
 CreditNoteID or CreditNoteNumber, a Prepayment or an Overpayment by id) and its account by
 AccountID or Code; the account must be a bank account or have EnablePaymentsToAccount;
