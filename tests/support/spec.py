@@ -26,6 +26,8 @@ from openapi_core.templating.responses.exceptions import ResponseNotFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from xerosync.emulator.routing import CanonicalPaths
+
 SPEC_DIR = Path(__file__).resolve().parent / "xero-openapi"
 XERO_HOST = "https://api.xero.com"
 
@@ -40,6 +42,22 @@ def identity_spec() -> OpenAPI:
     # Xero's /connections dates have no offset ("2019-12-07T18:46:19.5165400", the spec's own
     # example), which strict RFC 3339 `date-time` refuses: accept any ISO 8601 date-time here.
     return _load("xero-identity.yaml", {"date-time": _iso_datetime})
+
+
+@functools.cache
+def _accounting_paths() -> CanonicalPaths:
+    with open(SPEC_DIR / "xero_accounting.yaml") as fh:
+        paths = [line[2:-2] for line in fh if line.startswith("  /") and line.endswith(":\n")]
+    return CanonicalPaths(f"/api.xro/2.0{p}" for p in paths)
+
+
+def _spec_spelling(path: str) -> str:
+    """Xero matches paths in any case and serves `/Organisations` as `/Organisation`."""
+    path = _accounting_paths().canonical(path)
+    plural = "/api.xro/2.0/Organisations"
+    if path.lower() == plural.lower() or path.lower().startswith(plural.lower() + "/"):
+        path = "/api.xro/2.0/Organisation" + path[len(plural) :]
+    return _accounting_paths().canonical(path)
 
 
 def _iso_datetime(value: object) -> bool:
@@ -109,8 +127,9 @@ def check(
     resp_body: bytes,
 ) -> str | None:
     """Validate one exchange; return a description of the mismatch, or None."""
-    if path.startswith("/api.xro/2.0/"):
+    if path.lower().startswith("/api.xro/2.0/"):
         spec = accounting_spec()
+        path = _spec_spelling(path)
     elif path.lower().startswith("/connections"):
         spec = identity_spec()
         path = "/Connections" + path[len("/connections") :]

@@ -32,6 +32,9 @@ class EmulatorConfig(BaseModel):
     # writes
     idempotency_window: float = 360.0
     max_request_bytes: int = 3_500_000
+    # Xero answers 404 to a query string longer than this (IIS's default limit): reported as
+    # `GET /Contacts?IDs=...` failing past ~56 IDs, a URL of ~2,090 characters
+    max_query_length: int = 2048
     max_page_size: int = 1000
     default_page_size: int = 100
     # webhooks
