@@ -204,6 +204,7 @@ class CreditNotes(Entity):
 
     def view(self, record: Record) -> Record:
         shown = dict(record)
+        shown["ID"] = record["CreditNoteID"]  # Xero repeats the id as `ID`
         contact = self.books.contacts.get(record["Contact"]["ContactID"])
         shown["Contact"] = contact_ref(contact) if contact is not None else plain(shown["Contact"])
         for key in ("FullyPaidOnDate", "DueDate"):

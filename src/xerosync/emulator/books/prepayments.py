@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xerosync.emulator.books.allocations import used
+from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.store import Collection, Record, index_key
 
@@ -75,9 +76,11 @@ class Credits(Entity):
             status = "PAID"
         record: Record = {
             self.id_field: record_id,
+            "ID": record_id,
             "Type": transaction["Type"],
             "Contact": transaction["Contact"],
             "Date": transaction["Date"],
+            "DateString": date_string(transaction["Date"]),
             "Status": status,
             "LineAmountTypes": transaction["LineAmountTypes"],
             "LineItems": transaction["LineItems"],

@@ -153,6 +153,9 @@ def seed_documents(books: Books) -> None:
             "Reference": f"Order {index + 1}",
             "SentToContact": False,
             "HasAttachments": False,
+            "Type": "PURCHASEORDER",
+            "IsDiscounted": False,
+            "HasErrors": False,
         }
         _priced(books, record, supplier, text, qty, unit, code, "ACCPAY", ctx)
         record["DateString"] = date_string(record["Date"])
@@ -252,7 +255,9 @@ def seed_expense_claim(books: Books) -> None:
         }
         _priced(books, receipt, vendor, text, 1, amount, code, "ACCPAY", ctx)
         receipt.pop("TotalDiscount", None)
-        receipts.append(_kind(books, "Receipts").add(receipt))
+        made = _kind(books, "Receipts").add(receipt)
+        made["ID"] = made["ReceiptID"]  # Xero repeats the id as `ID`
+        receipts.append(made)
     total = sum((r["Total"] for r in receipts), Decimal(0))
     _kind(books, "ExpenseClaims").add(
         {
