@@ -76,8 +76,13 @@ def bearer_token(state: EmulatorState, request: Request) -> AccessToken | Respon
 
 
 def _resource_of(path: str) -> tuple[str, str | None]:
-    """`/api.xro/2.0/Reports/BalanceSheet` -> ("Reports", "BalanceSheet")."""
+    """`/api.xro/2.0/Reports/BalanceSheet` -> ("Reports", "BalanceSheet");
+    `/api.xro/2.0/Invoices/{id}/Attachments/...` -> ("Attachments", None)."""
+    if not path.startswith(API_PREFIX):
+        return "", None
     parts = path[len(API_PREFIX) :].split("/")
+    if len(parts) > 2 and parts[2] == "Attachments":
+        return "Attachments", None
     return parts[0], (parts[1] if len(parts) > 1 else None)
 
 
@@ -135,6 +140,14 @@ class _Passage:
         )
         self.recording = _recording(send, self.entry)
 
+    @property
+    def body_limit(self) -> int:
+        """The largest body accepted: a file's limit for attachment uploads."""
+        config = self.state.config
+        if _resource_of(self.request.url.path)[0] == "Attachments":
+            return config.attachment_max_bytes
+        return config.max_request_bytes
+
     async def answer(self, response: Response, send: Send | None = None) -> None:
         await response(self.scope, self.receive, send or self.recording)
 
@@ -181,7 +194,7 @@ class _Passage:
         if len(self.scope.get("query_string", b"")) > self.state.config.max_query_length:
             return responses.not_found()
         length = self.request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.state.config.max_request_bytes:
+        if length.isdigit() and int(length) > self.body_limit:
             return _too_large()
         return None
 
@@ -207,7 +220,7 @@ class _Passage:
                 status, text = plan.error
                 await self.answer(PlainTextResponse(text, status_code=status), reply)
                 return
-            body = await _read_body(self.receive, state.config.max_request_bytes)
+            body = await _read_body(self.receive, self.body_limit)
             if body is None:
                 await self.answer(_too_large(), reply)
                 return

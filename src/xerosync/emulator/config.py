@@ -36,6 +36,9 @@ class EmulatorConfig(BaseModel):
     # `GET /Contacts?IDs=...` failing past ~56 IDs, a URL of ~2,090 characters
     max_query_length: int = 2048
     max_page_size: int = 1000
+    # attachments: Xero's limits per document and per file
+    attachment_max_count: int = 10
+    attachment_max_bytes: int = 10 * 1024 * 1024
     default_page_size: int = 100
     # webhooks
     webhook_retry_base: float = 5.0

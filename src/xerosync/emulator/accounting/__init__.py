@@ -16,6 +16,7 @@ from xerosync.emulator.accounting import (
     invoices,
     journals,
     manual_journals,
+    notes,
     payments,
     readonly,
     reports,
@@ -36,6 +37,7 @@ _MODULES = (
     readonly,
     journals,
     reports,
+    notes,
 )
 
 router = APIRouter(prefix="/api.xro/2.0")
