@@ -24,6 +24,7 @@ from xerosync.emulator.books.documents import (
     amount_types,
     contact_ref,
     day,
+    embedded,
     price,
     resolve_contact,
 )
@@ -273,6 +274,7 @@ class BankTransactions(Entity):
         if not record.get("Contact"):
             return shown  # a transfer's side has no contact
         contact = self.books.contacts.get(record["Contact"]["ContactID"])
-        if contact is not None:
-            shown["Contact"] = contact_ref(contact)
+        shown["Contact"] = embedded(
+            contact_ref(contact) if contact is not None else record["Contact"]
+        )
         return shown

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from xerosync.emulator.books.allocations import used
 from xerosync.emulator.books.dates import date_string
+from xerosync.emulator.books.documents import embedded
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.store import Collection, Record, index_key
 
@@ -63,6 +64,11 @@ class Credits(Entity):
             fields=[*_COMMON, self.id_field],
             updated_string=True,
         )
+
+    def view(self, record: Record) -> Record:
+        shown = dict(record)
+        shown["Contact"] = embedded(record["Contact"])
+        return shown
 
     def from_bank_transaction(self, transaction: Record) -> Record:
         """Create or refresh the record a prepayment/overpayment bank transaction makes."""

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books.dates import date_string
-from xerosync.emulator.books.documents import contact_ref, price
+from xerosync.emulator.books.documents import contact_ref, embedded, price
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.store import Collection, Record, index_key
 from xerosync.emulator.books.writes import Invalid, WriteContext
@@ -80,6 +80,12 @@ class ReadOnly(Entity):
             show_updated=plural not in _NO_UPDATED,
         )
         self._defaults()
+
+    def view(self, record: Record) -> Record:
+        shown = dict(record)
+        if isinstance(record.get("Contact"), dict):
+            shown["Contact"] = embedded(record["Contact"])
+        return shown
 
     def create(self, data: Record, ctx: WriteContext) -> Record:
         raise Invalid(READ_ONLY.format(plural=self.plural))
