@@ -54,7 +54,7 @@ def uses(prepayment: Doc | None) -> dict[str, Doc]:
             **base,
             "AllocationID": allocation["AllocationID"],
             "Amount": allocation["Amount"],
-            "Date": allocation["Date"],
+            "Date": allocation.get("Date") or prepayment.get("Date"),
             "Reference": invoice.get("InvoiceNumber") or "",
         }
     for refund in prepayment.get("Payments") or []:
@@ -62,7 +62,7 @@ def uses(prepayment: Doc | None) -> dict[str, Doc]:
             **base,
             "AllocationID": refund["PaymentID"],
             "Amount": refund["Amount"],
-            "Date": refund["Date"],
+            "Date": refund.get("Date") or prepayment.get("Date"),  # undated: the prepayment's
             "Reference": "",
         }
     return found
