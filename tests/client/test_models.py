@@ -27,7 +27,7 @@ from xerosync.xero.models import (
     XeroModel,
 )
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "xero-openapi" / "xero_accounting.yaml"
+SPEC = Path(__file__).resolve().parents[1] / "support" / "xero-openapi" / "xero_accounting.yaml"
 
 
 class _JsonLikeLoader(yaml.CSafeLoader):

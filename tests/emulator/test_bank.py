@@ -285,7 +285,7 @@ def test_look_up_by_reference_and_ids_after_a_lost_response(api: httpx.Client) -
 def test_spend_and_receive_lines_with_an_amount_need_an_account(
     api: httpx.Client, emulator: RunningEmulator
 ) -> None:
-    for kind in ("SPEND", "RECEIVE"):
+    for kind in ("SPEND", "RECEIVE", "SPEND-PREPAYMENT", "RECEIVE-PREPAYMENT"):
         body = transaction(kind)
         body["LineItems"] = [
             {"Description": "Power", "Quantity": 1, "UnitAmount": 200},
@@ -295,9 +295,9 @@ def test_spend_and_receive_lines_with_an_amount_need_an_account(
             "Account code must be specified"
         ]
     assert api.get("/BankTransactions").json()["BankTransactions"] == []
-    prepay = transaction("SPEND-PREPAYMENT", LineAmountTypes="NoTax")
-    prepay["LineItems"] = [{"Description": "Deposit", "LineAmount": 50}]  # sits on payables
-    made = api.put("/BankTransactions", json={"BankTransactions": [prepay]})
+    overpay = transaction("SPEND-OVERPAYMENT", LineAmountTypes="NoTax")
+    overpay["LineItems"] = [{"Description": "Deposit", "LineAmount": 50}]  # sits on payables
+    made = api.put("/BankTransactions", json={"BankTransactions": [overpay]})
     assert made.status_code == 200, made.text
     for tenant in emulator.state.tenants.values():
         assert tenant.books.ledger.problems == []

@@ -25,7 +25,7 @@ from referencing.jsonschema import DRAFT202012
 from starlette.types import ASGIApp
 
 from tests.conftest import EmulatorFactory, RunningEmulator
-from tests.support.spec import SHARED
+from tests.support.spec import SPEC_DIR
 from xerosync.emulator.webhooks import WebhookReceiver
 from xerosync.testing import serve
 
@@ -117,7 +117,7 @@ _JsonLikeLoader.yaml_implicit_resolvers = {
 
 @cache
 def webhooks_spec() -> dict[str, Any]:
-    with open(SHARED / "xero-webhooks.yaml") as fh:
+    with open(SPEC_DIR / "xero-webhooks.yaml") as fh:
         spec: dict[str, Any] = yaml.load(fh, Loader=_JsonLikeLoader)
     return spec
 

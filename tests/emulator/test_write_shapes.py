@@ -21,11 +21,11 @@ import yaml
 
 from tests.conftest import RunningEmulator
 from tests.support.books_api import api_client
-from tests.support.spec import SHARED
+from tests.support.spec import SPEC_DIR
 from xerosync.emulator.books.post_shapes import Enum, ListOf, Shape
 from xerosync.emulator.books.write_shapes import SHAPES
 
-SPEC = SHARED / "xero_accounting.yaml"
+SPEC = SPEC_DIR / "xero_accounting.yaml"
 NUMBER = "System.Nullable`1[System.Decimal]"
 BOOLEAN = "System.Nullable`1[System.Boolean]"
 GUID = "System.Nullable`1[System.Guid]"

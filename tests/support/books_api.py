@@ -14,6 +14,7 @@ ALL_SCOPES = [
     "accounting.transactions",
     "accounting.reports.read",
     "accounting.journals.read",
+    "accounting.attachments",
 ]
 
 

@@ -1,10 +1,11 @@
 """Validate every emulator response against Xero's OpenAPI specification.
 
 `SpecCheck` wraps the emulator's ASGI app: each request/response pair that passes
-through it is checked against `shared/xero-openapi/` (accounting for `/api.xro/2.0/...`,
-identity for `/connections`). Statuses the spec does not document for an operation
-(Xero's spec documents only 200/204/400) are not checked; everything else that does not
-match is recorded in `failures`, and the `emulator` fixture fails the test on teardown.
+through it is checked against Xero's specification, vendored in `tests/support/xero-openapi/`
+(accounting for `/api.xro/2.0/...`, identity for `/connections`). Statuses the spec does not
+document for an operation (Xero's spec documents only 200/204/400) are not checked; everything
+else that does not match is recorded in `failures`, and the `emulator` fixture fails the test
+on teardown.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from openapi_core.templating.responses.exceptions import ResponseNotFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "xero-openapi"
+from xerosync.emulator.routing import CanonicalPaths
+
+SPEC_DIR = Path(__file__).resolve().parent / "xero-openapi"
 XERO_HOST = "https://api.xero.com"
 
 
@@ -41,6 +44,22 @@ def identity_spec() -> OpenAPI:
     return _load("xero-identity.yaml", {"date-time": _iso_datetime})
 
 
+@functools.cache
+def _accounting_paths() -> CanonicalPaths:
+    with open(SPEC_DIR / "xero_accounting.yaml") as fh:
+        paths = [line[2:-2] for line in fh if line.startswith("  /") and line.endswith(":\n")]
+    return CanonicalPaths(f"/api.xro/2.0{p}" for p in paths)
+
+
+def _spec_spelling(path: str) -> str:
+    """Xero matches paths in any case and serves `/Organisations` as `/Organisation`."""
+    path = _accounting_paths().canonical(path)
+    plural = "/api.xro/2.0/Organisations"
+    if path.lower() == plural.lower() or path.lower().startswith(plural.lower() + "/"):
+        path = "/api.xro/2.0/Organisation" + path[len(plural) :]
+    return _accounting_paths().canonical(path)
+
+
 def _iso_datetime(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -52,7 +71,7 @@ def _iso_datetime(value: object) -> bool:
 
 
 def _load(name: str, formats: dict[str, Any] | None = None) -> OpenAPI:
-    with open(SHARED / name) as fh:
+    with open(SPEC_DIR / name) as fh:
         data = yaml.load(fh, Loader=yaml.CSafeLoader)
     config = Config(spec_validator_cls=None, extra_format_validators=formats or {})
     return OpenAPI.from_dict(data, config=config)
@@ -108,13 +127,16 @@ def check(
     resp_body: bytes,
 ) -> str | None:
     """Validate one exchange; return a description of the mismatch, or None."""
-    if path.startswith("/api.xro/2.0/"):
+    if path.lower().startswith("/api.xro/2.0/"):
         spec = accounting_spec()
+        path = _spec_spelling(path)
     elif path.lower().startswith("/connections"):
         spec = identity_spec()
         path = "/Connections" + path[len("/connections") :]
     else:
         return None
+    if "/Attachments/" in path and method.upper() == "GET":
+        return None  # the file itself: the spec says only "binary"
     request = _Request(method.lower(), path, query, req_headers, req_body or None)
     response = _Response(status, Headers(resp_headers), resp_body)
     if status == 204 or not response.content_type.startswith("application/json"):

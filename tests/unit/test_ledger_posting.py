@@ -215,8 +215,9 @@ def test_bank_transactions_transfers_and_manual_journals() -> None:
         "090": Decimal("-1400.00"),  # -1150 + 230 + 20 - 500
         "091": Decimal("500.00"),
         "469": Decimal("1000.00"),
-        "820": Decimal("150.00"),
-        "610": Decimal("-250.00"),  # unallocated pre/overpayment: credit on the customer
+        "820": Decimal("120.00"),  # 150 on the spend, less the prepayment's 30
+        "200": Decimal("-200.00"),  # the prepayment's line, as Xero posts it
+        "610": Decimal("-20.00"),  # unallocated overpayment: credit on the customer
         "416": Decimal("80.00"),
         "711": Decimal("-80.00"),
     }

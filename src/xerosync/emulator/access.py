@@ -28,6 +28,7 @@ from xerosync.emulator import responses
 from xerosync.emulator.faults import MAINTENANCE_MESSAGE, ORG_OFFLINE_MESSAGE
 from xerosync.emulator.limits import Admission
 from xerosync.emulator.request_log import Received
+from xerosync.emulator.routing import CanonicalPaths, canonical_raw_path
 from xerosync.emulator.scopes import allows
 from xerosync.emulator.state import AccessToken, App, EmulatorState, Tenant
 
@@ -75,21 +76,35 @@ def bearer_token(state: EmulatorState, request: Request) -> AccessToken | Respon
 
 
 def _resource_of(path: str) -> tuple[str, str | None]:
-    """`/api.xro/2.0/Reports/BalanceSheet` -> ("Reports", "BalanceSheet")."""
+    """`/api.xro/2.0/Reports/BalanceSheet` -> ("Reports", "BalanceSheet");
+    `/api.xro/2.0/Invoices/{id}/Attachments/...` -> ("Attachments", None)."""
+    if not path.startswith(API_PREFIX):
+        return "", None
     parts = path[len(API_PREFIX) :].split("/")
+    if len(parts) > 2 and parts[2] == "Attachments":
+        return "Attachments", None
     return parts[0], (parts[1] if len(parts) > 1 else None)
 
 
 class AccessMiddleware:
-    def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
+    def __init__(
+        self, app: ASGIApp, state: EmulatorState, paths: CanonicalPaths | None = None
+    ) -> None:
         self.app = app
         self.state = state
+        self.paths = paths or CanonicalPaths(())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
         if scope["type"] != "http" or path.startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
+        if path[: len(API_PREFIX)].lower() == API_PREFIX:  # Xero matches paths in any case
+            canonical = self.paths.canonical(path)
+            if canonical != path:
+                raw = canonical_raw_path(scope.get("raw_path") or path.encode(), canonical)
+                scope = {**scope, "path": canonical, "raw_path": raw}
+                path = canonical
         passage = _Passage(self.app, self.state, scope, receive, send)
         try:
             if path.startswith(API_PREFIX):
@@ -124,6 +139,14 @@ class _Passage:
             idempotency_key=request.headers.get("idempotency-key"),
         )
         self.recording = _recording(send, self.entry)
+
+    @property
+    def body_limit(self) -> int:
+        """The largest body accepted: a file's limit for attachment uploads."""
+        config = self.state.config
+        if _resource_of(self.request.url.path)[0] == "Attachments":
+            return config.attachment_max_bytes
+        return config.max_request_bytes
 
     async def answer(self, response: Response, send: Send | None = None) -> None:
         await response(self.scope, self.receive, send or self.recording)
@@ -163,12 +186,15 @@ class _Passage:
         await self._admitted(token.client_id, None)
 
     def _at_the_door(self) -> Response | None:
-        """Refusals before anyone is identified: maintenance, and a body known to be too big."""
+        """Refusals before anyone is identified: maintenance, a URL too long for Xero's front
+        door (its 404, as Xero answers), and a body known to be too big."""
         if self.state.faults.maintenance:
             self.entry.fault = "maintenance"
             return responses.offline(MAINTENANCE_MESSAGE)
+        if len(self.scope.get("query_string", b"")) > self.state.config.max_query_length:
+            return responses.not_found()
         length = self.request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.state.config.max_request_bytes:
+        if length.isdigit() and int(length) > self.body_limit:
             return _too_large()
         return None
 
@@ -194,7 +220,7 @@ class _Passage:
                 status, text = plan.error
                 await self.answer(PlainTextResponse(text, status_code=status), reply)
                 return
-            body = await _read_body(self.receive, state.config.max_request_bytes)
+            body = await _read_body(self.receive, self.body_limit)
             if body is None:
                 await self.answer(_too_large(), reply)
                 return

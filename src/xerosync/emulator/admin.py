@@ -35,12 +35,6 @@ class TenantIn(BaseModel):
     seed_demo: bool = False
 
 
-class TokenIn(BaseModel):
-    client_id: str
-    tenant_ids: list[str]
-    scopes: list[str]
-
-
 @router.post("/apps", status_code=201)
 def register_app(body: AppIn, request: Request) -> dict[str, Any]:
     app = emulator_state(request).register_app(**body.model_dump())
@@ -61,21 +55,6 @@ def create_tenant(body: TenantIn, request: Request) -> dict[str, Any]:
     if body.seed_demo:
         tenant.books.seed_demo()
     return {"tenant_id": tenant.tenant_id, "name": tenant.name}
-
-
-@router.post("/tokens", status_code=201)
-def mint_token(body: TokenIn, request: Request) -> dict[str, Any]:
-    """Skip the consent flow: connect the app to the tenants and hand out an access token."""
-    state = emulator_state(request)
-    token = state.mint_access_token(body.client_id, frozenset(body.scopes))
-    for tenant_id in body.tenant_ids:
-        state.connect(body.client_id, tenant_id, token.user_id, token.auth_event_id)
-    return {
-        "access_token": token.token,
-        "expires_in": int(state.config.access_token_ttl),
-        "token_type": "Bearer",
-        "scope": " ".join(sorted(token.scopes)),
-    }
 
 
 @router.post("/reset", status_code=204)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException
 
 from xerosync.clock import Clock, SystemClock
 from xerosync.emulator import accounting, admin, identity
 from xerosync.emulator.access import AccessMiddleware
 from xerosync.emulator.config import EmulatorConfig
+from xerosync.emulator.routing import CanonicalPaths, unknown_route
 from xerosync.emulator.state import EmulatorState
 from xerosync.emulator.traffic_admin import router as traffic_admin_router
 from xerosync.emulator.webhooks import admin as webhooks_admin
@@ -32,7 +34,6 @@ def create_app(
     state = state or create_state(config, clock)
     app = FastAPI(title="xerosync Xero emulator", docs_url="/_emulator/docs", openapi_url=None)
     app.state.emulator = state
-    app.add_middleware(AccessMiddleware, state=state)
     app.include_router(identity.router)
     app.include_router(identity.admin_router)
     app.include_router(admin.router)
@@ -40,4 +41,7 @@ def create_app(
     app.include_router(traffic_admin_router)
     app.include_router(accounting.router)
     app.include_router(accounting.admin_router)
+    app.add_exception_handler(HTTPException, unknown_route)
+    paths = CanonicalPaths(accounting.route_paths())
+    app.add_middleware(AccessMiddleware, state=state, paths=paths)
     return app

@@ -1,6 +1,6 @@
 """The emulator's settings: Xero's numbers by default, every one of them adjustable.
 
-Where Xero's sources disagree (see shared/xero-api-facts.md section 13) the choice is a
+Where Xero's sources disagree (see docs/xero-behaviour.md section 7) the choice is a
 setting here. `minute_seconds` and `day_seconds` scale the rate-limit windows so tests
 can exhaust a "minute" in a fraction of a real one.
 """
@@ -32,7 +32,13 @@ class EmulatorConfig(BaseModel):
     # writes
     idempotency_window: float = 360.0
     max_request_bytes: int = 3_500_000
+    # Xero answers 404 to a query string longer than this (IIS's default limit): reported as
+    # `GET /Contacts?IDs=...` failing past ~56 IDs, a URL of ~2,090 characters
+    max_query_length: int = 2048
     max_page_size: int = 1000
+    # attachments: Xero's limits per document and per file
+    attachment_max_count: int = 10
+    attachment_max_bytes: int = 10 * 1024 * 1024
     default_page_size: int = 100
     # webhooks
     webhook_retry_base: float = 5.0

@@ -41,6 +41,7 @@ _family(
 )
 _family("accounting.contacts", (), "Contacts ContactGroups")
 _family("accounting.journals.read", (), "Journals")
+_family("accounting.attachments", (), "Attachments")
 
 _REPORT_GRANULAR = {
     "agedreceivablesbycontact": "accounting.reports.aged.read",

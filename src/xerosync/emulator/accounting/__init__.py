@@ -7,6 +7,7 @@ Shared machinery (envelopes, lists, writes, idempotency) is in `accounting.commo
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 from xerosync.emulator.accounting import (
     bank,
@@ -15,6 +16,7 @@ from xerosync.emulator.accounting import (
     invoices,
     journals,
     manual_journals,
+    notes,
     payments,
     readonly,
     reports,
@@ -23,17 +25,34 @@ from xerosync.emulator.accounting import (
 )
 from xerosync.emulator.accounting.admin import router as admin_router
 
-router = APIRouter(prefix="/api.xro/2.0")
-router.include_router(settings.router)
-router.include_router(contacts.router)
-router.include_router(invoices.router)
-router.include_router(payments.router)
-router.include_router(credit_notes.router)
-router.include_router(bank.router)
-router.include_router(manual_journals.router)
-router.include_router(tracking.router)
-router.include_router(readonly.router)
-router.include_router(journals.router)
-router.include_router(reports.router)
+_MODULES = (
+    settings,
+    contacts,
+    invoices,
+    payments,
+    credit_notes,
+    bank,
+    manual_journals,
+    tracking,
+    readonly,
+    journals,
+    reports,
+    notes,
+)
 
-__all__ = ["admin_router", "router"]
+router = APIRouter(prefix="/api.xro/2.0")
+for _module in _MODULES:
+    router.include_router(_module.router)
+
+
+def route_paths() -> list[str]:
+    """Every route's path template, prefix included (for matching paths in any case)."""
+    return [
+        router.prefix + route.path
+        for module in _MODULES
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+    ]
+
+
+__all__ = ["admin_router", "route_paths", "router"]

@@ -20,6 +20,7 @@ router = APIRouter()
 
 
 @router.get("/Organisation")
+@router.get("/Organisations")  # Xero serves the plural too; some clients still call it
 async def get_organisation(request: Request) -> Response:
     return ok(request, {"Organisations": [books_of(request).organisation()]})
 

@@ -39,6 +39,7 @@ from xerosync.emulator.books.idempotency import IdempotencyCache
 from xerosync.emulator.books.invoices import Invoices
 from xerosync.emulator.books.items import Items
 from xerosync.emulator.books.manual_journals import ManualJournals
+from xerosync.emulator.books.notes import Notes
 from xerosync.emulator.books.payments import Payments
 from xerosync.emulator.books.prepayments import Credits
 from xerosync.emulator.books.readonly import ReadOnly
@@ -66,6 +67,7 @@ class Books:
         self.created = clock.now()
         self.lock = threading.RLock()
         self.idempotency = IdempotencyCache(clock)
+        self.notes = Notes()  # history and attachments (books.notes)
         self.entities: dict[str, Entity] = {}
         self.currencies: set[str] = {self.base_currency}
         self.new_id: Callable[[], str] = new_id
@@ -166,6 +168,7 @@ class Books:
                 entity.reset()
             self.ledger.reset()
             self.idempotency.clear()
+            self.notes.reset()
 
     def load(self, kind: str, records: Iterable[Record], now: datetime | None = None) -> int:
         """Bulk-insert ready-made Xero-shaped records (tests, benchmarks): no validation.

@@ -4,7 +4,8 @@ account, without an invoice; and the prepayment and overpayment variants.
 Xero's rules kept here: Type, BankAccount and LineItems are required; the BankAccount
 must be a BANK account; a Contact is required; lines are priced like invoice lines (sales
 details for RECEIVE, purchase details for SPEND), and a RECEIVE/SPEND line that carries
-an amount needs an account ("Account code must be specified"); RECEIVE-TRANSFER/SPEND-TRANSFER come
+an amount needs an account ("Account code must be specified"), and so does a prepayment's
+(it is posted to its lines' accounts and tax, `ledger.prepayments`); RECEIVE-TRANSFER/SPEND-TRANSFER come
 only from bank transfers (`mirror_transfer`), and cannot be changed. A *-PREPAYMENT or *-OVERPAYMENT transaction also makes the
 Prepayment/Overpayment record (`books.prepayments` / `books.overpayments`) whose ID it
 carries. Status AUTHORISED; POST Status DELETED deletes (kept, as DELETED); a deleted
@@ -23,6 +24,7 @@ from xerosync.emulator.books.documents import (
     amount_types,
     contact_ref,
     day,
+    embedded,
     price,
     resolve_contact,
 )
@@ -205,9 +207,9 @@ class BankTransactions(Entity):
             errors.extend(
                 price(self.books, record, data, ctx, line_type=line_type, existing=existing)
             )
-            if not errors and record["Type"] in ("RECEIVE", "SPEND"):
-                # posted line by line, like an approved invoice (prepayments and
-                # overpayments sit whole on receivables/payables: no accounts needed)
+            if not errors and not record["Type"].endswith("-OVERPAYMENT"):
+                # posted line by line, like an approved invoice, prepayments too (an
+                # overpayment sits whole on receivables/payables: no accounts needed)
                 errors.extend(missing_accounts(record["LineItems"]))
         if errors:
             raise Invalid(*errors)
@@ -272,6 +274,7 @@ class BankTransactions(Entity):
         if not record.get("Contact"):
             return shown  # a transfer's side has no contact
         contact = self.books.contacts.get(record["Contact"]["ContactID"])
-        if contact is not None:
-            shown["Contact"] = contact_ref(contact)
+        shown["Contact"] = embedded(
+            contact_ref(contact) if contact is not None else record["Contact"]
+        )
         return shown

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xerosync.emulator.books.bank_transactions import not_bank
+from xerosync.emulator.books.dates import date_string
 from xerosync.emulator.books.documents import day
 from xerosync.emulator.books.entity import Entity, flag, text
 from xerosync.emulator.books.money import parse_decimal
@@ -42,7 +43,6 @@ FIELDS = [
     "HasAttachments",
     "CreatedDateUTC",
     "Status",
-    "UpdatedDateUTC",
 ]
 
 
@@ -59,6 +59,7 @@ class BankTransfers(Entity):
             "BankTransferID",
             indexes={"Status": lambda r: index_key(r.get("Status"))},
             fields=FIELDS,
+            show_updated=False,  # Xero's BankTransfers carry CreatedDateUTC, no UpdatedDateUTC
         )
 
     def create(self, data: Record, ctx: WriteContext) -> Record:
@@ -104,8 +105,10 @@ class BankTransfers(Entity):
             "Reference": text(data, "Reference", max_length=255) or "",
             "HasAttachments": False,
             "CreatedDateUTC": ctx.now,
+            "CreatedDateUTCString": date_string(ctx.now),
             "Status": "AUTHORISED",
         }
+        record["DateString"] = date_string(record["Date"])
         stored = self.store(record)
         self.books.bank_transactions.mirror_transfer(stored)
         return stored

@@ -27,6 +27,7 @@ from xerosync.emulator.books.documents import (
     contact_ref,
     copy_header,
     document_collection,
+    embedded,
     price,
     resolve_contact,
     status_of,
@@ -204,8 +205,11 @@ class CreditNotes(Entity):
 
     def view(self, record: Record) -> Record:
         shown = dict(record)
+        shown["ID"] = record["CreditNoteID"]  # Xero repeats the id as `ID`
         contact = self.books.contacts.get(record["Contact"]["ContactID"])
-        shown["Contact"] = contact_ref(contact) if contact is not None else plain(shown["Contact"])
+        shown["Contact"] = embedded(
+            contact_ref(contact) if contact is not None else plain(shown["Contact"])
+        )
         for key in ("FullyPaidOnDate", "DueDate"):
             if shown.get(key) is None:
                 shown.pop(key, None)

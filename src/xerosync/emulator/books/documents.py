@@ -197,6 +197,19 @@ def contact_ref(contact: Record) -> Record:
     return {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
 
 
+_CONTACT_LISTS = ("Addresses", "Phones", "ContactGroups", "ContactPersons")
+
+
+def embedded(contact: Mapping[str, Any]) -> Record:
+    """A document's contact as Xero shows it (its examples, every kind): the reference, with
+    empty Addresses, Phones, ContactGroups and ContactPersons and HasValidationErrors false."""
+    shown = dict(contact)
+    for key in _CONTACT_LISTS:
+        shown.setdefault(key, [])
+    shown.setdefault("HasValidationErrors", False)
+    return shown
+
+
 def amount_types(data: Record, current: str) -> str:
     if "LineAmountTypes" not in data:
         return current

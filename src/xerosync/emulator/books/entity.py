@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from xerosync.emulator.books.notes import HISTORY_KINDS
 from xerosync.emulator.books.store import Collection, Record, norm_id
 from xerosync.emulator.books.writes import Invalid
 
@@ -49,6 +50,10 @@ class Entity:
         created = old is None
         stored = self.collection.put(record, self.books.clock.now())
         self.books.ledger.changed(self.plural, old, stored, self.books.clock.now())
+        if self.plural in HISTORY_KINDS:
+            self.books.notes.changed(
+                self.plural, old, stored, self.id_field, self.books.clock.now()
+            )
         if self.books.on_change is not None:  # webhooks (emulator/webhooks/dispatcher.py)
             self.books.on_change(self.plural, stored, created)
         return stored

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from xerosync.emulator.books import lifecycle as lc
 from xerosync.emulator.books.contact_names import plain
+from xerosync.emulator.books.documents import embedded
 from xerosync.emulator.books.store import Record
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def show(books: Books, record: Record) -> Record:
         shown["Contact"] = {"ContactID": contact["ContactID"], "Name": contact.get("Name", "")}
         if contact.get("ContactStatus"):
             shown["Contact"]["ContactStatus"] = contact["ContactStatus"]
+    shown["Contact"] = embedded(shown["Contact"])
     for key in _OPTIONAL_DATES:
         if shown.get(key) is None:
             shown.pop(key, None)

@@ -1,7 +1,7 @@
 """Which changes Xero allows to an invoice and its payments, as pure functions.
 
 Each check returns None when the change is allowed, or Xero's validation message when
-it is not (shared/xero-api-facts.md sections 6 and 10):
+it is not (docs/xero-behaviour.md sections 3 and 6):
 
 - status: DRAFT -> SUBMITTED -> AUTHORISED -> PAID, PAID only automatically (AmountDue
   reaches zero); DELETED only from DRAFT/SUBMITTED; VOIDED only from AUTHORISED with no

@@ -1,7 +1,7 @@
 """Payments against invoices, and refunds of credit: PUT many, POST one, delete by POSTing
 Status DELETED.
 
-Xero's rules (shared/xero-api-facts.md sections 5.1, 8, 10): a payment names one document
+Xero's rules (docs/xero-behaviour.md sections 2, 5, 6): a payment names one document
 (an Invoice by InvoiceID or InvoiceNumber; or, to refund credit, a CreditNote by
 CreditNoteID or CreditNoteNumber, a Prepayment or an Overpayment by id) and its account by
 AccountID or Code; the account must be a bank account or have EnablePaymentsToAccount;
@@ -26,7 +26,7 @@ from xerosync.emulator.books import lifecycle as lc
 from xerosync.emulator.books.contact_names import plain
 from xerosync.emulator.books.credit_notes import NOTE_NOT_FOUND
 from xerosync.emulator.books.dates import parse_date
-from xerosync.emulator.books.documents import contact_ref
+from xerosync.emulator.books.documents import contact_ref, embedded
 from xerosync.emulator.books.entity import NOT_FOUND, Entity, flag, text
 from xerosync.emulator.books.invoice_lines import collect
 from xerosync.emulator.books.money import parse_decimal
@@ -227,7 +227,9 @@ class Payments(Entity):
         shown: Record = {
             f"{kind}ID": document[f"{kind}ID"],
             "Type": document["Type"],
-            "Contact": contact_ref(contact) if contact is not None else plain(document["Contact"]),
+            "Contact": embedded(
+                contact_ref(contact) if contact is not None else plain(document["Contact"])
+            ),
             "Status": document["Status"],
             "CurrencyRate": document.get("CurrencyRate", Decimal("1")),
         }
@@ -268,7 +270,7 @@ def _invoice_ref(invoice: Mapping[str, Any]) -> Record:
         "InvoiceID": invoice["InvoiceID"],
         "InvoiceNumber": invoice.get("InvoiceNumber", ""),
         "Type": invoice["Type"],
-        "Contact": plain(invoice["Contact"]),
+        "Contact": embedded(plain(invoice["Contact"])),
         "Status": invoice["Status"],
         "IsDiscounted": invoice.get("IsDiscounted", False),
         "HasErrors": False,

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xerosync.emulator.books.allocations import used
+from xerosync.emulator.books.dates import date_string
+from xerosync.emulator.books.documents import embedded
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.store import Collection, Record, index_key
 
@@ -63,6 +65,11 @@ class Credits(Entity):
             updated_string=True,
         )
 
+    def view(self, record: Record) -> Record:
+        shown = dict(record)
+        shown["Contact"] = embedded(record["Contact"])
+        return shown
+
     def from_bank_transaction(self, transaction: Record) -> Record:
         """Create or refresh the record a prepayment/overpayment bank transaction makes."""
         record_id = transaction.get(self.id_field) or self.books.new_id()
@@ -75,9 +82,11 @@ class Credits(Entity):
             status = "PAID"
         record: Record = {
             self.id_field: record_id,
+            "ID": record_id,
             "Type": transaction["Type"],
             "Contact": transaction["Contact"],
             "Date": transaction["Date"],
+            "DateString": date_string(transaction["Date"]),
             "Status": status,
             "LineAmountTypes": transaction["LineAmountTypes"],
             "LineItems": transaction["LineItems"],

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xerosync.emulator.books.dates import date_string
-from xerosync.emulator.books.documents import contact_ref, price
+from xerosync.emulator.books.documents import contact_ref, embedded, price
 from xerosync.emulator.books.entity import Entity
 from xerosync.emulator.books.store import Collection, Record, index_key
 from xerosync.emulator.books.writes import Invalid, WriteContext
@@ -80,6 +80,12 @@ class ReadOnly(Entity):
             show_updated=plural not in _NO_UPDATED,
         )
         self._defaults()
+
+    def view(self, record: Record) -> Record:
+        shown = dict(record)
+        if isinstance(record.get("Contact"), dict):
+            shown["Contact"] = embedded(record["Contact"])
+        return shown
 
     def create(self, data: Record, ctx: WriteContext) -> Record:
         raise Invalid(READ_ONLY.format(plural=self.plural))
@@ -153,6 +159,9 @@ def seed_documents(books: Books) -> None:
             "Reference": f"Order {index + 1}",
             "SentToContact": False,
             "HasAttachments": False,
+            "Type": "PURCHASEORDER",
+            "IsDiscounted": False,
+            "HasErrors": False,
         }
         _priced(books, record, supplier, text, qty, unit, code, "ACCPAY", ctx)
         record["DateString"] = date_string(record["Date"])
@@ -252,7 +261,9 @@ def seed_expense_claim(books: Books) -> None:
         }
         _priced(books, receipt, vendor, text, 1, amount, code, "ACCPAY", ctx)
         receipt.pop("TotalDiscount", None)
-        receipts.append(_kind(books, "Receipts").add(receipt))
+        made = _kind(books, "Receipts").add(receipt)
+        made["ID"] = made["ReceiptID"]  # Xero repeats the id as `ID`
+        receipts.append(made)
     total = sum((r["Total"] for r in receipts), Decimal(0))
     _kind(books, "ExpenseClaims").add(
         {

@@ -1,6 +1,6 @@
 """Xero's arithmetic for invoice lines and invoice totals, as pure functions.
 
-The rules (shared/xero-api-facts.md section 10, "Rounding in Xero"):
+The rules (docs/xero-behaviour.md section 6, Xero's "Rounding in Xero"):
 - `UnitAmount` is rounded to 2 dp first (4 dp when the request says `unitdp=4`),
   `Quantity` to 4 dp.
 - A line's amount is Quantity x UnitAmount less its discount (`DiscountRate` as a

@@ -13,11 +13,17 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
 from xerosync.emulator.admin import emulator_state
-from xerosync.emulator.identity import grants
+from xerosync.emulator.identity import grants, oauth
 from xerosync.emulator.identity.connections import xero_timestamp
 from xerosync.emulator.state import App, EmulatorState
 
 router = APIRouter(prefix="/_emulator")
+
+
+class TokenIn(BaseModel):
+    client_id: str
+    tenant_ids: list[str]
+    scopes: list[str]
 
 
 class AppUpdate(BaseModel):
@@ -74,6 +80,31 @@ def update_app(client_id: str, body: AppUpdate, request: Request) -> dict[str, A
                 continue
             setattr(app, name, list(value) if name == "redirect_uris" else value)
     return _app_json(state, app)
+
+
+@router.post("/tokens", status_code=201)
+def mint_token(body: TokenIn, request: Request) -> dict[str, Any]:
+    """Skip the consent flow: connect the app to the tenants and issue what the flow would
+    (a JWT access token; a refresh token with `offline_access`; an id_token with `openid`)."""
+    state = emulator_state(request)
+    _app(state, body.client_id)
+    unknown = [t for t in body.tenant_ids if t not in state.tenants]
+    if unknown:
+        raise HTTPException(422, f"Unknown tenant ids: {', '.join(unknown)}")
+    auth_event_id = grants.new_auth_event_id()
+    for tenant_id in body.tenant_ids:
+        state.connect(body.client_id, tenant_id, grants.EMULATOR_USER_ID, auth_event_id)
+    issuer = oauth.issuer_of(request)
+    issued = grants.issue(
+        state,
+        client_id=body.client_id,
+        user_id=grants.EMULATOR_USER_ID,
+        scopes=frozenset(body.scopes),
+        auth_event_id=auth_event_id,
+        public_client=False,
+        issuer=issuer,
+    )
+    return oauth.token_body(state, issued, issuer)
 
 
 @router.get("/tenants")

@@ -36,7 +36,7 @@ def _reads(names: str) -> set[str]:
 
 
 # Scopes Xero knows: OpenID, the broad ones of the 16.1.0 spec, the granular ones of 2026
-# (shared/xero-api-facts.md 1.5), and the read-only report and journal scopes.
+# (docs/xero-behaviour.md section 1), and the read-only report and journal scopes.
 KNOWN_SCOPES = frozenset(
     {"openid", "profile", "email", "offline_access", "paymentservices"}
     | _with_read(

@@ -130,7 +130,7 @@ def redeem_code(
         expected = s256(verifier) if entry.code_challenge_method == "S256" else verifier
         if not secrets.compare_digest(expected, entry.code_challenge):
             raise invalid_grant("code_verifier does not match the code_challenge")
-    return _issue(
+    return issue(
         state,
         client_id=client_id,
         user_id=entry.user_id,
@@ -164,7 +164,7 @@ def refresh(
             raise invalid_grant("The refresh token has already been used")
         if entry.first_used_at is None:
             entry.first_used_at = now
-        return _issue(
+        return issue(
             state,
             client_id=client_id,
             user_id=entry.user_id,
@@ -175,7 +175,7 @@ def refresh(
         )
 
 
-def _issue(
+def issue(
     state: EmulatorState,
     *,
     client_id: str,

@@ -85,6 +85,12 @@ def authenticate_client(state: EmulatorState, request: Request, form: FormData) 
 
 
 def token_response(state: EmulatorState, issued: grants.Issued, issuer: str) -> Response:
+    return JSONResponse(token_body(state, issued, issuer), headers=_NO_STORE)
+
+
+def token_body(state: EmulatorState, issued: grants.Issued, issuer: str) -> dict[str, Any]:
+    """The token endpoint's answer: id_token (openid), access_token, refresh_token
+    (offline_access), expiry and scope."""
     access = issued.access
     body: dict[str, Any] = {}
     if "openid" in access.scopes:
@@ -103,7 +109,7 @@ def token_response(state: EmulatorState, issued: grants.Issued, issuer: str) -> 
     if issued.refresh is not None:
         body["refresh_token"] = issued.refresh.token
     body["scope"] = " ".join(sorted(access.scopes))
-    return JSONResponse(body, headers=_NO_STORE)
+    return body
 
 
 @router.post("/connect/token")

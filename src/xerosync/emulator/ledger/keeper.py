@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from xerosync.emulator.ledger import prepayments
 from xerosync.emulator.ledger.accounts import Chart, PostingError
 from xerosync.emulator.ledger.hook import post_document
 from xerosync.emulator.ledger.journal import Ledger
@@ -51,9 +52,19 @@ class LedgerKeeper:
         if plural == "Accounts":
             self._chart = None
             return
+        if plural == "Prepayments":  # each allocation or refund moves its share to AR/AP
+            before, after = prepayments.uses(old), prepayments.uses(new)
+            for key in sorted(before.keys() | after.keys()):
+                self._post("PrepaymentUse", before.get(key), after.get(key), now)
+            return
         kind = POSTED_KINDS.get(plural)
         if kind is None:
             return
+        self._post(kind, old, new, now)
+
+    def _post(
+        self, kind: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, now: datetime
+    ) -> None:
         try:
             post_document(self.ledger, kind, old, new, self.chart(), now=now)
         except PostingError as exc:

@@ -10,9 +10,11 @@ current state, or None when that state has no effect (drafts, voided, deleted). 
 - Payment: Dr bank, Cr AR (ACCRECPAYMENT); Cr bank, Dr AP (ACCPAYPAYMENT); refunds of credit
   notes, prepayments and overpayments go the other way. Deleted payments have no effect.
 - BankTransaction RECEIVE/SPEND: bank against each line's account and GST (CASHREC/CASHPAID).
-  Prepayment and overpayment variants sit on AR/AP for their total until allocated (so the
-  unallocated credit lowers receivables/payables). The RECEIVE-/SPEND-TRANSFER halves of a
-  transfer write nothing: the BankTransfer posts both sides.
+  Prepayments (RECEIVE-/SPEND-PREPAYMENT) post the same way, to their lines' accounts and tax
+  (ARPREPAYMENT/APPREPAYMENT); each use of one (an allocation, a refund) moves its share of
+  those lines to AR/AP (`PrepaymentUse`, see `ledger.prepayments`). Overpayments sit on AR/AP
+  for their total until allocated (so the unallocated credit lowers receivables/payables).
+  The RECEIVE-/SPEND-TRANSFER halves of a transfer write nothing: the BankTransfer posts both.
 - BankTransfer: Dr the receiving bank, Cr the paying bank (TRANSFER).
 - ManualJournal (POSTED only): each line's LineAmount (+debit/-credit), tax to GST.
 
@@ -29,6 +31,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from xerosync.emulator.ledger import prepayments
 from xerosync.emulator.ledger.accounts import Account, Chart, PostingError
 from xerosync.emulator.ledger.journal import JournalLine, Posting
 from xerosync.emulator.ledger.values import ZERO, money, to_date
@@ -44,6 +47,7 @@ ID_FIELD = {
     "ManualJournal": "ManualJournalID",
     "Prepayment": "PrepaymentID",
     "Overpayment": "OverpaymentID",
+    "PrepaymentUse": "AllocationID",  # an allocation or refund of a prepayment
 }
 _ALIASES = {f"{kind}s": kind for kind in ID_FIELD}
 
@@ -76,9 +80,9 @@ _PAYMENT_TYPE_OF = {
 _BANK_TRANSACTION = {
     "RECEIVE": ("CASHREC", 1, ""),
     "SPEND": ("CASHPAID", -1, ""),
-    "RECEIVE-PREPAYMENT": ("ARPREPAYMENT", 1, "DEBTORS"),
+    "RECEIVE-PREPAYMENT": ("ARPREPAYMENT", 1, ""),
     "RECEIVE-OVERPAYMENT": ("AROVERPAYMENT", 1, "DEBTORS"),
-    "SPEND-PREPAYMENT": ("APPREPAYMENT", -1, "CREDITORS"),
+    "SPEND-PREPAYMENT": ("APPREPAYMENT", -1, ""),
     "SPEND-OVERPAYMENT": ("APOVERPAYMENT", -1, "CREDITORS"),
 }
 # document Type -> (control system account, +1 when the control account is debited)
@@ -120,6 +124,8 @@ def posting_for(kind: str, doc: Doc, chart: Chart, rate_of: RateOf | None = None
         return _bank_transfer(doc, chart)
     if kind == "ManualJournal":
         return _manual_journal(doc, chart)
+    if kind == "PrepaymentUse":
+        return prepayments.use_posting(doc, chart, _item_lines, _rate(doc), _contact_id(doc))
     return None  # Prepayment/Overpayment: their BankTransaction posts; allocations move AR to AR
 
 
@@ -216,7 +222,7 @@ def _bank_transaction(doc: Doc, chart: Chart) -> Posting | None:
     bank = chart.resolve(doc.get("BankAccount"), what="bank account")
     rate = _rate(doc)
     total = _converted(money(doc["Total"]), rate) if doc.get("Total") is not None else None
-    if control:  # lines of a prepayment/overpayment need no account: it all sits on AR/AP
+    if control:  # lines of an overpayment need no account: it all sits on AR/AP
         amount = total if total is not None else _converted(_gross(doc), rate)
         lines = [JournalLine(chart.system(control), -bank_sign * amount)]
         lines = _close(lines, bank, bank_sign, amount, chart)

@@ -1,7 +1,7 @@
 """What a webhook delivery carries, as pure functions: events, payload bytes, signatures.
 
-Shapes follow shared/xero-openapi/xero-webhooks.yaml (`WebhookEvent`,
-`CreditNoteWebhookEvent`) and shared/xero-api-facts.md section 7:
+Shapes follow Xero's webhooks specification (`WebhookEvent`, `CreditNoteWebhookEvent`) and
+docs/xero-behaviour.md section 4:
 
 - the signature is base64(HMAC-SHA256(webhook key, raw body bytes)), sent as
   `x-xero-signature`; a receiver must verify the bytes it received, never re-serialised JSON;
