@@ -21,7 +21,7 @@ XERO_CONNECTIONS_URL = "https://api.xero.com/connections"
 
 
 class RateLimits(BaseModel):
-    """Xero's published limits (facts section 2); lower them for a Starter-tier app."""
+    """Xero's published limits (https://developer.xero.com/documentation/guides/oauth2/limits/); lower them for a Starter-tier app."""
 
     model_config = ConfigDict(frozen=True)
 

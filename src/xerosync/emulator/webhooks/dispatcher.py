@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("xerosync.emulator.webhooks")
 
-RETRY_CAP = 900.0  # Xero retries every 15 minutes at most (facts section 7)
+RETRY_CAP = 900.0  # Xero retries every 15 minutes at most (docs/xero-behaviour.md, "Webhooks")
 INTENT_GOOD = 2  # correctly signed handshake deliveries
 INTENT_BAD = 2  # deliberately mis-signed ones
 ATTEMPTS_KEPT = 2000

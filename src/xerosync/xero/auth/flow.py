@@ -1,6 +1,6 @@
 """Bearer tokens on every call, refreshed before expiry and once on a 401, under the store's lock.
 
-`TokenKeeper` owns the refresh rule (facts section 12, problems 1-3):
+`TokenKeeper` owns the refresh rule (rotating refresh tokens, refreshed under a lock and saved by compare-and-set):
 - take the store's lock, then READ THE STORE AGAIN: another thread or process may have
   refreshed while we waited, and refreshing with its predecessor's token would waste the
   rotation (or, after the grace window, kill the grant);

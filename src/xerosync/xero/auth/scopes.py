@@ -1,6 +1,6 @@
 """Which OAuth scopes a sync needs: a pure function of the entities it touches.
 
-Xero has two vocabularies (facts section 1.5): the broad scopes of the 16.1.0 spec
+Xero has two vocabularies (docs/xero-behaviour.md, "Scopes"): the broad scopes of the 16.1.0 spec
 (`accounting.transactions`, `accounting.reports.read`) and the granular scopes apps created
 after 2 March 2026 must use (`accounting.invoices`, `accounting.reports.balancesheet.read`, ...).
 A read needs the scope or its `.read` twin; a write needs the scope itself.

@@ -4,7 +4,7 @@ A `TokenStore` holds one `TokenSet` per grant key (one user's consent: it may co
 several tenants). Its `lock(key)` must exclude every other user of the same store — other
 threads, and for shared stores other processes — because Xero rotates the refresh token
 on every refresh: two workers refreshing with the same token must take turns, and the
-second must see the first one's result (facts section 12, problems 1 and 2).
+second must see the first one's result (Xero rotates refresh tokens; see docs/sync.md, "The database").
 
 The store protocol, for every implementation (the database store included):
 
