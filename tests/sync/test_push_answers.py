@@ -1,0 +1,98 @@
+"""What Xero answers is checked, not trusted: an update echoed with another record's id is an
+error (nothing marked synced), and a whole call refused becomes dead letters with Xero's words."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+
+from xerosync.api import XeroSync
+from xerosync.clock import FakeClock
+from xerosync.store.crypto import TokenCipher, new_key
+from xerosync.store.db import Database
+from xerosync.store.tokens import DatabaseTokenStore
+from xerosync.xero import TokenSet, XeroClient, XeroConfig
+
+
+class FakeXero:
+    """Answers writes per record; `swap_ids` makes updates echo a different record."""
+
+    def __init__(self) -> None:
+        self.swap_ids = False
+        self.refuse_with: dict[str, object] | None = None
+        self.calls: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(f"{request.method} {request.url.path}")
+        if self.refuse_with is not None:
+            return httpx.Response(400, json=self.refuse_with)
+        records = json.loads(request.content)["Contacts"]
+        echoed = []
+        for record in records:
+            sent = record.get("ContactID")
+            xero_id = str(uuid.uuid4()) if sent is None or self.swap_ids else sent
+            echoed.append({**record, "ContactID": xero_id, "StatusAttributeString": "OK"})
+        return httpx.Response(200, json={"Contacts": echoed})
+
+
+def make_sync(db_url: str, fake: FakeXero) -> tuple[XeroSync, str]:
+    db = Database(db_url)
+    store = DatabaseTokenStore(db, TokenCipher([new_key()]))
+    store.save(
+        "default",
+        TokenSet(access_token="a", refresh_token="r", expires_at=datetime(2030, 1, 1, tzinfo=UTC)),
+    )
+    client = XeroClient(
+        XeroConfig.for_emulator("http://xero.test", client_id="app"),
+        token_store=store,
+        http_client=httpx.Client(transport=httpx.MockTransport(fake)),
+        clock=FakeClock(),
+    )
+    sync = XeroSync(db, client)
+    return sync, sync.add_connection("tenant-1")
+
+
+def test_an_update_echoed_with_another_id_is_an_error_not_a_success(db_url: str) -> None:
+    fake = FakeXero()
+    sync, conn = make_sync(db_url, fake)
+    sync.submit(conn, "contacts", {"id": "cust-1", "name": "First"})
+    sync.push(conn)
+    first = sync.status(conn, "contacts", "cust-1")
+    assert first is not None
+
+    fake.swap_ids = True
+    sync.submit(conn, "contacts", {"id": "cust-1", "name": "Renamed"})
+    report = sync.push(conn)
+
+    assert report.ok == 0
+    assert report.rejected == 1
+    [letter] = sync.dead_letters()
+    assert letter.reason == "mismatch"
+    assert first.xero_id in letter.messages[0]
+    after = sync.status(conn, "contacts", "cust-1")
+    assert after is not None
+    assert after.state == "failed"
+    assert after.xero_id == first.xero_id  # the mapping still names the record we updated
+
+
+def test_a_whole_call_refused_dead_letters_its_records_with_xeros_message(db_url: str) -> None:
+    fake = FakeXero()
+    fake.refuse_with = {
+        "ErrorNumber": 10,
+        "Type": "ValidationException",
+        "Message": "A validation exception occurred",
+        "Elements": [{"ValidationErrors": [{"Message": "Organisation is locked for edits"}]}],
+    }
+    sync, conn = make_sync(db_url, fake)
+    sync.submit_many(conn, "contacts", [{"id": f"cust-{n}", "name": f"C {n}"} for n in (1, 2)])
+
+    report = sync.push(conn)
+
+    assert report.rejected == 2
+    letters = sync.dead_letters()
+    assert [letter.app_id for letter in letters] == ["cust-1", "cust-2"]
+    assert letters[0].messages == ["Organisation is locked for edits"]
+    assert sync.push(conn).calls == 0  # not retried until someone retries it
