@@ -211,14 +211,8 @@ def _xero_owned(
         "amount_paid": str(mapping.amount_paid) if mapping.amount_paid is not None else None,
         "fully_paid_on": data.get("FullyPaidOnDate"),
     }
-    feed.emit(
-        session,
-        connection_id=mapping.connection_id,
-        entity=mapping.entity,
-        app_id=mapping.app_id,
-        xero_id=mapping.xero_id,
-        kind="paid" if mapping.xero_status == "PAID" else "status_changed",
-        data=summary,
+    feed.emit_for(
+        session, mapping, "paid" if mapping.xero_status == "PAID" else "status_changed", summary
     )
 
 
@@ -231,14 +225,7 @@ def _report_xero_change(
     changed.update({k: None for k in base if k not in fields})
     mapping.base = fields
     if changed:
-        feed.emit(
-            session,
-            connection_id=mapping.connection_id,
-            entity=mapping.entity,
-            xero_id=mapping.xero_id,
-            kind="changed_in_xero",
-            data={"fields": changed},
-        )
+        feed.emit_for(session, mapping, "changed_in_xero", {"fields": changed})
 
 
 def _merge(
@@ -292,14 +279,11 @@ def _take_merge(
             app_data[key] = value
         mapping.app_data = parse_record(mapping.entity, app_data).model_dump(mode="json")
         mapping.app_hash = snapshot_hash(mapping.app_data)
-        feed.emit(
+        feed.emit_for(
             session,
-            connection_id=mapping.connection_id,
-            entity=mapping.entity,
-            app_id=mapping.app_id,
-            xero_id=mapping.xero_id,
-            kind="changed_in_xero",
-            data={"fields": normalise(result.to_app), "decided": [c.field for c in result.decided]},
+            mapping,
+            "changed_in_xero",
+            {"fields": normalise(result.to_app), "decided": [c.field for c in result.decided]},
         )
     mapping.base = new_base
     if result.pending:
@@ -323,16 +307,11 @@ def _take_merge(
     if result.to_xero or result.pending:
         # Queued (or re-queued over a change not yet sent) with the fields a person must
         # decide held at Xero's value: a waiting conflict is never settled by a push.
-        mapping.version = (mapping.version or 0) + 1
         if not result.pending:
             mapping.sync_status = "pending"
-        outbox.add(
+        outbox.queue(
             session,
-            connection_id=mapping.connection_id,
-            entity=mapping.entity,
-            app_id=mapping.app_id or "",
-            operation="upsert",
-            version=mapping.version,
+            mapping,
             payload=conflicts.push_payload(
                 session,
                 mapping.connection_id,
@@ -342,12 +321,4 @@ def _take_merge(
             ),
         )
     if result.pending:
-        feed.emit(
-            session,
-            connection_id=mapping.connection_id,
-            entity=mapping.entity,
-            app_id=mapping.app_id,
-            xero_id=mapping.xero_id,
-            kind="conflict",
-            data={"fields": sorted(pending)},
-        )
+        feed.emit_for(session, mapping, "conflict", {"fields": sorted(pending)})

@@ -194,14 +194,11 @@ def repair_drift(ctx: SyncContext, report: DriftReport) -> dict[str, int]:
                 # Xero voided, deleted or archived it; status is Xero's to decide: tell the app.
                 mapping.xero_status = str(drift.xero)
                 mapping.sync_status = "deleted"
-                feed.emit(
+                feed.emit_for(
                     session,
-                    connection_id=report.connection_id,
-                    entity=drift.entity,
-                    app_id=mapping.app_id,
-                    xero_id=mapping.xero_id,
-                    kind="status_changed",
-                    data={"status": drift.xero, "found_by": "reconciliation"},
+                    mapping,
+                    "status_changed",
+                    {"status": drift.xero, "found_by": "reconciliation"},
                 )
                 queued["told"] += 1
                 continue
@@ -209,15 +206,11 @@ def repair_drift(ctx: SyncContext, report: DriftReport) -> dict[str, int]:
             if drift.kind == "missing_in_xero":
                 mapping.xero_id = None
                 mapping.xero_status = None
-            mapping.version = (mapping.version or 0) + 1
             mapping.sync_status = "pending"
-            outbox.add(
+            outbox.queue(
                 session,
-                connection_id=report.connection_id,
-                entity=drift.entity,
-                app_id=mapping.app_id,
+                mapping,
                 operation=operation,
-                version=mapping.version,
                 payload=mapping.app_data if operation == "upsert" else None,
             )
             queued["push"] += 1

@@ -99,14 +99,11 @@ def record_success(
         )
         .values(status="resolved")
     )
-    feed.emit(
+    feed.emit_for(
         session,
-        connection_id=row.connection_id,
-        entity=row.entity,
-        app_id=row.app_id,
-        xero_id=mapping.xero_id,
-        kind="deleted" if kind == "delete" else "pushed",
-        data={
+        mapping,
+        "deleted" if kind == "delete" else "pushed",
+        {
             "action": kind,
             "number": mapping.xero_number,
             "status": mapping.xero_status,

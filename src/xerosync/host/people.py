@@ -69,7 +69,6 @@ def resolve_conflict(
     # fields Xero already holds are synced now; the rest are synced when the push lands
     base.update({k: v for k, v in normalise(final).items() if k not in to_xero})
     mapping.base = base
-    mapping.version = (mapping.version or 0) + 1
     conflicts.close(
         session,
         row,
@@ -82,15 +81,7 @@ def resolve_conflict(
     )
     if to_xero or _queued(session, row):
         mapping.sync_status = "pending"
-        outbox.add(
-            session,
-            connection_id=row.connection_id,
-            entity=row.entity,
-            app_id=mapping.app_id or "",
-            operation="upsert",
-            version=mapping.version,
-            payload=mapping.app_data,
-        )
+        outbox.queue(session, mapping, payload=mapping.app_data)
     else:
         mapping.sync_status = "synced"
     conflicts.close(
@@ -103,14 +94,11 @@ def resolve_conflict(
         by=by,
         now=now,
     )
-    feed.emit(
+    feed.emit_for(
         session,
-        connection_id=row.connection_id,
-        entity=row.entity,
-        app_id=row.app_id,
-        xero_id=row.xero_id,
-        kind="conflict_resolved",
-        data={"fields": normalise(final), "pushed": sorted(to_xero)},
+        mapping,
+        "conflict_resolved",
+        {"fields": normalise(final), "pushed": sorted(to_xero)},
     )
     return row
 

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from xerosync.store.tables import FeedEvent
+from xerosync.store.tables import FeedEvent, MappingRow
 
-__all__ = ["KINDS", "emit", "read"]
+__all__ = ["KINDS", "emit", "emit_for", "read"]
 
 #: what an event says happened
 KINDS = frozenset(
@@ -62,6 +62,21 @@ def emit(
             kind=kind,
             data=dict(data or {}),
         )
+    )
+
+
+def emit_for(
+    session: Session, mapping: MappingRow, kind: str, data: Mapping[str, Any] | None = None
+) -> None:
+    """An event about the record `mapping` maps."""
+    emit(
+        session,
+        connection_id=mapping.connection_id,
+        entity=mapping.entity,
+        kind=kind,
+        app_id=mapping.app_id,
+        xero_id=mapping.xero_id,
+        data=data,
     )
 
 

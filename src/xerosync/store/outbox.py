@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from xerosync.store.tables import OutboxRow, PushBatch
+from xerosync.store.tables import MappingRow, OutboxRow, PushBatch
 
 __all__ = [
     "DONE",
@@ -33,6 +33,7 @@ __all__ = [
     "finish",
     "in_flight_batches",
     "pending",
+    "queue",
     "release",
 ]
 
@@ -81,6 +82,26 @@ def add(
     )
     session.add(row)
     return row
+
+
+def queue(
+    session: Session,
+    mapping: MappingRow,
+    *,
+    operation: str = "upsert",
+    payload: Mapping[str, Any] | None = None,
+) -> OutboxRow:
+    """A new version of the mapped record must reach Xero: bump its version and queue it."""
+    mapping.version = (mapping.version or 0) + 1
+    return add(
+        session,
+        connection_id=mapping.connection_id,
+        entity=mapping.entity,
+        app_id=mapping.app_id or "",
+        operation=operation,
+        version=mapping.version,
+        payload=payload,
+    )
 
 
 def pending(
