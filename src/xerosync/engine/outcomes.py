@@ -4,7 +4,9 @@ all in the transaction that records the batch, so an outcome is either wholly ke
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -13,9 +15,8 @@ from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
 from xerosync.engine.prepare import has_allocations, kind_of
 from xerosync.engine.resources import xero_state
-from xerosync.store import audit, conflicts, feed, outbox
-from xerosync.store.mappings import by_app, by_xero
-from xerosync.store.tables import DeadLetter, MappingRow, OutboxRow
+from xerosync.store import audit, feed, outbox
+from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, OutboxRow
 from xerosync.sync.mapping import canonical
 from xerosync.sync.records import parse_record
 from xerosync.sync.snapshot import normalise
@@ -28,12 +29,74 @@ __all__ = ["record_outcomes", "record_success"]
 from xerosync.engine.failures import label as _label
 
 
-def _orphan(session: Session, row: OutboxRow, xero_id: str) -> None:
-    """A pull may have met our record before its outcome was written, and kept it as Xero's
-    own (no app id): fold that row into ours."""
-    other = by_xero(session, row.connection_id, row.entity, xero_id)
-    if other is not None and other.app_id is None:
-        session.delete(other)
+@dataclass
+class Loaded:
+    """What recording a batch needs of the store, read in a few queries for the whole batch."""
+
+    mappings: dict[str, MappingRow]
+    held: dict[str, dict[str, Any]]  # app id -> fields waiting for a person
+    succeeded: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(
+        cls, session: Session, connection_id: str, entity: str, app_ids: Sequence[str]
+    ) -> Loaded:
+        mappings = {
+            m.app_id: m
+            for m in session.scalars(
+                select(MappingRow).where(
+                    MappingRow.connection_id == connection_id,
+                    MappingRow.entity == entity,
+                    MappingRow.app_id.in_(app_ids),
+                )
+            )
+            if m.app_id is not None
+        }
+        held: dict[str, dict[str, Any]] = {}
+        for row in session.scalars(
+            select(ConflictRow).where(
+                ConflictRow.connection_id == connection_id,
+                ConflictRow.entity == entity,
+                ConflictRow.app_id.in_(app_ids),
+                ConflictRow.status == "open",
+            )
+        ):
+            held[row.app_id or ""] = {f["field"]: f.get("xero") for f in row.fields}
+        return cls(mappings, held)
+
+    def finish(self, session: Session, connection_id: str, entity: str) -> None:
+        """Dead letters of records that went through now are settled."""
+        if self.succeeded:
+            session.execute(
+                update(DeadLetter)
+                .where(
+                    DeadLetter.connection_id == connection_id,
+                    DeadLetter.entity == entity,
+                    DeadLetter.app_id.in_(self.succeeded),
+                    DeadLetter.status == "open",
+                )
+                .values(status="resolved")
+            )
+
+
+def _fold_orphans(
+    session: Session, connection_id: str, entity: str, xero_ids: Sequence[str]
+) -> None:
+    """A pull may have met our records before their outcome was written, and kept them as
+    Xero's own (no app id): drop those rows, ours take their place."""
+    if not xero_ids:
+        return
+    orphans = session.scalars(
+        select(MappingRow).where(
+            MappingRow.connection_id == connection_id,
+            MappingRow.entity == entity,
+            MappingRow.xero_id.in_(xero_ids),
+            MappingRow.app_id.is_(None),
+        )
+    ).all()
+    for orphan in orphans:
+        session.delete(orphan)
+    if orphans:
         session.flush()
 
 
@@ -44,13 +107,21 @@ def record_success(
     kind: str,
     record: XeroModel | None,
     now: datetime,
+    loaded: Loaded | None = None,
 ) -> None:
-    mapping = by_app(session, row.connection_id, row.entity, row.app_id)
+    if loaded is None:
+        loaded = Loaded.read(session, row.connection_id, row.entity, [row.app_id])
+        if record is not None:
+            new_id = xero_state(row.entity, record).xero_id
+            _fold_orphans(session, row.connection_id, row.entity, [new_id] if new_id else [])
+        own = True
+    else:
+        own = False
+    mapping = loaded.mappings.get(row.app_id)
     assert mapping is not None, f"{_label(row)} has no mapping"
     if record is not None:
         state = xero_state(row.entity, record)
-        if state.xero_id and mapping.xero_id != state.xero_id:
-            _orphan(session, row, state.xero_id)
+        if state.xero_id:
             mapping.xero_id = state.xero_id
         mapping.xero_number = state.number or mapping.xero_number
         mapping.xero_status = state.status or mapping.xero_status
@@ -63,9 +134,8 @@ def record_success(
     if kind in ("create", "update") and row.payload is not None:
         app_record = parse_record(row.entity, row.payload)
         base = normalise(canonical(app_record, ctx.mapping))
-        held = conflicts.held_fields(session, row.connection_id, row.entity, row.app_id)
         old = mapping.base or {}
-        for name in held:  # still undecided: the base stays what both sides last agreed on
+        for name in loaded.held.get(row.app_id, {}):  # undecided: keep what both last agreed on
             if name in old:
                 base[name] = old[name]
             else:
@@ -89,16 +159,7 @@ def record_success(
         mapping.sync_status = "synced" if mapping.version <= row.version else "pending"
     mapping.last_error = None
     outbox.finish(session, row, outbox.DONE)
-    session.execute(
-        update(DeadLetter)
-        .where(
-            DeadLetter.connection_id == row.connection_id,
-            DeadLetter.entity == row.entity,
-            DeadLetter.app_id == row.app_id,
-            DeadLetter.status == "open",
-        )
-        .values(status="resolved")
-    )
+    loaded.succeeded.append(row.app_id)
     feed.emit_for(
         session,
         mapping,
@@ -110,6 +171,8 @@ def record_success(
             "total": str(mapping.total) if mapping.total is not None else None,
         },
     )
+    if own:
+        loaded.finish(session, row.connection_id, row.entity)
 
 
 def record_outcomes(
@@ -130,15 +193,22 @@ def record_outcomes(
             .order_by(OutboxRow.position)
         )
     )
-    by_position = {row.position: row for row in rows}
     counts = {"ok": 0, "rejected": 0}
+    if not rows:
+        return counts  # already recorded (a resumed batch answered again)
+    connection_id, entity = rows[0].connection_id, rows[0].entity
+    by_position = {row.position: row for row in rows}
+    loaded = Loaded.read(session, connection_id, entity, [r.app_id for r in rows])
+    if method == "PUT":
+        created = [xero_state(entity, o.record).xero_id for o in outcomes if o.ok and o.record]
+        _fold_orphans(session, connection_id, entity, [i for i in created if i])
     for outcome in outcomes:
         row = by_position.get(outcome.index)
         if row is None:
-            continue  # already recorded (a resumed batch answered again)
+            continue
         kind = kind_of(method, row.operation)
         if outcome.ok:
-            mapping: MappingRow | None = by_app(session, row.connection_id, row.entity, row.app_id)
+            mapping = loaded.mappings.get(row.app_id)
             echoed = xero_state(row.entity, outcome.record) if outcome.record else None
             if (
                 kind != "create"
@@ -158,7 +228,7 @@ def record_outcomes(
                 )
                 counts["rejected"] += 1
                 continue
-            record_success(session, ctx, row, kind, outcome.record, now)
+            record_success(session, ctx, row, kind, outcome.record, now, loaded)
             counts["ok"] += 1
         elif outcome.outcome == Outcome.NOT_SENT:
             record_failure(session, row, "too_large", list(outcome.messages))
@@ -167,15 +237,15 @@ def record_outcomes(
             messages = list(outcome.messages) or ["Xero rejected the record"]
             record_failure(session, row, "rejected", messages)
             counts["rejected"] += 1
-    if rows:
-        audit.log_write(
-            session,
-            connection_id=rows[0].connection_id,
-            entity=rows[0].entity,
-            method=method,
-            key=key,
-            app_ids=[r.app_id for r in rows],
-            outcome=f"{counts['ok']} ok, {counts['rejected']} rejected",
-            now=now,
-        )
+    loaded.finish(session, connection_id, entity)
+    audit.log_write(
+        session,
+        connection_id=connection_id,
+        entity=entity,
+        method=method,
+        key=key,
+        app_ids=[r.app_id for r in rows],
+        outcome=f"{counts['ok']} ok, {counts['rejected']} rejected",
+        now=now,
+    )
     return counts

@@ -50,9 +50,13 @@ def emit(
 ) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown feed event kind {kind!r}")
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
+    transaction = session.get_transaction()
+    if (
+        session.get_bind().dialect.name == "postgresql"
+        and session.info.get("feed_lock") is not transaction
+    ):
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEED_LOCK})
+        session.info["feed_lock"] = transaction  # held until this transaction ends
     session.add(
         FeedEvent(
             connection_id=connection_id,
