@@ -28,6 +28,9 @@ What the figures mean:
   Python heap does not depend on the database, and a traced 100k pull is slow), once under
   `tracemalloc` (Python-heap peak; its time is not used). RSS includes the interpreter and libraries
   (~90-100 MB before any work: "baseline").
+- SQL statements/record: statements sent to the database per record (each one a round trip on
+  PostgreSQL); "round trip" is the median `SELECT 1` on the bench database, taken before the push.
+  On PostgreSQL, engine time is roughly statements/record x round trip + Python's own cost.
 Goal (issue 7): >= 5,000 records/s on PostgreSQL, < 300 MB for the 100k pull.
 
 Run it the same way each time (the defaults are the reference); the machine's other load shows in
@@ -41,6 +44,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,7 +60,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 
 from xerosync.api import XeroSync
 from xerosync.store.crypto import new_key
@@ -285,6 +289,32 @@ def postgres_reachable(admin_url: str) -> str | None:
     return None
 
 
+class Statements:
+    """SQL statements sent on `engine` (each one a round trip to a server database)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: object) -> None:
+        self.count += 1
+
+
+def round_trip_ms(url: str, tries: int = 200) -> float:
+    """Median time of `SELECT 1` on `url`: what each statement costs before any work. On a
+    loaded machine this is far above an idle server's ~0.05 ms, and the PostgreSQL figures
+    scale with it (statements per record x round trip)."""
+    db = Database(url)
+    times = []
+    with db.engine.connect() as c:
+        for _ in range(tries):
+            started = time.perf_counter()
+            c.execute(text("SELECT 1")).scalar()
+            times.append(time.perf_counter() - started)
+    db.dispose()
+    return round(statistics.median(times) * 1000, 3)
+
+
 def open_sync(url: str, fake: FakeXero) -> tuple[XeroSync, str]:
     """A `XeroSync` on `url` talking to `fake`, tokens seeded, one connection."""
     limits = RateLimits(minute=HUGE, day=HUGE, app_minute=HUGE, concurrent=HUGE)
@@ -392,10 +422,12 @@ def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
     sync, conn = open_sync(url, fake)
     try:
         people, orders = app_records(records)
+        statements = Statements(sync.db.engine)
         started = time.perf_counter()
         sync.submit_many(conn, "contacts", people)
         sync.submit_many(conn, "invoices", orders)
         submitted = time.perf_counter() - started
+        submit_statements, statements.count = statements.count, 0
         fake.seconds = 0.0
         started = time.perf_counter()
         report = sync.push(conn)
@@ -411,9 +443,23 @@ def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
             wall,
             fake.seconds,
             report.ok,
-            {"rejected": report.rejected, "sent_to_xero": fake.records_sent},
+            {
+                "rejected": report.rejected,
+                "sent_to_xero": fake.records_sent,
+                "sql_statements": statements.count,
+            },
         )
-        submit = Figures(kind, "submit", records, 0, 0, submitted, 0.0, records)
+        submit = Figures(
+            kind,
+            "submit",
+            records,
+            0,
+            0,
+            submitted,
+            0.0,
+            records,
+            {"sql_statements": submit_statements},
+        )
         return submit, pushed
     finally:
         sync.close()
@@ -430,6 +476,7 @@ def run_pull(kind: str, url: str, records: int, *, trace: bool = False) -> Figur
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if trace:
             tracemalloc.start()
+        statements = Statements(sync.db.engine)
         fake.seconds = 0.0
         started = time.perf_counter()
         report = sync.pull(conn)
@@ -452,6 +499,7 @@ def run_pull(kind: str, url: str, records: int, *, trace: bool = False) -> Figur
                 "seen": report.seen,
                 "served_by_xero": fake.records_served,
                 "per_entity": report.per_entity,
+                "sql_statements": statements.count,
                 "rss_baseline_mb": round(baseline, 1),
                 "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "tracemalloc_peak_mb": round(peak, 1) if peak is not None else None,
@@ -497,14 +545,15 @@ def pull_worker(kind: str, admin_url: str, records: int, trace: bool) -> None:
 def table(rows: list[Figures]) -> str:
     lines = [
         "| database | phase | records | calls (expected) | wall s | in fake Xero s | engine s "
-        "| records/s (engine) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| records/s (engine) | SQL statements/record |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for f in rows:
         calls = f"{f.calls} ({f.expected_calls})" if f.phase != "submit" else "-"
         lines.append(
             f"| {f.database} | {f.phase} | {f.records:,} | {calls} | {f.wall_seconds:.2f} "
-            f"| {f.xero_seconds:.2f} | {f.engine_seconds:.2f} | {f.per_second:,.0f} |"
+            f"| {f.xero_seconds:.2f} | {f.engine_seconds:.2f} | {f.per_second:,.0f} "
+            f"| {f.extra.get('sql_statements', 0) / f.records:.1f} |"
         )
     return "\n".join(lines)
 
@@ -551,6 +600,7 @@ def main() -> None:
     rows: list[Figures] = []
     memory: list[tuple[Figures, Figures | None]] = []
     skipped: dict[str, str] = {}
+    round_trips: dict[str, float] = {}
     for kind in [d.strip() for d in args.databases.split(",") if d.strip()]:
         if kind not in ("sqlite", "postgres"):
             parser.error(f"unknown database {kind!r}")
@@ -560,13 +610,18 @@ def main() -> None:
             continue
         print(f"{kind}: push {args.records:,} ...", file=sys.stderr, flush=True)
         with database(kind, args.database_url) as url:
-            rows += run_push(kind, url, args.records)
+            round_trips[kind] = round_trip_ms(url)
+            done = run_push(kind, url, args.records)
+            rows += done
+        for figures in done:
+            print(table([figures]).splitlines()[-1], file=sys.stderr, flush=True)
         print(f"{kind}: pull {args.pull_records:,} ...", file=sys.stderr, flush=True)
         plain = pull_in_subprocess(kind, args.database_url, args.pull_records, trace=False)
         traced = None
         if kind in args.trace_databases.split(","):
             print(f"{kind}: pull under tracemalloc ...", file=sys.stderr, flush=True)
             traced = pull_in_subprocess(kind, args.database_url, args.pull_records, trace=True)
+        print(table([plain]).splitlines()[-1], file=sys.stderr, flush=True)
         rows.append(plain)
         memory.append((plain, traced))
 
@@ -574,6 +629,11 @@ def main() -> None:
     print(table(rows))
     print()
     print(memory_table(memory))
+    print()
+    print(
+        "round trip (median SELECT 1): "
+        + ", ".join(f"{kind} {ms} ms" for kind, ms in round_trips.items())
+    )
     for kind, why in skipped.items():
         print(f"\n{kind}: skipped ({why})")
     if args.json:
@@ -591,6 +651,7 @@ def main() -> None:
                         }
                         for p, t in memory
                     ],
+                    "round_trip_ms": round_trips,
                     "skipped": skipped,
                 },
                 out,

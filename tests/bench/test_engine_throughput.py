@@ -28,7 +28,9 @@ def test_a_push_sends_every_record_once_in_full_batches() -> None:
     assert (contacts, invoices) == (50, 70)
     assert submit.records == 120
     assert push.ok == 120
-    assert push.extra == {"rejected": 0, "sent_to_xero": 120}
+    assert push.extra["rejected"] == 0
+    assert push.extra["sent_to_xero"] == 120
+    assert push.extra["sql_statements"] > 0
     assert push.calls == push.expected_calls == math.ceil(50 / 50) + math.ceil(70 / 50) == 3
     assert 0 < push.xero_seconds < push.wall_seconds
 
