@@ -33,6 +33,7 @@ def test_a_push_sends_every_record_once_in_full_batches() -> None:
     assert push.extra["sql_statements"] > 0
     assert push.calls == push.expected_calls == math.ceil(50 / 50) + math.ceil(70 / 50) == 3
     assert 0 < push.xero_seconds < push.wall_seconds
+    assert push.cpu_seconds > push.xero_cpu_seconds >= 0
 
 
 def run_push_on_sqlite(records: int) -> tuple[Figures, Figures]:
