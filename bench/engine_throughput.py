@@ -1,0 +1,686 @@
+"""The sync engine's own cost: records per second pushed and pulled through store + engine, Xero's
+answers excluded, on SQLite and PostgreSQL; and peak memory of a 100,000-record pull (issue 7).
+
+Xero is a fake behind `httpx.MockTransport` that answers like Xero (PUT echoes each record with a
+new id and `StatusAttributeString: OK`; GET /Invoices pages pre-shaped invoice JSON, built a page at
+a time so the fake holds no 100k list; every other list is empty). Its handler is timed and that
+time subtracted, so "engine time" is everything xerosync does: outbox claims, payload mapping, the
+client (governor, auth, httpx request/response, JSON, pydantic), outcomes, mappings, feed, audit,
+cursors, commits. Rate limits cannot bind (huge `RateLimits`, generous `X-*-Remaining` headers);
+tokens are seeded straight into the database token store, so no OAuth round-trip.
+
+    python -m bench.engine_throughput                              # push 10,000, pull 100,000
+    python -m bench.engine_throughput --records 1000 --pull-records 5000 --databases sqlite
+    python -m bench.engine_throughput --json figures.json
+
+Each database is a throwaway: SQLite a temp file, PostgreSQL a database `xerosync_bench` created
+(dropped first) through --database-url (default $DATABASE_URL, else the local server); skipped with
+a message if unreachable.
+
+What the figures mean:
+- push: `--records` N submitted (N//10 contacts rounded to 50, the rest invoices naming them) with
+  `submit_many` (timed apart, "submit"), then one `XeroSync.push`; calls = ceil(contacts/50) +
+  ceil(invoices/50). records/s = N / (push wall time - time inside the fake).
+- pull: a fresh database and a fresh process (so `ru_maxrss` is the pull's own), one
+  `XeroSync.pull` of all entities: `--pull-records` invoices new to the store (each adopted: mapping,
+  feed event), calls = ceil(N/1000) + 5 (one empty page for each other entity). Run twice: once
+  plain (time, RSS) and, on the databases of --trace-databases (default SQLite only: the engine's
+  Python heap does not depend on the database, and a traced 100k pull is slow), once under
+  `tracemalloc` (Python-heap peak; its time is not used). RSS includes the interpreter and libraries
+  (~90-100 MB before any work: "baseline").
+- engine CPU ms/record: this process's CPU time (less the fake's) per record. Wall time on a shared
+  machine swings with other load; CPU time much less. 5,000 records/s is 0.2 ms a record.
+- SQL statements/record: statements sent to the database per record (each one a round trip on
+  PostgreSQL); "round trip" is the median `SELECT 1` on the bench database, taken before the push.
+  On PostgreSQL, engine time is roughly statements/record x round trip + Python's own cost.
+Goal (issue 7): >= 5,000 records/s on PostgreSQL, < 300 MB for the 100k pull.
+
+Run it the same way each time (the defaults are the reference); the machine's other load shows in
+the figures, so compare runs from one sitting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, event, text
+
+from xerosync.api import XeroSync
+from xerosync.store.crypto import new_key
+from xerosync.store.db import Database, normalise_url
+from xerosync.xero import RateLimits, XeroConfig
+from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenSet
+from xerosync.xero.batching import MAX_BATCH_RECORDS
+from xerosync.xero.paging import MAX_PAGE_SIZE
+
+BASE_URL = "http://xero.test"
+TENANT = "7a0c3b53-5f0e-4c6e-9d8e-bench0000001"
+BENCH_DB = "xerosync_bench"
+DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+#: every entity a pull reads (PUSH_ORDER) besides invoices: one empty page each
+OTHER_ENTITIES = 5
+HUGE = 1_000_000_000
+LIMIT_HEADERS = {
+    "X-MinLimit-Remaining": str(HUGE),
+    "X-DayLimit-Remaining": str(HUGE),
+    "X-AppMinLimit-Remaining": str(HUGE),
+    "Content-Type": "application/json",
+}
+ENVELOPES = {
+    "Contacts": "Contacts",
+    "Invoices": "Invoices",
+    "CreditNotes": "CreditNotes",
+    "Payments": "Payments",
+    "BankTransactions": "BankTransactions",
+    "ManualJournals": "ManualJournals",
+}
+ID_FIELDS = {"Contacts": "ContactID", "Invoices": "InvoiceID"}
+
+
+def _xero_date(moment: datetime) -> str:
+    return f"/Date({int(moment.timestamp() * 1000)}+0000)/"
+
+
+# -- the fake Xero -------------------------------------------------------------------------
+
+
+@dataclass
+class FakeXero:
+    """Answers like Xero at once; `seconds` is the time spent inside `handle` (subtracted)."""
+
+    pull_records: int = 0
+    contacts_pool: int = 200
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    calls: Counter[str] = field(default_factory=Counter)
+    records_sent: int = 0
+    records_served: int = 0
+
+    def __post_init__(self) -> None:
+        self._contact_ids = [str(uuid.UUID(int=n + 1)) for n in range(self.contacts_pool)]
+        base = datetime(2026, 11, 2, tzinfo=UTC)
+        self._date = _xero_date(base)
+        self._due = _xero_date(base + timedelta(days=30))
+        self._updated = base + timedelta(days=1)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return self._answer(request)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.cpu_seconds += time.process_time() - cpu
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        endpoint = request.url.path.rsplit("/", 1)[-1]
+        self.calls[f"{request.method} {endpoint}"] += 1
+        if request.method in ("PUT", "POST") and endpoint in ID_FIELDS:
+            return self._echo(endpoint, request)
+        if request.method == "GET" and endpoint == "Invoices":
+            return self._invoice_page(request)
+        if request.method == "GET" and endpoint in ENVELOPES:
+            return self._json({ENVELOPES[endpoint]: [], "pagination": self._pagination(1, 0)})
+        return httpx.Response(404, headers=LIMIT_HEADERS, json={"Message": "not in the fake"})
+
+    def _json(self, body: dict[str, Any]) -> httpx.Response:
+        return httpx.Response(200, headers=LIMIT_HEADERS, content=json.dumps(body).encode())
+
+    @staticmethod
+    def _pagination(page: int, items: int, page_size: int = MAX_PAGE_SIZE) -> dict[str, int]:
+        return {
+            "page": page,
+            "pageSize": page_size,
+            "pageCount": max(1, math.ceil(items / page_size)),
+            "itemCount": items,
+        }
+
+    def _echo(self, endpoint: str, request: httpx.Request) -> httpx.Response:
+        records = json.loads(request.content)[endpoint]
+        id_field = ID_FIELDS[endpoint]
+        now = _xero_date(datetime.now(UTC))
+        echoed = []
+        for record in records:
+            out = {
+                **record,
+                id_field: record.get(id_field) or str(uuid.uuid4()),
+                "StatusAttributeString": "OK",
+                "UpdatedDateUTC": now,
+            }
+            if endpoint == "Invoices":
+                sub = sum(
+                    Decimal(str(line.get("Quantity", 1))) * Decimal(str(line["UnitAmount"]))
+                    for line in record.get("LineItems", [])
+                )
+                tax = (sub * Decimal("0.15")).quantize(Decimal("0.01"))
+                total = float(sub + tax)
+                out.update(
+                    InvoiceNumber=record.get("InvoiceNumber") or f"INV-{uuid.uuid4().hex[:8]}",
+                    SubTotal=float(sub),
+                    TotalTax=float(tax),
+                    Total=total,
+                    AmountDue=total,
+                    AmountPaid=0.0,
+                )
+            else:
+                out.setdefault("ContactStatus", "ACTIVE")
+            echoed.append(out)
+        self.records_sent += len(records)
+        return self._json({"Id": str(uuid.uuid4()), "Status": "OK", endpoint: echoed})
+
+    def _invoice_page(self, request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        if "IDs" in params or "InvoiceNumbers" in params:  # re-reads: not part of this bench
+            return self._json({"Invoices": [], "pagination": self._pagination(1, 0)})
+        page = int(params.get("page", "1"))
+        size = min(int(params.get("pageSize", str(MAX_PAGE_SIZE))), MAX_PAGE_SIZE)
+        start = (page - 1) * size
+        stop = min(start + size, self.pull_records)
+        items = list(self._invoices(start, stop))
+        self.records_served += len(items)
+        body = {
+            "Id": str(uuid.uuid4()),
+            "Status": "OK",
+            "pagination": self._pagination(page, self.pull_records, size),
+            "Invoices": items,
+        }
+        return self._json(body)
+
+    def _invoices(self, start: int, stop: int) -> Iterator[dict[str, Any]]:
+        """Invoices number `start` to `stop - 1`, in Xero's shape, oldest first."""
+        pool = self._contact_ids
+        for n in range(start, stop):
+            amount = 10 + n % 90
+            tax = round(amount * 0.15, 2)
+            contact = pool[n % len(pool)]
+            updated = self._updated + timedelta(seconds=n)
+            yield {
+                "Type": "ACCREC",
+                "InvoiceID": str(uuid.UUID(int=(1 << 64) + n)),
+                "InvoiceNumber": f"INV-{n:06d}",
+                "Reference": f"Pulled {n}",
+                "Contact": {"ContactID": contact, "Name": f"Customer {n % len(pool)}"},
+                "Date": self._date,
+                "DateString": "2026-11-02T00:00:00",
+                "DueDate": self._due,
+                "DueDateString": "2026-12-02T00:00:00",
+                "Status": "AUTHORISED",
+                "LineAmountTypes": "Exclusive",
+                "LineItems": [
+                    {
+                        "LineItemID": str(uuid.UUID(int=(2 << 64) + n)),
+                        "Description": f"Order {n}",
+                        "Quantity": 1.0,
+                        "UnitAmount": float(amount),
+                        "AccountCode": "200",
+                        "TaxType": "OUTPUT2",
+                        "TaxAmount": tax,
+                        "LineAmount": float(amount),
+                        "Tracking": [],
+                    }
+                ],
+                "SubTotal": float(amount),
+                "TotalTax": tax,
+                "Total": amount + tax,
+                "AmountDue": amount + tax,
+                "AmountPaid": 0.0,
+                "AmountCredited": 0.0,
+                "CurrencyCode": "NZD",
+                "CurrencyRate": 1.0,
+                "HasAttachments": False,
+                "UpdatedDateUTC": _xero_date(updated),
+            }
+
+
+# -- databases -----------------------------------------------------------------------------
+
+
+@contextmanager
+def database(kind: str, admin_url: str) -> Iterator[str]:
+    """A fresh, migrated throwaway database of `kind`; its URL."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="xerosync-bench-") as tmp:
+            url = f"sqlite:///{tmp}/bench.db"
+            Database(url).migrate()
+            yield url
+        return
+    admin = Database(admin_url)
+    try:
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
+            c.execute(text(f'CREATE DATABASE "{BENCH_DB}"'))
+        url = normalise_url(admin_url).rsplit("/", 1)[0] + f"/{BENCH_DB}"
+        db = Database(url)
+        db.migrate()
+        db.dispose()
+        yield url
+    finally:
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def postgres_reachable(admin_url: str) -> str | None:
+    """None if the server answers, else why not."""
+    try:
+        admin = Database(admin_url)
+        with admin.engine.connect() as c:
+            c.execute(text("SELECT 1"))
+        admin.dispose()
+    except Exception as exc:  # any failure to connect means: skip PostgreSQL
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
+class Statements:
+    """SQL statements sent on `engine` (each one a round trip to a server database)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: object) -> None:
+        self.count += 1
+
+
+def round_trip_ms(url: str, tries: int = 200) -> float:
+    """Median time of `SELECT 1` on `url`: what each statement costs before any work. On a
+    loaded machine this is far above an idle server's ~0.05 ms, and the PostgreSQL figures
+    scale with it (statements per record x round trip)."""
+    db = Database(url)
+    times = []
+    with db.engine.connect() as c:
+        for _ in range(tries):
+            started = time.perf_counter()
+            c.execute(text("SELECT 1")).scalar()
+            times.append(time.perf_counter() - started)
+    db.dispose()
+    return round(statistics.median(times) * 1000, 3)
+
+
+def open_sync(url: str, fake: FakeXero) -> tuple[XeroSync, str]:
+    """A `XeroSync` on `url` talking to `fake`, tokens seeded, one connection."""
+    limits = RateLimits(minute=HUGE, day=HUGE, app_minute=HUGE, concurrent=HUGE)
+    config = XeroConfig.for_emulator(
+        BASE_URL,
+        client_id="bench-client",
+        client_secret="bench-secret",
+        redirect_uri=f"{BASE_URL}/callback",
+        scopes=("offline_access", "accounting.transactions", "accounting.contacts"),
+        limits=limits,
+    )
+    http = httpx.Client(transport=fake.transport())
+    sync = XeroSync.open(url, config, token_keys=[new_key()], http_client=http, migrate=False)
+    store = sync.client.tokens.store
+    with store.lock(DEFAULT_KEY):
+        store.save(
+            DEFAULT_KEY,
+            TokenSet(
+                access_token="bench-access",
+                refresh_token="bench-refresh",
+                expires_at=datetime.now(UTC) + timedelta(days=3650),
+                scope=frozenset(config.scopes),
+            ),
+        )
+    return sync, sync.add_connection(TENANT, tenant_name="Bench Ltd")
+
+
+# -- push ------------------------------------------------------------------------------------
+
+
+def split(records: int) -> tuple[int, int]:
+    """(contacts, invoices) for a push of `records`: a tenth contacts, in whole batches."""
+    contacts = min(records, MAX_BATCH_RECORDS * max(1, records // (10 * MAX_BATCH_RECORDS)))
+    return contacts, records - contacts
+
+
+def push_calls(records: int) -> int:
+    contacts, invoices = split(records)
+    return math.ceil(contacts / MAX_BATCH_RECORDS) + math.ceil(invoices / MAX_BATCH_RECORDS)
+
+
+def pull_calls(records: int) -> int:
+    return max(1, math.ceil(records / MAX_PAGE_SIZE)) + OTHER_ENTITIES
+
+
+def app_records(records: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    contacts, invoices = split(records)
+    people = [
+        {"id": f"cust-{n}", "name": f"Customer {n}", "email": f"c{n}@example.com"}
+        for n in range(contacts)
+    ]
+    orders = [
+        {
+            "id": f"order-{n}",
+            "contact_id": f"cust-{n % contacts}",
+            "number": f"ORD-{n:06d}",
+            "reference": f"order {n}",
+            "date": "2026-11-02",
+            "lines": [
+                {
+                    "description": f"Order {n}",
+                    "quantity": "1",
+                    "unit_amount": f"{10 + n % 90}.00",
+                    "account_code": "200",
+                    "tax_class": "OUTPUT2",
+                }
+            ],
+        }
+        for n in range(invoices)
+    ]
+    return people, orders
+
+
+@dataclass
+class Figures:
+    database: str
+    phase: str
+    records: int
+    calls: int
+    expected_calls: int
+    wall_seconds: float
+    xero_seconds: float
+    ok: int
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: this process's CPU time in the phase, and the part of it spent in the fake
+    cpu_seconds: float = 0.0
+    xero_cpu_seconds: float = 0.0
+
+    @property
+    def engine_seconds(self) -> float:
+        return self.wall_seconds - self.xero_seconds
+
+    @property
+    def cpu_ms_per_record(self) -> float:
+        """The engine's own CPU per record: steadier than wall time on a loaded machine, but
+        blind to time spent waiting on the database (PostgreSQL's share is in the wall time)."""
+        return (self.cpu_seconds - self.xero_cpu_seconds) * 1000 / max(1, self.records)
+
+    @property
+    def per_second(self) -> float:
+        return self.records / self.engine_seconds if self.engine_seconds > 0 else float("inf")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "engine_seconds": round(self.engine_seconds, 4),
+            "records_per_second": round(self.per_second, 1),
+            "cpu_ms_per_record": round(self.cpu_ms_per_record, 3),
+        }
+
+
+def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
+    """Submit then push `records` on a fresh database at `url`: (submit, push) figures."""
+    fake = FakeXero()
+    sync, conn = open_sync(url, fake)
+    try:
+        people, orders = app_records(records)
+        statements = Statements(sync.db.engine)
+        started, cpu = time.perf_counter(), time.process_time()
+        sync.submit_many(conn, "contacts", people)
+        sync.submit_many(conn, "invoices", orders)
+        submitted = time.perf_counter() - started
+        submit_cpu = time.process_time() - cpu
+        submit_statements, statements.count = statements.count, 0
+        fake.seconds = fake.cpu_seconds = 0.0
+        started, cpu = time.perf_counter(), time.process_time()
+        report = sync.push(conn)
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+        if not report.finished:
+            raise RuntimeError(f"push did not finish: {report}")
+        pushed = Figures(
+            kind,
+            "push",
+            records,
+            report.calls,
+            push_calls(records),
+            wall,
+            fake.seconds,
+            report.ok,
+            {
+                "rejected": report.rejected,
+                "sent_to_xero": fake.records_sent,
+                "sql_statements": statements.count,
+            },
+            cpu,
+            fake.cpu_seconds,
+        )
+        submit = Figures(
+            kind,
+            "submit",
+            records,
+            0,
+            0,
+            submitted,
+            0.0,
+            records,
+            {"sql_statements": submit_statements},
+            submit_cpu,
+        )
+        return submit, pushed
+    finally:
+        sync.close()
+
+
+# -- pull ------------------------------------------------------------------------------------
+
+
+def run_pull(kind: str, url: str, records: int, *, trace: bool = False) -> Figures:
+    """Pull `records` invoices (all new to the store at `url`) in this process."""
+    fake = FakeXero(pull_records=records)
+    sync, conn = open_sync(url, fake)
+    try:
+        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if trace:
+            tracemalloc.start()
+        statements = Statements(sync.db.engine)
+        fake.seconds = fake.cpu_seconds = 0.0
+        started, cpu = time.perf_counter(), time.process_time()
+        report = sync.pull(conn)
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+        peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
+        if trace:
+            tracemalloc.stop()
+        if not report.finished:
+            raise RuntimeError(f"pull did not finish: {report}")
+        return Figures(
+            kind,
+            "pull",
+            records,
+            report.calls,
+            pull_calls(records),
+            wall,
+            fake.seconds,
+            report.created,
+            {
+                "seen": report.seen,
+                "served_by_xero": fake.records_served,
+                "per_entity": report.per_entity,
+                "sql_statements": statements.count,
+                "rss_baseline_mb": round(baseline, 1),
+                "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "tracemalloc_peak_mb": round(peak, 1) if peak is not None else None,
+            },
+            cpu,
+            fake.cpu_seconds,
+        )
+    finally:
+        sync.close()
+
+
+def pull_in_subprocess(kind: str, admin_url: str, records: int, *, trace: bool) -> Figures:
+    """`run_pull` on a fresh database in a fresh interpreter, so its RSS is the pull's own."""
+    command = [
+        sys.executable,
+        "-m",
+        "bench.engine_throughput",
+        "--pull-worker",
+        kind,
+        "--pull-records",
+        str(records),
+        "--database-url",
+        admin_url,
+    ]
+    if trace:
+        command.append("--trace")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pull worker failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    for derived in ("engine_seconds", "records_per_second", "cpu_ms_per_record"):
+        data.pop(derived)
+    return Figures(**data)
+
+
+def pull_worker(kind: str, admin_url: str, records: int, trace: bool) -> None:
+    with database(kind, admin_url) as url:
+        figures = run_pull(kind, url, records, trace=trace)
+    print(json.dumps(figures.as_json()))
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def table(rows: list[Figures]) -> str:
+    lines = [
+        "| database | phase | records | calls (expected) | wall s | in fake Xero s | engine s "
+        "| records/s (engine) | engine CPU ms/record | SQL statements/record |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for f in rows:
+        calls = f"{f.calls} ({f.expected_calls})" if f.phase != "submit" else "-"
+        lines.append(
+            f"| {f.database} | {f.phase} | {f.records:,} | {calls} | {f.wall_seconds:.2f} "
+            f"| {f.xero_seconds:.2f} | {f.engine_seconds:.2f} | {f.per_second:,.0f} "
+            f"| {f.cpu_ms_per_record:.2f} "
+            f"| {f.extra.get('sql_statements', 0) / f.records:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def memory_table(rows: list[tuple[Figures, Figures | None]]) -> str:
+    lines = [
+        "| database | pull records | RSS baseline MB | RSS peak MB | tracemalloc peak MB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for plain, traced in rows:
+        peak = traced.extra["tracemalloc_peak_mb"] if traced else None
+        lines.append(
+            f"| {plain.database} | {plain.records:,} | {plain.extra['rss_baseline_mb']} "
+            f"| {plain.extra['rss_peak_mb']} | {peak if peak is not None else 'not run'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=10_000, help="records to push")
+    parser.add_argument("--pull-records", type=int, default=100_000, help="invoices to pull")
+    parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", DEFAULT_ADMIN_URL),
+        help="a PostgreSQL server to create the throwaway bench database on",
+    )
+    parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument(
+        "--trace-databases",
+        default="sqlite",
+        help="databases whose pull is also run under tracemalloc ('' for none; it is slow)",
+    )
+    parser.add_argument("--pull-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.pull_worker:
+        pull_worker(args.pull_worker, args.database_url, args.pull_records, args.trace)
+        return
+
+    rows: list[Figures] = []
+    memory: list[tuple[Figures, Figures | None]] = []
+    skipped: dict[str, str] = {}
+    round_trips: dict[str, float] = {}
+    for kind in [d.strip() for d in args.databases.split(",") if d.strip()]:
+        if kind not in ("sqlite", "postgres"):
+            parser.error(f"unknown database {kind!r}")
+        if kind == "postgres" and (why := postgres_reachable(args.database_url)):
+            skipped[kind] = why
+            print(f"PostgreSQL skipped: cannot reach {args.database_url} ({why})", file=sys.stderr)
+            continue
+        print(f"{kind}: push {args.records:,} ...", file=sys.stderr, flush=True)
+        with database(kind, args.database_url) as url:
+            round_trips[kind] = round_trip_ms(url)
+            done = run_push(kind, url, args.records)
+            rows += done
+        for figures in done:
+            print(table([figures]).splitlines()[-1], file=sys.stderr, flush=True)
+        print(f"{kind}: pull {args.pull_records:,} ...", file=sys.stderr, flush=True)
+        plain = pull_in_subprocess(kind, args.database_url, args.pull_records, trace=False)
+        traced = None
+        if kind in args.trace_databases.split(","):
+            print(f"{kind}: pull under tracemalloc ...", file=sys.stderr, flush=True)
+            traced = pull_in_subprocess(kind, args.database_url, args.pull_records, trace=True)
+        print(table([plain]).splitlines()[-1], file=sys.stderr, flush=True)
+        rows.append(plain)
+        memory.append((plain, traced))
+
+    print(f"push N={args.records:,}, pull N={args.pull_records:,}; Xero's time excluded\n")
+    print(table(rows))
+    print()
+    print(memory_table(memory))
+    print()
+    print(
+        "round trip (median SELECT 1): "
+        + ", ".join(f"{kind} {ms} ms" for kind, ms in round_trips.items())
+    )
+    for kind, why in skipped.items():
+        print(f"\n{kind}: skipped ({why})")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(
+                {
+                    "records": args.records,
+                    "pull_records": args.pull_records,
+                    "figures": [f.as_json() for f in rows],
+                    "memory": [
+                        {
+                            "database": p.database,
+                            **{k: v for k, v in p.extra.items() if k.startswith("rss")},
+                            "tracemalloc_peak_mb": t.extra["tracemalloc_peak_mb"] if t else None,
+                        }
+                        for p, t in memory
+                    ],
+                    "round_trip_ms": round_trips,
+                    "skipped": skipped,
+                },
+                out,
+                indent=2,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The engine benchmark's core, at a tiny size on SQLite: every record pushed once and pulled once,
+in the fewest calls. Counts only; the benchmark's timings are not asserted."""
+
+from __future__ import annotations
+
+import math
+
+import httpx
+import pytest
+from bench.engine_throughput import (
+    OTHER_ENTITIES,
+    FakeXero,
+    Figures,
+    database,
+    pull_calls,
+    push_calls,
+    run_pull,
+    run_push,
+    split,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_push_sends_every_record_once_in_full_batches() -> None:
+    submit, push = run_push_on_sqlite(120)
+    contacts, invoices = split(120)
+    assert (contacts, invoices) == (50, 70)
+    assert submit.records == 120
+    assert push.ok == 120
+    assert push.extra["rejected"] == 0
+    assert push.extra["sent_to_xero"] == 120
+    assert push.extra["sql_statements"] > 0
+    assert push.calls == push.expected_calls == math.ceil(50 / 50) + math.ceil(70 / 50) == 3
+    assert 0 < push.xero_seconds < push.wall_seconds
+    assert push.cpu_seconds > push.xero_cpu_seconds >= 0
+
+
+def run_push_on_sqlite(records: int) -> tuple[Figures, Figures]:
+    with database("sqlite", "") as url:
+        return run_push("sqlite", url, records)
+
+
+def test_a_pull_reads_every_record_once_page_by_page() -> None:
+    with database("sqlite", "") as url:
+        pulled = run_pull("sqlite", url, 2_500)
+    assert pulled.ok == 2_500  # each one new to the store, adopted
+    assert pulled.extra["seen"] == 2_500
+    assert pulled.extra["served_by_xero"] == 2_500
+    assert pulled.extra["per_entity"]["invoices"] == 2_500
+    assert sum(pulled.extra["per_entity"].values()) == 2_500
+    assert pulled.calls == pulled.expected_calls == math.ceil(2_500 / 1000) + OTHER_ENTITIES == 8
+    assert pulled.extra["tracemalloc_peak_mb"] is None
+    assert pulled.extra["rss_peak_mb"] >= pulled.extra["rss_baseline_mb"] > 0
+
+
+def test_the_fake_says_when_an_exact_multiple_ends() -> None:
+    fake = FakeXero(pull_records=2_000)
+    with httpx.Client(transport=fake.transport(), base_url="http://xero.test") as http:
+        last = http.get("/api.xro/2.0/Invoices", params={"page": 2, "pageSize": 1000}).json()
+        past = http.get("/api.xro/2.0/Invoices", params={"page": 3, "pageSize": 1000}).json()
+    assert last["pagination"] == {"page": 2, "pageSize": 1000, "pageCount": 2, "itemCount": 2000}
+    assert [i["InvoiceNumber"] for i in last["Invoices"][:2]] == ["INV-001000", "INV-001001"]
+    assert past["Invoices"] == []
+    assert pull_calls(2_000) == 2 + OTHER_ENTITIES
+    assert push_calls(10_000) == 200
+    assert fake.calls["GET Invoices"] == 2
+
+
+def test_the_fake_echoes_a_write_with_new_ids() -> None:
+    fake = FakeXero()
+    body = {
+        "Invoices": [
+            {
+                "Type": "ACCREC",
+                "InvoiceNumber": "ORD-1",
+                "LineItems": [{"Description": "x", "Quantity": 2, "UnitAmount": 10}],
+            }
+        ]
+    }
+    with httpx.Client(transport=fake.transport(), base_url="http://xero.test") as http:
+        [echo] = http.put("/api.xro/2.0/Invoices", json=body).json()["Invoices"]
+    assert echo["InvoiceNumber"] == "ORD-1"
+    assert echo["StatusAttributeString"] == "OK"
+    assert echo["Total"] == 23.0
+    assert len(echo["InvoiceID"]) == 36
