@@ -69,31 +69,32 @@ def test_a_fault_for_one_tenant_spares_the_other(emulator: RunningEmulator) -> N
 
 def test_latency_delays_the_next_calls_then_stops(emulator: RunningEmulator) -> None:
     api = connect(emulator)
-    add_fault(emulator, "latency", seconds=0.4, count=1)
+    # Wide margins: the latency is real time, and a loaded CI machine slows every call.
+    add_fault(emulator, "latency", seconds=1.5, count=1)
     started = time.monotonic()
     api.call(TENANT_A)
     slow = time.monotonic() - started
     started = time.monotonic()
     api.call(TENANT_A)
     fast = time.monotonic() - started
-    assert slow >= 0.4
-    assert fast < 0.3
+    assert slow >= 1.5
+    assert fast < 1.0
 
 
 def test_latency_until_cleared(emulator: RunningEmulator) -> None:
     api = connect(emulator)
-    fault = add_fault(emulator, "latency", seconds=0.2)
+    fault = add_fault(emulator, "latency", seconds=1.0)
     assert fault["remaining"] is None
     for _ in range(2):
         started = time.monotonic()
         api.call(TENANT_A)
-        assert time.monotonic() - started >= 0.2
+        assert time.monotonic() - started >= 1.0
     with emulator.admin() as admin:
         assert admin.delete(f"/faults/{fault['id']}").status_code == 204
         assert admin.delete(f"/faults/{fault['id']}").status_code == 404
     started = time.monotonic()
     api.call(TENANT_A)
-    assert time.monotonic() - started < 0.2
+    assert time.monotonic() - started < 1.0
 
 
 def test_a_lost_response_is_a_transport_error_and_the_call_still_ran(
