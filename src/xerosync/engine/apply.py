@@ -5,6 +5,7 @@ reads and writes the store."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,8 @@ def apply_records(
     states = [xero_state(entity, r) for r in records]
     mappings = _by_xero(session, connection_id, entity, [s.xero_id for s in states if s.xero_id])
     refs = SessionRefs(session, connection_id)
+    named = [c.contact_id for r in records if (c := getattr(r, "contact", None)) and c.contact_id]
+    refs.preload_xero("contacts", named)  # one query, before any row is added (no autoflush)
     now = ctx.clock.now()
     for record, state in zip(records, states, strict=True):
         applied.seen += 1
@@ -102,7 +105,7 @@ def apply_records(
         if not state.xero_id:
             continue
         data = record.to_json_dict()
-        digest = snapshot_hash(data)
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         mapping = mappings.get(state.xero_id)
         if mapping is not None and mapping.xero_hash == digest:
             applied.unchanged += 1
@@ -110,7 +113,7 @@ def apply_records(
         if entity == "payments":
             _touch(applied, data)
         if mapping is None:
-            mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs)
+            mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs, data)
             mapping.xero_hash = digest
             applied.created += 1
             continue
@@ -142,6 +145,7 @@ def _adopt_new(
     record: XeroModel,
     state: XeroState,
     refs: SessionRefs,
+    raw: dict[str, Any],
 ) -> MappingRow:
     """A record the app did not create (or not yet known to be ours): kept with no app id."""
     fields = from_xero(entity, record, refs, ctx.mapping)
@@ -157,7 +161,7 @@ def _adopt_new(
         synced_version=0,
     )
     session.add(mapping)
-    _xero_owned(session, mapping, state, record.to_json_dict(), announce=False)
+    _xero_owned(session, mapping, state, raw, announce=False)
     data = {**normalise(fields), "number": state.number, "status": state.status}
     if entity == "payments":
         data["amount"] = str(state.total) if state.total is not None else None

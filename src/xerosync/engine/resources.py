@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from xerosync.sync.entities import ID_FIELD, NUMBER_FIELD
 from xerosync.xero.client import XeroClient
 from xerosync.xero.models.base import XeroModel
 
@@ -31,34 +30,31 @@ class XeroState:
     updated_at: datetime | None
 
 
+#: the model attribute holding each entity's id, number and status
+_ATTRS: dict[str, tuple[str, str | None, str]] = {
+    "contacts": ("contact_id", "contact_number", "contact_status"),
+    "invoices": ("invoice_id", "invoice_number", "status"),
+    "credit_notes": ("credit_note_id", "credit_note_number", "status"),
+    "payments": ("payment_id", None, "status"),
+    "bank_transactions": ("bank_transaction_id", None, "status"),
+    "manual_journals": ("manual_journal_id", None, "status"),
+}
+
+
+def _money(record: XeroModel, name: str) -> Decimal | None:
+    value = getattr(record, name, None)
+    return value if isinstance(value, Decimal) else None
+
+
 def xero_state(entity: str, record: XeroModel) -> XeroState:
-    data = record.to_json_dict()
-    status = data.get("ContactStatus") if entity == "contacts" else data.get("Status")
-
-    def money(key: str) -> Decimal | None:
-        value = getattr(
-            record,
-            {
-                "Total": "total",
-                "AmountDue": "amount_due",
-                "AmountPaid": "amount_paid",
-                "Amount": "amount",
-            }[key],
-            None,
-        )
-        return value if isinstance(value, Decimal) else None
-
-    total = (
-        money("Amount")
-        if entity == "payments"
-        else (money("Total") if hasattr(record, "total") else None)
-    )
+    """Read off the model's attributes (no serialising: this runs for every record)."""
+    id_attr, number_attr, status_attr = _ATTRS[entity]
     return XeroState(
-        xero_id=data.get(ID_FIELD[entity]),
-        number=data.get(NUMBER_FIELD[entity]) if entity in NUMBER_FIELD else None,
-        status=status,
-        total=total,
-        amount_due=money("AmountDue") if hasattr(record, "amount_due") else None,
-        amount_paid=money("AmountPaid") if hasattr(record, "amount_paid") else None,
+        xero_id=getattr(record, id_attr, None),
+        number=getattr(record, number_attr, None) if number_attr else None,
+        status=getattr(record, status_attr, None),
+        total=_money(record, "amount" if entity == "payments" else "total"),
+        amount_due=_money(record, "amount_due"),
+        amount_paid=_money(record, "amount_paid"),
         updated_at=getattr(record, "updated_date_utc", None),
     )

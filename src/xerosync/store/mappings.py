@@ -73,6 +73,22 @@ class SessionRefs:
             for app_id in chunk:
                 self.remember(entity, app_id, found.get(app_id))
 
+    def preload_xero(self, entity: str, xero_ids: Iterable[str]) -> None:
+        """Learn the app ids of these Xero records in one query per 500."""
+        wanted = [x for x in set(xero_ids) if (entity, x) not in self._to_app]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._session.execute(
+                select(MappingRow.xero_id, MappingRow.app_id).where(
+                    MappingRow.connection_id == self._connection_id,
+                    MappingRow.entity == entity,
+                    MappingRow.xero_id.in_(chunk),
+                )
+            )
+            found = dict(rows.all())
+            for xero_id in chunk:
+                self._to_app[(entity, xero_id)] = found.get(xero_id)
+
     def remember(self, entity: str, app_id: str, xero_id: str | None) -> None:
         self._to_xero[(entity, app_id)] = xero_id
         if xero_id:

@@ -126,14 +126,16 @@ def bank_transaction_to_xero(
 
 
 def from_xero(xero: XeroModel, refs: Refs, config: MappingConfig) -> dict[str, Any]:
-    data = xero.to_json_dict()
-    contact_xero_id = (data.get("Contact") or {}).get("ContactID")
-    contact = refs.app_id("contacts", contact_xero_id) if contact_xero_id else None
+    """Read off the model's attributes (no serialising: a pull runs this for every record)."""
+    contact = getattr(xero, "contact", None)
+    contact_xero_id = contact.contact_id if contact is not None else None
+    app_contact = refs.app_id("contacts", contact_xero_id) if contact_xero_id else None
+    moment = getattr(xero, "date", None)
     fields: dict[str, Any] = {
-        "contact_id": contact or unknown_xero(contact_xero_id),
-        "reference": data.get("Reference") or None,
-        "date": data.get("Date"),
+        "contact_id": app_contact or unknown_xero(contact_xero_id),
+        "reference": getattr(xero, "reference", None) or None,
+        "date": moment.isoformat() if moment else None,
     }
     if isinstance(xero, XeroInvoice):
-        fields["due_date"] = data.get("DueDate")
+        fields["due_date"] = xero.due_date.isoformat() if xero.due_date else None
     return fields

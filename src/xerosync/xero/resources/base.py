@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import httpx
 from pydantic import ValidationError
 
-from xerosync.errors import UnreadableRecord, UnreadableResponse
+from xerosync.errors import BatchMismatch, UnreadableRecord, UnreadableResponse
 from xerosync.xero.batching import (
     MAX_BATCH_BYTES,
     MAX_BATCH_RECORDS,
@@ -321,14 +321,14 @@ class _Writable(Resource[R]):
                     response=raw(response),
                     tenant=tenant,
                 )
-            yield read_outcomes(
-                batch,
-                echoed,
-                created=method == "PUT",
-                id_field=self.id_field,
-                response=raw(response),
-                tenant=tenant,
-            )
+            try:
+                outcomes = read_outcomes(
+                    batch, echoed, created=method == "PUT", id_field=self.id_field, tenant=tenant
+                )
+            except BatchMismatch as exc:  # the loggable copy is built only when needed
+                exc.response = raw(response)
+                raise
+            yield outcomes
 
 
 def _collect(batches: Iterator[list[RecordOutcome[R]]]) -> list[RecordOutcome[R]]:
