@@ -38,7 +38,7 @@ from xerosync.engine import (
 from xerosync.host.feed import Change, changes
 from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
 from xerosync.host.status import RecordStatus, record_status
-from xerosync.host.submit import Submitted, delete_record, submit_record
+from xerosync.host.submit import Submitted, delete_record, submit_records
 from xerosync.store import conflicts as conflict_store
 from xerosync.store import connections as connection_store
 from xerosync.store import inbox, problems
@@ -188,17 +188,13 @@ class XeroSync:
     ) -> list[Submitted]:
         now = self.context.clock.now()
         with self.db.transaction(session) as s:
-            connection_id = self._connection_id(s, connection)
-            return [
-                submit_record(
-                    s,
-                    connection_id=connection_id,
-                    entity=entity,
-                    record=r if isinstance(r, AppRecord) else dict(r),
-                    now=now,
-                )
-                for r in records
-            ]
+            return submit_records(
+                s,
+                connection_id=self._connection_id(s, connection),
+                entity=entity,
+                records=[r if isinstance(r, AppRecord) else dict(r) for r in records],
+                now=now,
+            )
 
     def delete(
         self, connection: str, entity: str, app_id: str, *, session: Session | None = None

@@ -6,6 +6,7 @@ changed record replaces its own change that has not left yet.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -14,14 +15,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xerosync.store import outbox
-from xerosync.store.conflicts import push_payload
-from xerosync.store.mappings import by_app, ensure
-from xerosync.store.tables import OutboxRow
+from xerosync.store.conflicts import open_held
+from xerosync.store.mappings import by_app
+from xerosync.store.tables import MappingRow, OutboxRow
 from xerosync.sync.entities import ENTITIES
 from xerosync.sync.records import AppRecord, parse_record
 from xerosync.sync.snapshot import snapshot_hash
 
-__all__ = ["Submitted", "delete_record", "submit_record"]
+__all__ = ["Submitted", "delete_record", "submit_records"]
 
 
 @dataclass(frozen=True)
@@ -32,36 +33,80 @@ class Submitted:
     version: int
 
 
-def submit_record(
+def submit_records(
     session: Session,
     *,
     connection_id: str,
     entity: str,
-    record: AppRecord | dict[str, Any],
+    records: Sequence[AppRecord | dict[str, Any]],
     now: datetime,
-) -> Submitted:
-    parsed = parse_record(entity, record)
-    data = parsed.model_dump(mode="json")
-    digest = snapshot_hash(data)
-    mapping = ensure(session, connection_id, entity, parsed.id)
-    if mapping.app_hash == digest and mapping.sync_status != "deleted":
-        return Submitted(entity, parsed.id, "unchanged", mapping.version)
-    mapping.app_data = data
-    mapping.app_hash = digest
-    mapping.version = (mapping.version or 0) + 1
-    mapping.app_changed_at = now
-    mapping.sync_status = "pending"
-    session.flush()
-    outbox.add(
-        session,
-        connection_id=connection_id,
-        entity=entity,
-        app_id=parsed.id,
-        operation="upsert",
-        version=mapping.version,
-        payload=push_payload(session, connection_id, entity, parsed.id, data),
-    )
-    return Submitted(entity, parsed.id, "queued", mapping.version)
+) -> list[Submitted]:
+    """Hand in many records of one kind: a few queries for the lot, not a few per record
+    (this runs on the application's own request path)."""
+    parsed = [parse_record(entity, r) for r in records]
+    ids = list(dict.fromkeys(p.id for p in parsed))
+    mappings: dict[str, MappingRow] = {}
+    waiting: dict[str, OutboxRow] = {}
+    held: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        mappings.update(
+            (m.app_id or "", m)
+            for m in session.scalars(
+                select(MappingRow).where(
+                    MappingRow.connection_id == connection_id,
+                    MappingRow.entity == entity,
+                    MappingRow.app_id.in_(chunk),
+                )
+            )
+        )
+        waiting.update(
+            (r.app_id, r)
+            for r in session.scalars(
+                select(OutboxRow).where(
+                    OutboxRow.connection_id == connection_id,
+                    OutboxRow.entity == entity,
+                    OutboxRow.app_id.in_(chunk),
+                    OutboxRow.state == outbox.PENDING,
+                )
+            )
+        )
+        held.update(open_held(session, connection_id, entity, chunk))
+    results = []
+    for record in parsed:
+        data = record.model_dump(mode="json")
+        digest = snapshot_hash(data)
+        mapping = mappings.get(record.id)
+        if mapping is None:
+            mapping = mappings[record.id] = MappingRow(
+                connection_id=connection_id,
+                entity=entity,
+                app_id=record.id,
+                origin="app",
+                version=0,
+                synced_version=0,
+            )
+            session.add(mapping)
+        elif mapping.app_hash == digest and mapping.sync_status != "deleted":
+            results.append(Submitted(entity, record.id, "unchanged", mapping.version))
+            continue
+        mapping.app_data = data
+        mapping.app_hash = digest
+        mapping.version = (mapping.version or 0) + 1
+        mapping.app_changed_at = now
+        mapping.sync_status = "pending"
+        payload = {**data, **held.get(record.id, {})}  # undecided fields keep Xero's value
+        row = waiting.get(record.id)
+        if row is not None and row.operation == "upsert":
+            row.payload, row.version, row.waiting_on = payload, mapping.version, None
+        else:
+            if row is not None:  # a queued deletion, now an upsert again: the upsert stands
+                row.state = outbox.SUPERSEDED
+            waiting[record.id] = outbox.new_row(
+                session, connection_id, entity, record.id, "upsert", mapping.version, payload
+            )
+        results.append(Submitted(entity, record.id, "queued", mapping.version))
+    return results
 
 
 def delete_record(

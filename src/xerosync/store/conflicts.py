@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.tables import ConflictRow
 
-__all__ = ["close", "held_fields", "open_conflicts", "open_for", "push_payload", "record"]
+__all__ = [
+    "close",
+    "held_fields",
+    "open_conflicts",
+    "open_for",
+    "open_held",
+    "push_payload",
+    "record",
+]
 
 
 def record(
@@ -83,6 +91,21 @@ def held_fields(
     if row is None:
         return {}
     return {f["field"]: f.get("xero") for f in row.fields}
+
+
+def open_held(
+    session: Session, connection_id: str, entity: str, app_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """`held_fields` for many records in one query: app id -> field -> Xero's value."""
+    rows = session.scalars(
+        select(ConflictRow).where(
+            ConflictRow.connection_id == connection_id,
+            ConflictRow.entity == entity,
+            ConflictRow.app_id.in_(app_ids),
+            ConflictRow.status == "open",
+        )
+    )
+    return {r.app_id or "": {f["field"]: f.get("xero") for f in r.fields} for r in rows}
 
 
 def push_payload(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.tables import MappingRow
 
-__all__ = ["SessionRefs", "by_app", "by_xero", "ensure"]
+__all__ = ["SessionRefs", "by_app", "by_xero"]
 
 
 def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow | None:
@@ -31,22 +31,6 @@ def by_xero(session: Session, connection_id: str, entity: str, xero_id: str) -> 
             MappingRow.xero_id == xero_id,
         )
     )
-
-
-def ensure(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow:
-    row = by_app(session, connection_id, entity, app_id)
-    if row is None:
-        row = MappingRow(
-            connection_id=connection_id,
-            entity=entity,
-            app_id=app_id,
-            origin="app",
-            sync_status="pending",
-            version=0,
-            synced_version=0,
-        )
-        session.add(row)
-    return row
 
 
 class SessionRefs:

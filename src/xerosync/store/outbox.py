@@ -32,6 +32,7 @@ __all__ = [
     "depth",
     "finish",
     "in_flight_batches",
+    "new_row",
     "pending",
     "queue",
     "release",
@@ -71,6 +72,19 @@ def add(
         return waiting
     if waiting is not None:  # an upsert not yet sent, now a delete: only the delete matters
         waiting.state = SUPERSEDED
+    return new_row(session, connection_id, entity, app_id, operation, version, payload)
+
+
+def new_row(
+    session: Session,
+    connection_id: str,
+    entity: str,
+    app_id: str,
+    operation: str,
+    version: int,
+    payload: Mapping[str, Any] | None,
+) -> OutboxRow:
+    """A pending row, added as is (the caller knows no pending row of the record exists)."""
     row = OutboxRow(
         connection_id=connection_id,
         entity=entity,
