@@ -162,6 +162,17 @@ class XeroSync:
                 connected_by=connected_by,
             ).id
 
+    def disconnect(self, connection: str) -> None:
+        """Disconnect the organisation from the app in Xero; its work is kept (paused), and a
+        later `connect` of the same organisation picks it up again."""
+        with self.db.transaction() as session:
+            row = connection_store.get(session, self._connection_id(session, connection))
+            xero_connection, grant = row.xero_connection_id, row.grant_key
+        if xero_connection:
+            self.client.disconnect(xero_connection, key=grant)
+        with self.db.transaction() as session:
+            connection_store.set_status(session, row.id, connection_store.DISCONNECTED)
+
     def connections(self) -> list[ConnectionRow]:
         with self.db.transaction() as session:
             return connection_store.listed(session)

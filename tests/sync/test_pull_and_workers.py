@@ -108,3 +108,15 @@ def test_a_dead_grant_pauses_the_connection_and_keeps_its_work(harness: Harness)
     assert resumed.finished, resumed.error
     assert sync.status(conn, "contacts", "cust-1").state == "synced"  # type: ignore[union-attr]
     assert len(harness.xero("Contacts", where='Name=="Customer 1"')) == 1
+
+
+def test_a_disconnected_organisation_keeps_its_work_until_connected_again(harness: Harness) -> None:
+    sync, conn = harness.sync, harness.connection
+    sync.disconnect(conn)
+    sync.submit(conn, "contacts", contact(1))
+
+    assert sync.push(conn).paused == "disconnected"
+    assert [c.status for c in sync.connections()] == ["disconnected"]
+
+    assert consent(sync) == conn
+    assert sync.push(conn).ok == 1
