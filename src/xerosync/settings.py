@@ -1,12 +1,39 @@
 """`Settings`: xerosync's own configuration from the environment (`XEROSYNC_` prefix), built once
-by the caller and passed down; nothing reads it at import time."""
+by the caller (CLI, service, worker) and passed down; nothing reads it at import time.
+
+    XEROSYNC_DATABASE_URL=postgresql://...        state (default: SQLite file xerosync.db)
+    XEROSYNC_TOKEN_KEYS=<fernet key>[,<old key>]  token encryption, newest first
+    XEROSYNC_XERO_CLIENT_ID / _CLIENT_SECRET / _REDIRECT_URI
+    XEROSYNC_XERO_BASE_URL=http://127.0.0.1:8765  point every Xero URL at an emulator
+    XEROSYNC_REDIS_URL=redis://...                queue + shared rate budgets (default: SQLite queue)
+    XEROSYNC_WEBHOOK_KEY=...                      Xero's webhook signing key
+    XEROSYNC_API_KEYS=key1,key2                   keys the host application calls the REST API with
+"""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from xerosync.errors import ConfigError
+
 __all__ = ["Settings"]
+
+DEFAULT_SCOPES = (
+    "offline_access",
+    "accounting.settings",
+    "accounting.contacts",
+    "accounting.transactions",
+)
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [k.strip() for k in value.split(",") if k.strip()]
+    return value
 
 
 class Settings(BaseSettings):
@@ -16,12 +43,39 @@ class Settings(BaseSettings):
     #: Fernet keys, newest first, comma-separated in the environment; the first encrypts
     token_keys: list[SecretStr] = Field(default_factory=list)
 
-    @field_validator("token_keys", mode="before")
+    xero_client_id: str = ""
+    xero_client_secret: SecretStr = SecretStr("")
+    xero_redirect_uri: str | None = None
+    xero_scopes: list[str] = Field(default_factory=lambda: list(DEFAULT_SCOPES))
+    #: an emulator (or any server laid out like Xero); empty: Xero itself
+    xero_base_url: str | None = None
+
+    redis_url: str | None = None
+    #: where the embedded queue keeps its SQLite file when no Redis is set
+    queue_path: str = "xerosync-queue.db"
+    webhook_key: SecretStr = SecretStr("")
+    api_keys: list[SecretStr] = Field(default_factory=list)
+    #: MappingConfig as JSON (tax types, accounts, rules...)
+    mapping: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("token_keys", "api_keys", "xero_scopes", mode="before")
     @classmethod
-    def _split(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [k.strip() for k in value.split(",") if k.strip()]
-        return value
+    def _lists(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("mapping", mode="before")
+    @classmethod
+    def _json(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
 
     def keys(self) -> list[str]:
         return [k.get_secret_value() for k in self.token_keys]
+
+    def require_xero(self) -> None:
+        if not self.xero_client_id:
+            raise ConfigError("XEROSYNC_XERO_CLIENT_ID is not set: the Xero app's client id")
+        if not self.token_keys:
+            raise ConfigError(
+                "XEROSYNC_TOKEN_KEYS is not set: tokens are encrypted at rest; make a key with "
+                "`python -c 'from xerosync.store.crypto import new_key; print(new_key())'`"
+            )
