@@ -13,10 +13,10 @@ by the caller (CLI, service, worker) and passed down; nothing reads it at import
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from xerosync.errors import ConfigError
 
@@ -41,12 +41,14 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///xerosync.db"
     #: Fernet keys, newest first, comma-separated in the environment; the first encrypts
-    token_keys: list[SecretStr] = Field(default_factory=list)
+    token_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
     xero_client_id: str = ""
     xero_client_secret: SecretStr = SecretStr("")
     xero_redirect_uri: str | None = None
-    xero_scopes: list[str] = Field(default_factory=lambda: list(DEFAULT_SCOPES))
+    xero_scopes: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_SCOPES)
+    )
     #: an emulator (or any server laid out like Xero); empty: Xero itself
     xero_base_url: str | None = None
 
@@ -54,9 +56,9 @@ class Settings(BaseSettings):
     #: where the embedded queue keeps its SQLite file when no Redis is set
     queue_path: str = "xerosync-queue.db"
     webhook_key: SecretStr = SecretStr("")
-    api_keys: list[SecretStr] = Field(default_factory=list)
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     #: MappingConfig as JSON (tax types, accounts, rules...)
-    mapping: dict[str, Any] = Field(default_factory=dict)
+    mapping: Annotated[dict[str, Any], NoDecode] = Field(default_factory=dict)
 
     @field_validator("token_keys", "api_keys", "xero_scopes", mode="before")
     @classmethod
