@@ -4,6 +4,7 @@ error (nothing marked synced), and a whole call refused becomes dead letters wit
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from datetime import UTC, datetime
 
@@ -18,15 +19,19 @@ from xerosync.xero import TokenSet, XeroClient, XeroConfig
 
 
 class FakeXero:
-    """Answers writes per record; `swap_ids` makes updates echo a different record."""
+    """Answers writes per record; `swap_ids` makes updates echo a different record; with
+    `together`, each call waits until that many calls are in flight at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, together: int = 1) -> None:
         self.swap_ids = False
         self.refuse_with: dict[str, object] | None = None
         self.calls: list[str] = []
+        self.together = threading.Barrier(together) if together > 1 else None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(f"{request.method} {request.url.path}")
+        if self.together is not None:
+            self.together.wait(timeout=10)  # BrokenBarrierError if the calls came one by one
         if self.refuse_with is not None:
             return httpx.Response(400, json=self.refuse_with)
         records = json.loads(request.content)["Contacts"]
@@ -96,3 +101,16 @@ def test_a_whole_call_refused_dead_letters_its_records_with_xeros_message(db_url
     assert [letter.app_id for letter in letters] == ["cust-1", "cust-2"]
     assert letters[0].messages == ["Organisation is locked for edits"]
     assert sync.push(conn).calls == 0  # not retried until someone retries it
+
+
+def test_independent_batches_are_in_flight_at_once(db_url: str) -> None:
+    """Xero takes a second or more per write: one call at a time cannot use the budget."""
+    fake = FakeXero(together=2)
+    sync, conn = make_sync(db_url, fake)
+    sync.context.concurrency = 2
+    sync.submit_many(conn, "contacts", [{"id": f"cust-{n}", "name": f"C {n}"} for n in range(100)])
+
+    report = sync.push(conn)
+
+    assert report.finished, report.error
+    assert (report.calls, report.ok) == (2, 100)

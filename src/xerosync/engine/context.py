@@ -32,6 +32,8 @@ class SyncContext:
     idempotency_window: float = 300.0
     #: a push or pull lease lasts this long unless renewed (each batch renews it)
     lease_ttl: float = 600.0
+    #: batches of one kind sent at once for a connection (Xero allows 5 calls in flight a tenant)
+    concurrency: int = 4
     #: a record sent this many times without an outcome goes to the dead letters
     max_attempts: int = 5
     #: re-read this much before the last pull's start (clock skew, records changed mid-pull)

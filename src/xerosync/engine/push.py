@@ -16,8 +16,10 @@ tests that crash the push there.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,13 @@ class PushReport:
     resent: int = 0
     waiting: int = 0  # rows left pending: they name a record not in Xero yet
     error: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, **amounts: int) -> None:
+        """Add to the counters (batches are sent from several threads)."""
+        with self._lock:
+            for name, amount in amounts.items():
+                setattr(self, name, getattr(self, name) + amount)
 
     @property
     def finished(self) -> bool:
@@ -173,34 +182,69 @@ def _drain(
 ) -> None:
     after = 0
     while True:
-        with ctx.db.transaction() as session:
-            rows = outbox.pending(
-                session, connection_id, entity, limit=MAX_BATCH_RECORDS, after=after
-            )
-            if not rows:
-                return
-            after = rows[-1].id
-            busy = in_flight_ids(session, connection_id, entity)
-            mappings = _mappings(session, connection_id, entity, rows)
-            refs = SessionRefs(session, connection_id)
-            _preload(refs, rows)
-            books = load_books(session, connection_id)
-            prepared: list[Prepared] = []
-            for row in rows:
-                if row.app_id in busy:
-                    outbox.mark_waiting(session, row, "an earlier change of it is in flight")
-                    continue
-                found = prepare(session, ctx, row, mappings.get(row.app_id), refs, books)
-                if found is not None:
-                    prepared.append(found)
-                elif row.state == outbox.FAILED:
-                    report.rejected += 1
-                elif row.state == outbox.PENDING:
-                    report.waiting += 1
-            claims = _claim(session, ctx, connection_id, entity, prepared)
-        checkpoint("claimed")
-        for claim in claims:
-            _send(ctx, connection_id, tenant, claim, report, checkpoint)
+        claims: list[_Claim] = []
+        while len(claims) < ctx.concurrency:  # several independent batches in flight
+            claimed, after = _claim_next(ctx, connection_id, entity, after, report)
+            if claimed is None:
+                break
+            claims += claimed
+            checkpoint("claimed")
+        if not claims:
+            return
+        _send_all(ctx, connection_id, tenant, claims, report, checkpoint)
+
+
+def _claim_next(
+    ctx: SyncContext, connection_id: str, entity: str, after: int, report: PushReport
+) -> tuple[list[_Claim] | None, int]:
+    """Claim the next (up to) 50 pending rows of `entity` after outbox id `after`; None when
+    there are none left."""
+    with ctx.db.transaction() as session:
+        rows = outbox.pending(session, connection_id, entity, limit=MAX_BATCH_RECORDS, after=after)
+        if not rows:
+            return None, after
+        busy = in_flight_ids(session, connection_id, entity)
+        mappings = _mappings(session, connection_id, entity, rows)
+        refs = SessionRefs(session, connection_id)
+        _preload(refs, rows)
+        books = load_books(session, connection_id)
+        prepared: list[Prepared] = []
+        for row in rows:
+            if row.app_id in busy:
+                outbox.mark_waiting(session, row, "an earlier change of it is in flight")
+                continue
+            found = prepare(session, ctx, row, mappings.get(row.app_id), refs, books)
+            if found is not None:
+                prepared.append(found)
+            elif row.state == outbox.FAILED:
+                report.count(rejected=1)
+            elif row.state == outbox.PENDING:
+                report.count(waiting=1)
+        return _claim(session, ctx, connection_id, entity, prepared), rows[-1].id
+
+
+def _send_all(
+    ctx: SyncContext,
+    connection_id: str,
+    tenant: str,
+    claims: Sequence[_Claim],
+    report: PushReport,
+    checkpoint: Checkpoint,
+) -> None:
+    """Send independent batches at once (up to `ctx.concurrency` calls in flight: Xero takes a
+    second or more per write, so one at a time cannot use a tenant's 60 calls a minute). Each
+    records its own outcomes; the first failure is raised once all have finished."""
+    if len(claims) == 1:
+        _send(ctx, connection_id, tenant, claims[0], report, checkpoint)
+        return
+    with ThreadPoolExecutor(max_workers=ctx.concurrency, thread_name_prefix="push") as pool:
+        futures = [
+            pool.submit(_send, ctx, connection_id, tenant, claim, report, checkpoint)
+            for claim in claims
+        ]
+        wait(futures)
+    for future in futures:
+        future.result()
 
 
 def _claim(
@@ -293,7 +337,7 @@ def _send(
     _renew(ctx, connection_id)
     try:
         for outcomes in _calls(ctx, tenant, claim):
-            report.calls += 1
+            report.count(calls=1)
             checkpoint("answered")
             with ctx.db.transaction() as session:
                 counts = record_outcomes(
@@ -305,16 +349,15 @@ def _send(
                     method=claim.method,
                     now=ctx.clock.now(),
                 )
-            report.ok += counts["ok"]
-            report.rejected += counts["rejected"]
+            report.count(ok=counts["ok"], rejected=counts["rejected"])
             checkpoint("recorded")
     except RequestRejected as exc:  # the whole call refused (a 400 not per record, a 404)
-        report.calls += 1
+        report.count(calls=1)
         messages = getattr(exc, "messages", None) or [str(exc)]
         with ctx.db.transaction() as session:
             for row in _batch_rows(session, claim.batch_id):
                 record_failure(session, row, "rejected", messages)
-                report.rejected += 1
+                report.count(rejected=1)
 
 
 def _batch_rows(session: Session, batch_id: int) -> list[OutboxRow]:
@@ -367,7 +410,7 @@ def _resume(
     if not resend and not look_up:
         return
     for claim in resend:
-        report.resent += len(claim.body)
+        report.count(resent=len(claim.body))
         _send(ctx, connection_id, tenant, _with_ids(ctx, claim), report, checkpoint)
     for claim in look_up:
         _adopt_or_release(ctx, connection_id, tenant, claim, report)
@@ -406,7 +449,7 @@ def _adopt_or_release(
                 missing.append(row)
                 continue
             record_success(session, ctx, row, "create", record, ctx.clock.now())
-            report.adopted += 1
+            report.count(adopted=1)
         outbox.release(session, missing)
     if missing:
         _drain(ctx, connection_id, tenant, claim.entity, report, _no_checkpoint)
