@@ -3,7 +3,7 @@ all in the transaction that records the batch, so an outcome is either wholly ke
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,8 +16,9 @@ from xerosync.engine.failures import record_failure
 from xerosync.engine.prepare import has_allocations, kind_of
 from xerosync.engine.resources import xero_state
 from xerosync.store import audit, feed, outbox
+from xerosync.store.mappings import SessionRefs
 from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, OutboxRow
-from xerosync.sync.mapping import canonical
+from xerosync.sync.mapping import canonical, from_xero
 from xerosync.sync.records import parse_record
 from xerosync.sync.snapshot import normalise
 from xerosync.xero.batching import Outcome, RecordOutcome
@@ -175,6 +176,27 @@ def record_success(
         loaded.finish(session, row.connection_id, row.entity)
 
 
+def record_match(
+    session: Session, ctx: SyncContext, row: OutboxRow, found: XeroModel, loaded: Loaded
+) -> None:
+    """Adopt the record Xero already had: mapped to it, the base taken from it as it is, and the
+    app's version queued as an update (so the app's values reach it, field by field)."""
+    mapping = loaded.mappings[row.app_id]
+    state = xero_state(row.entity, found)
+    mapping.xero_id = state.xero_id
+    mapping.xero_status = state.status
+    mapping.xero_number = state.number
+    mapping.base = normalise(
+        from_xero(row.entity, found, SessionRefs(session, row.connection_id), ctx.mapping)
+    )
+    mapping.xero_hash = None
+    outbox.finish(session, row, outbox.DONE)
+    loaded.succeeded.append(row.app_id)
+    outbox.queue(session, mapping, payload=row.payload)
+    mapping.sync_status = "pending"
+    feed.emit_for(session, mapping, "pushed", {"action": "matched", "status": mapping.xero_status})
+
+
 def record_outcomes(
     session: Session,
     ctx: SyncContext,
@@ -184,8 +206,10 @@ def record_outcomes(
     key: str,
     method: str,
     now: datetime,
+    matches: Mapping[int, XeroModel] | None = None,
 ) -> dict[str, int]:
-    """Write one batch's outcomes (matched to rows by their position in the batch)."""
+    """Write one batch's outcomes (matched to rows by their position in the batch). `matches`
+    are refused creates whose record Xero already holds (see `engine.matching`): adopted."""
     rows = list(
         session.scalars(
             select(OutboxRow)
@@ -207,6 +231,11 @@ def record_outcomes(
         if row is None:
             continue
         kind = kind_of(method, row.operation)
+        matched = (matches or {}).get(outcome.index)
+        if matched is not None:
+            record_match(session, ctx, row, matched, loaded)
+            counts["ok"] += 1
+            continue
         if outcome.ok:
             mapping = loaded.mappings.get(row.app_id)
             echoed = xero_state(row.entity, outcome.record) if outcome.record else None

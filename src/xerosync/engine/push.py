@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
 from xerosync.engine.lookup import find_created
+from xerosync.engine.matching import find_matches
 from xerosync.engine.outcomes import record_outcomes, record_success
 from xerosync.engine.prepare import Prepared, in_flight_ids, prepare
 from xerosync.engine.reference import load_books
@@ -339,6 +340,11 @@ def _send(
         for outcomes in _calls(ctx, tenant, claim):
             report.count(calls=1)
             checkpoint("answered")
+            matches = (
+                find_matches(ctx.client, tenant, ctx.mapping, claim.body, outcomes)
+                if claim.entity == "contacts" and claim.method == "PUT"
+                else {}
+            )
             with ctx.db.transaction() as session:
                 counts = record_outcomes(
                     session,
@@ -348,6 +354,7 @@ def _send(
                     key=claim.key,
                     method=claim.method,
                     now=ctx.clock.now(),
+                    matches=matches,
                 )
             report.count(ok=counts["ok"], rejected=counts["rejected"])
             checkpoint("recorded")
