@@ -47,6 +47,7 @@ __all__ = [
     "ConflictRow",
     "ConnectionRow",
     "DeadLetter",
+    "FeedCursor",
     "FeedEvent",
     "InboxEvent",
     "Lease",
@@ -323,3 +324,16 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
     owner: Mapped[str] = mapped_column(String(64))
     until: Mapped[datetime]
+
+
+class FeedCursor(Base):
+    """How far one outbound receiver has been sent the feed, and when to try it again."""
+
+    __tablename__ = "feed_cursors"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
