@@ -32,6 +32,7 @@ KINDS = frozenset(
         "conflict",  # both sides changed a field and a person must decide
         "conflict_resolved",
         "quarantined",  # Xero sent a record that could not be read
+        "needs_reauth",  # a connection's grant is dead: a person must connect it again
     }
 )
 

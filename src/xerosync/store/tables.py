@@ -50,6 +50,7 @@ __all__ = [
     "FeedCursor",
     "FeedEvent",
     "InboxEvent",
+    "Incident",
     "Lease",
     "MappingRow",
     "OutboxRow",
@@ -337,3 +338,16 @@ class FeedCursor(Base):
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Incident(Base):
+    """Something a person must see (a connection needing re-authorisation, dead letters piling
+    up): notified once when it opens, again only after it was resolved and opened anew."""
+
+    __tablename__ = "incidents"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    subject: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime]
+    notified_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
