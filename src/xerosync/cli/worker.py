@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from xerosync.jobs import run_worker
@@ -17,7 +19,12 @@ def worker(
         "--periodic/--no-periodic",
         help="Run the schedules (sweeper, periodic pulls, token keep-alive) in this process.",
     ),
+    log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
 ) -> None:
-    """Run workers on the queue named by the XEROSYNC_* environment (SQLite file by default,
-    Redis when XEROSYNC_REDIS_URL is set). Stop with Ctrl-C: running tasks finish first."""
+    """Run workers on the queue named by the XEROSYNC_* environment (a SQLite file by default,
+    Redis when XEROSYNC_REDIS_URL is set). Ctrl-C stops after the running tasks; see
+    docs/workers.md."""
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     run_worker(Settings(), workers=workers, periodic=periodic)
