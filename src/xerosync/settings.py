@@ -60,6 +60,19 @@ class Settings(BaseSettings):
     #: MappingConfig as JSON (tax types, accounts, rules...)
     mapping: Annotated[dict[str, Any], NoDecode] = Field(default_factory=dict)
 
+    # -- workers (xerosync.jobs) -----------------------------------------------------------
+    #: the queue's name (the Redis key prefix; one name per deployment sharing a Redis)
+    queue_name: str = "xerosync"
+    #: every connected organisation is pulled this often (payments, bank transactions and
+    #: journals have no webhooks; and the safety net for a missed webhook)
+    pull_every_minutes: int = Field(default=15, ge=1)
+    #: the sweeper re-wakes work whose wake-up was lost this often
+    sweep_every_minutes: int = Field(default=5, ge=1)
+    #: refresh a grant whose refresh token is older than this (Xero drops it after 60 days)
+    token_keepalive_days: int = Field(default=30, ge=1, le=55)
+    #: a task that stopped short (rate limit, Xero unavailable, work left) runs again after this
+    retry_after_seconds: int = Field(default=60, ge=1)
+
     @field_validator("token_keys", "api_keys", "xero_scopes", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:

@@ -6,6 +6,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from xerosync.cli.worker import worker
 from xerosync.emulator import EmulatorConfig, create_app
 from xerosync.emulator.app import DEMO_TENANT_NAME
 
@@ -48,3 +49,6 @@ def emulator(
     console.print(f"  redirect_uris {', '.join(config.demo_redirect_uris)}")
     console.print(f"  tenant        {tenant.name} ({tenant.tenant_id})")
     uvicorn.run(asgi, host=host, port=port, log_level="info")
+
+
+app.command(name="worker")(worker)

@@ -1,0 +1,30 @@
+"""`xerosync worker`: run the queue's tasks (pushes, pulls, webhook pulls, schedules)."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from xerosync.jobs import run_worker
+from xerosync.settings import Settings
+
+__all__ = ["worker"]
+
+
+def worker(
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker threads in this process."),
+    periodic: bool = typer.Option(
+        True,
+        "--periodic/--no-periodic",
+        help="Run the schedules (sweeper, periodic pulls, token keep-alive) in this process.",
+    ),
+    log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
+) -> None:
+    """Run workers on the queue named by the XEROSYNC_* environment (a SQLite file by default,
+    Redis when XEROSYNC_REDIS_URL is set). Ctrl-C stops after the running tasks; see
+    docs/workers.md."""
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    run_worker(Settings(), workers=workers, periodic=periodic)

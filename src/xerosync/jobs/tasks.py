@@ -1,0 +1,212 @@
+"""The tasks, registered on a Huey built by the caller: thin wrappers over the engine.
+
+    tasks = register_tasks(huey, lambda: build_sync(settings), Schedule.from_settings(settings))
+    tasks.wake_push(connection_id)      # after the commit that stored the records
+    tasks.wake_inbox(connection_id)     # after the commit that stored webhook events
+
+`push`, `pull` and `inbox` run `push_connection`, `pull_connection` and `pull_inbox` for one
+connection. Wake-ups are deduplicated by a marker in the queue's storage: a wake-up while one is
+queued (and not yet started) is dropped, since the queued one will see the new work; the marker
+is cleared when the task starts, so work stored while it runs gets a wake-up of its own. A
+marker left by a message that was lost is ignored after `marker_ttl`, and the sweeper
+re-wakes such work anyway. Each worker thread runs the engine under its own lease owner, so the
+engine's leases keep one connection's push (or pull) to one worker at a time; a task that finds
+its connection busy returns, and one that stopped short (rate limit, Xero unavailable, rows
+waiting on a record not in Xero yet) schedules itself once more, later.
+
+Periodic: the sweeper (lost wake-ups), the incremental pull of every connected organisation
+(payments, bank transactions and journals have no webhooks; and any missed webhook), and the
+token keep-alive. A connection that needs re-authorising is skipped by all of them; its work
+waits in the database and runs when it is connected again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from huey import Huey
+
+from xerosync.api import XeroSync
+from xerosync.engine import (
+    PullReport,
+    PushReport,
+    SyncContext,
+    pull_connection,
+    pull_inbox,
+    push_connection,
+)
+from xerosync.jobs.runs import (
+    KeepAlive,
+    Schedule,
+    connected,
+    find_work,
+    follow_up,
+    keep_tokens_alive,
+)
+from xerosync.store.work import Work
+
+__all__ = ["Tasks", "every", "register_tasks"]
+
+logger = logging.getLogger("xerosync.jobs")
+
+SyncFactory = Callable[[], XeroSync]
+Engine = Callable[[SyncContext, str], PushReport | PullReport]
+
+
+def every(minutes: int) -> Callable[[datetime], bool]:
+    """A Huey `validate_datetime` true once every `minutes` (counted from the epoch, so every
+    worker agrees whichever started first)."""
+
+    def due(moment: datetime) -> bool:
+        stamp = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return int(stamp.timestamp() // 60) % minutes == 0
+
+    return due
+
+
+class _Runtime:
+    """The worker process's one `XeroSync`, built on first use, and a lease owner per thread."""
+
+    def __init__(self, factory: SyncFactory) -> None:
+        self._factory = factory
+        self._sync: XeroSync | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def sync(self) -> XeroSync:
+        with self._lock:
+            if self._sync is None:
+                self._sync = self._factory()
+            return self._sync
+
+    def context(self) -> SyncContext:
+        ctx: SyncContext | None = getattr(self._local, "ctx", None)
+        if ctx is None:
+            base = self.sync().context
+            ctx = replace(base, owner=f"{base.owner}:{threading.get_ident() % 100000}")
+            self._local.ctx = ctx
+        return ctx
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """The task handles on one Huey, and the wake-ups the service calls after its commits."""
+
+    huey: Huey
+    push: Any
+    pull: Any
+    inbox: Any
+    sweep: Any
+    pull_all: Any
+    keep_alive: Any
+    marker_ttl: float
+
+    def wake_push(self, connection_id: str) -> bool:
+        """Wake a worker to push `connection_id`; False when a wake-up is already queued."""
+        return self._wake("push", self.push, connection_id)
+
+    def wake_pull(self, connection_id: str) -> bool:
+        return self._wake("pull", self.pull, connection_id)
+
+    def wake_inbox(self, connection_id: str) -> bool:
+        return self._wake("inbox", self.inbox, connection_id)
+
+    def _wake(self, kind: str, task: Any, connection_id: str) -> bool:
+        key = marker(kind, connection_id)
+        now = time.time()
+        if not self.huey.put_if_empty(key, now):
+            queued = self.huey.get(key, peek=True)
+            if isinstance(queued, int | float) and now - queued < self.marker_ttl:
+                return False
+            self.huey.put(key, now)  # a marker whose message was lost: wake again
+        task(connection_id)
+        return True
+
+
+def marker(kind: str, connection_id: str) -> str:
+    return f"xerosync.wake:{kind}:{connection_id}"
+
+
+def register_tasks(
+    huey: Huey,
+    sync_factory: SyncFactory,
+    schedule: Schedule | None = None,
+    *,
+    marker_ttl: float = 600.0,
+) -> Tasks:
+    """Register xerosync's tasks on `huey`. `sync_factory` builds the worker process's
+    `XeroSync` on first use (a process that only enqueues, like the service, never builds it)."""
+    plan = schedule or Schedule()
+    runtime = _Runtime(sync_factory)
+    handles: dict[str, Any] = {}
+
+    def run(kind: str, engine: Engine, connection_id: str, again: bool) -> None:
+        huey.delete(marker(kind, connection_id))  # work stored from now on needs a new wake-up
+        ctx = runtime.context()
+        report = engine(ctx, connection_id)
+        if report.busy:
+            logger.debug("jobs.busy", extra={"kind": kind, "connection": connection_id})
+            return
+        delay = follow_up(report, now=ctx.clock.now(), default=plan.retry_after_seconds)
+        logger.info(
+            "jobs.ran",
+            extra={
+                "kind": kind,
+                "connection": connection_id,
+                "paused": report.paused,
+                "error": report.error,
+                "again_in": delay,
+            },
+        )
+        if delay is not None and again:
+            handles[kind].schedule(args=(connection_id,), kwargs={"again": False}, delay=delay)
+
+    def push(connection_id: str, again: bool = True) -> None:
+        run("push", push_connection, connection_id, again)
+
+    def pull(connection_id: str, again: bool = True) -> None:
+        run("pull", pull_connection, connection_id, again)
+
+    def inbox(connection_id: str, again: bool = True) -> None:
+        run("inbox", pull_inbox, connection_id, again)
+
+    handles["push"] = huey.task(name="push")(push)
+    handles["pull"] = huey.task(name="pull")(pull)
+    handles["inbox"] = huey.task(name="inbox")(inbox)
+
+    def sweep() -> Work:
+        found = find_work(runtime.sync())
+        for connection_id in found.push:
+            tasks.wake_push(connection_id)
+        for connection_id in found.inbox:
+            tasks.wake_inbox(connection_id)
+        if found.push or found.inbox:
+            logger.info("jobs.swept", extra={"push": len(found.push), "inbox": len(found.inbox)})
+        return found
+
+    def pull_all() -> list[str]:
+        ids = connected(runtime.sync())
+        for connection_id in ids:
+            tasks.wake_pull(connection_id)
+        return ids
+
+    def keep_alive() -> KeepAlive:
+        return keep_tokens_alive(runtime.sync(), older_than_days=plan.token_keepalive_days)
+
+    tasks = Tasks(
+        huey=huey,
+        push=handles["push"],
+        pull=handles["pull"],
+        inbox=handles["inbox"],
+        sweep=huey.periodic_task(every(plan.sweep_every_minutes), name="sweep")(sweep),
+        pull_all=huey.periodic_task(every(plan.pull_every_minutes), name="pull_all")(pull_all),
+        keep_alive=huey.periodic_task(every(24 * 60), name="keep_alive")(keep_alive),
+        marker_ttl=marker_ttl,
+    )
+    return tasks
