@@ -72,8 +72,13 @@ class Settings(BaseSettings):
     token_keepalive_days: int = Field(default=30, ge=1, le=55)
     #: a task that stopped short (rate limit, Xero unavailable, work left) runs again after this
     retry_after_seconds: int = Field(default=60, ge=1)
+    #: incidents (a connection to reconnect, dead letters) are e-mailed when these are set
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "xerosync@localhost"
+    notify_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("token_keys", "api_keys", "xero_scopes", mode="before")
+    @field_validator("token_keys", "api_keys", "xero_scopes", "notify_emails", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split(value)

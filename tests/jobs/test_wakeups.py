@@ -16,7 +16,7 @@ from tests.jobs.conftest import TasksFactory
 from tests.sync.conftest import Harness, consent, contact, invoice
 from tests.sync.test_crash_resume import Crash, crash_at
 from xerosync.engine import push_connection
-from xerosync.jobs import Tasks, wake_after_commit
+from xerosync.jobs import Schedule, Tasks, register_tasks, wake_after_commit
 from xerosync.jobs.runs import find_work
 from xerosync.store import connections
 from xerosync.store.tables import PullCursor, TokenGrant
@@ -180,3 +180,23 @@ def test_a_refresh_token_idle_for_weeks_is_refreshed_before_xero_drops_it(
     assert after.refresh_token != before.refresh_token
     sync.submit(harness.connection, "contacts", contact(1))
     assert sync.push(harness.connection).ok == 1  # the new pair works
+
+
+def test_a_worker_tells_a_person_once_when_a_connection_needs_reconnecting(
+    harness: Harness,
+) -> None:
+    told: list[str] = []
+    huey = MemoryHuey("xerosync-notify", immediate=True, results=False)
+    tasks = register_tasks(
+        huey, lambda: harness.sync, Schedule(), notify=lambda subject, body: told.append(subject)
+    )
+    client_id = harness.emulator.state.config.demo_client_id
+    with harness.emulator.admin() as admin:
+        admin.post(f"/apps/{client_id}/expire-refresh-tokens").raise_for_status()
+        admin.post(f"/apps/{client_id}/expire-access-tokens").raise_for_status()
+    harness.sync.submit(harness.connection, "contacts", contact(1))
+
+    for _ in range(3):
+        tasks.wake_push(harness.connection)
+
+    assert told == ["xerosync: reconnect Acme Ltd to keep it in sync"]

@@ -49,6 +49,7 @@ from xerosync.jobs.runs import (
     follow_up,
     keep_tokens_alive,
 )
+from xerosync.notify.incidents import Send, watch_connection
 from xerosync.store.work import Work
 
 __all__ = ["Tasks", "every", "register_tasks"]
@@ -139,6 +140,7 @@ def register_tasks(
     schedule: Schedule | None = None,
     *,
     marker_ttl: float = 600.0,
+    notify: Send | None = None,
 ) -> Tasks:
     """Register xerosync's tasks on `huey`. `sync_factory` builds the worker process's
     `XeroSync` on first use (a process that only enqueues, like the service, never builds it)."""
@@ -153,6 +155,8 @@ def register_tasks(
         if report.busy:
             logger.debug("jobs.busy", extra={"kind": kind, "connection": connection_id})
             return
+        if notify is not None:  # a person is told once per incident, not once per run
+            watch_connection(ctx.db, connection_id, now=ctx.clock.now(), send=notify)
         delay = follow_up(report, now=ctx.clock.now(), default=plan.retry_after_seconds)
         logger.info(
             "jobs.ran",

@@ -10,6 +10,8 @@ from xerosync.compose import build_sync
 from xerosync.jobs.queue import make_consumer, make_huey
 from xerosync.jobs.runs import Schedule
 from xerosync.jobs.tasks import Tasks, register_tasks
+from xerosync.notify.email import Mailer
+from xerosync.notify.incidents import Send
 from xerosync.settings import Settings
 
 __all__ = ["build_worker", "run_worker"]
@@ -29,7 +31,20 @@ def build_worker(
         sync_factory or (lambda: build_sync(settings)),
         Schedule.from_settings(settings),
         marker_ttl=max(600.0, 2 * 60.0 * settings.sweep_every_minutes),
+        notify=mailer(settings),
     )
+
+
+def mailer(settings: Settings) -> Send | None:
+    """E-mail for incidents when an SMTP server and recipients are set."""
+    if not (settings.smtp_host and settings.notify_emails):
+        return None
+    return Mailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_sender,
+        recipients=tuple(settings.notify_emails),
+    ).send
 
 
 def run_worker(settings: Settings, *, workers: int = 2, periodic: bool = True) -> None:
