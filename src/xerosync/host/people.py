@@ -84,16 +84,6 @@ def resolve_conflict(
         outbox.queue(session, mapping, payload=mapping.app_data)
     else:
         mapping.sync_status = "synced"
-    conflicts.close(
-        session,
-        row,
-        resolution={
-            "choices": {k: _describe(v) for k, v in choices.items()},
-            "values": normalise(final),
-        },
-        by=by,
-        now=now,
-    )
     feed.emit_for(
         session,
         mapping,
