@@ -6,6 +6,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from xerosync.cli.migrate import migrate
 from xerosync.cli.worker import worker
 from xerosync.emulator import EmulatorConfig, create_app
 from xerosync.emulator.app import DEMO_TENANT_NAME
@@ -52,3 +53,5 @@ def emulator(
 
 
 app.command(name="worker")(worker)
+
+app.command(name="migrate")(migrate)
