@@ -32,17 +32,16 @@ class StoreCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         with self.db.transaction() as session:
             outbox = dict.fromkeys(OPEN_OUTBOX_STATES, 0)
-            outbox.update(
-                session.execute(
-                    select(OutboxRow.state, func.count())
-                    .where(OutboxRow.state.in_(OPEN_OUTBOX_STATES))
-                    .group_by(OutboxRow.state)
-                ).tuples()
-            )
-            connections = dict(
+            for state, n in session.execute(
+                select(OutboxRow.state, func.count())
+                .where(OutboxRow.state.in_(OPEN_OUTBOX_STATES))
+                .group_by(OutboxRow.state)
+            ):
+                outbox[state] = n
+            connections: dict[str, int] = dict(
                 session.execute(
                     select(ConnectionRow.status, func.count()).group_by(ConnectionRow.status)
-                ).tuples()
+                ).all()
             )
             counts = {
                 name: session.scalar(
