@@ -106,3 +106,21 @@ def test_disconnect_through_the_service(client: httpx.Client, harness: object) -
     assert done.json()["status"] == "disconnected"
     missing = client.post("/connections/nope/disconnect", headers={**AUTH, **JSON})
     assert missing.status_code == 404
+
+
+def test_a_form_from_another_site_cannot_disconnect(client: httpx.Client) -> None:
+    [connection] = client.get("/v1/connections", headers=AUTH).json()
+    forged = client.post(
+        f"/connections/{connection['id']}/disconnect",
+        auth=("finance", API_KEY),  # the browser's cached Basic credentials
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert forged.status_code == 403
+    assert client.get("/v1/connections", headers=AUTH).json()[0]["status"] == "connected"
+    same_site = client.post(
+        f"/connections/{connection['id']}/disconnect",
+        auth=("finance", API_KEY),
+        headers={"Origin": str(client.base_url).rstrip("/"), "Accept": "text/html"},
+    )
+    assert same_site.status_code == 303
+    assert same_site.headers["location"] == "../../connections"

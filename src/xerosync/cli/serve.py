@@ -15,6 +15,17 @@ from xerosync.settings import Settings
 __all__ = ["serve"]
 
 
+class _NoQueryStrings(logging.Filter):
+    """Access-log lines without query strings: `/callback?code=...` carries a secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            args[2] = str(args[2]).split("?", 1)[0]
+            record.args = tuple(args)
+        return True
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to bind."),
     port: int = typer.Option(8000, help="TCP port to listen on."),
@@ -26,4 +37,5 @@ def serve(
     except ConfigError as exc:
         typer.echo(f"xerosync serve: {exc}", err=True)
         raise typer.Exit(2) from exc
+    logging.getLogger("uvicorn.access").addFilter(_NoQueryStrings())
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -81,12 +82,23 @@ def _from_basic(request: Request) -> str | None:
     return decoded.partition(":")[2]
 
 
+def _cross_site(request: Request) -> bool:
+    """A browser's form posted from another site (the browser would add cached Basic
+    credentials to it): refused, so a page elsewhere cannot disconnect an organisation."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and urlsplit(origin).netloc != request.url.netloc
+
+
 def require_key(
     request: Request,
     service: ServiceDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
     given = credentials.credentials if credentials is not None else _from_basic(request)
+    if credentials is None and request.method not in ("GET", "HEAD") and _cross_site(request):
+        raise HTTPException(403, "a form from another site may not change xerosync")
     if not service.settings.api_keys:
         raise HTTPException(
             503, "no API keys are configured: set XEROSYNC_API_KEYS to use this route"
