@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from xerosync.cli.main import app
-from xerosync.cli.serve import _NoQueryStrings
+from xerosync.cli.serve import _NoQueryStrings, _Redacting
 
 
 def test_serve_is_a_command_with_host_and_port() -> None:
@@ -38,3 +38,17 @@ def test_access_log_lines_carry_no_query_string() -> None:
     assert _NoQueryStrings().filter(record)
     assert "secret-code" not in record.getMessage()
     assert "/callback" in record.getMessage()
+
+
+def test_log_lines_are_redacted() -> None:
+    record = logging.LogRecord(
+        "xerosync.service",
+        logging.INFO,
+        "",
+        0,
+        "sent %s",
+        ("Authorization: Bearer abcdefghijklmnop.qrstuvwx",),
+        None,
+    )
+    assert _Redacting().filter(record)
+    assert "abcdefghijklmnop" not in record.getMessage()

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from openapi_spec_validator import validate
 
 from tests.conftest import EmulatorFactory
 from tests.service.conftest import API_KEY, AUTH, running, service_settings
@@ -111,6 +112,11 @@ def test_the_openapi_document_describes_the_api(client: httpx.Client) -> None:
     assert "/v1/connections/{connection}/{entity}/{app_id}" in paths
     assert "HTTPBearer" in document["components"]["securitySchemes"]
     assert "ResolveIn" in document["components"]["schemas"]
+    assert "AppInvoice" in document["components"]["schemas"]
+    body = paths["/v1/connections/{connection}/{entity}"]["post"]["requestBody"]
+    items = body["content"]["application/json"]["schema"]["items"]["oneOf"]
+    assert {"$ref": "#/components/schemas/AppContact"} in items
+    validate(document)  # a valid OpenAPI document, every $ref resolving
 
 
 @pytest.fixture

@@ -9,10 +9,22 @@ import typer
 import uvicorn
 
 from xerosync.errors import ConfigError
+from xerosync.redaction import redact
 from xerosync.service import create_app
 from xerosync.settings import Settings
 
 __all__ = ["serve"]
+
+
+class _Redacting(logging.Filter):
+    """Every line through `redact` (tokens, secrets, credentials) before a handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
 
 
 class _NoQueryStrings(logging.Filter):
@@ -32,6 +44,8 @@ def serve(
 ) -> None:
     """Run the service: /connect, /webhooks/xero, /v1 (REST), /healthz, /metrics."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_Redacting())
     try:
         app = create_app(Settings())
     except ConfigError as exc:

@@ -19,6 +19,7 @@ from xerosync.api import XeroSync
 from xerosync.compose import build_sync
 from xerosync.service.deps import Service
 from xerosync.service.metrics import registry_for
+from xerosync.service.openapi import install as install_openapi
 from xerosync.service.routes import connect, ops, v1, webhooks
 from xerosync.settings import Settings
 from xerosync.store.crypto import TokenCipher
@@ -69,4 +70,5 @@ def create_app(
     app.state.metrics = registry_for(built.db)
     for module in (connect, webhooks, v1, ops):
         app.include_router(module.router)
+    install_openapi(app)
     return app

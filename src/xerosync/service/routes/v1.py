@@ -20,6 +20,7 @@ from xerosync.service.models import (
     ResolveIn,
     SubmittedOut,
 )
+from xerosync.service.openapi import RECORDS_BODY
 from xerosync.store.tables import ConflictRow, DeadLetter
 from xerosync.sync.records import RECORD_TYPES, parse_record
 
@@ -47,6 +48,7 @@ def list_connections(service: ServiceDep) -> list[ConnectionOut]:
     "/connections/{connection}/{entity}",
     response_model=list[SubmittedOut],
     responses={422: {"description": "a record is not valid: its index, id and what is wrong"}},
+    openapi_extra=RECORDS_BODY,
 )
 def submit(
     service: ServiceDep,
