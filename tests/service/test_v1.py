@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 
 from tests.conftest import EmulatorFactory
 from tests.service.conftest import API_KEY, AUTH, running, service_settings
-from tests.sync.conftest import Harness, connect_harness, contact
+from tests.sync.conftest import Harness, connect_harness, contact, invoice
 from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
 from xerosync.service import create_app
@@ -193,3 +193,31 @@ def test_a_conflict_is_resolved_through_the_api(manual: Harness, db_url: str) ->
     with harness.api() as api:
         [found] = api.get(f"Contacts/{xero_id}").json()["Contacts"]
     assert found["Name"] == "Hillcrest College Ltd"
+
+
+def test_a_dead_letter_is_listed_retried_and_discarded(
+    client: httpx.Client, harness: Harness, wakes: list[tuple[str, str]]
+) -> None:
+    conn = harness.connection
+    base = f"/v1/connections/{conn}"
+    client.post(f"{base}/contacts", json=[contact(1)], headers=AUTH).raise_for_status()
+    bad = [
+        {**invoice(n), "lines": [{"description": "x", "unit_amount": "10", "account_code": "9999"}]}
+        for n in (1, 2)
+    ]
+    client.post(f"{base}/invoices", json=bad, headers=AUTH).raise_for_status()
+    harness.sync.push(conn)
+
+    letters = client.get("/v1/dead-letters", headers=AUTH).json()
+    assert sorted(d["app_id"] for d in letters) == ["order-1", "order-2"]
+    status = client.get(f"{base}/invoices/order-1", headers=AUTH).json()
+    assert status["state"] == "failed"
+    assert status["errors"]
+    wakes.clear()
+    retried = client.post(f"/v1/dead-letters/{letters[0]['id']}/retry", headers=AUTH)
+    discarded = client.post(f"/v1/dead-letters/{letters[1]['id']}/discard", headers=AUTH)
+    assert (retried.json()["status"], discarded.json()["status"]) == ("retried", "discarded")
+    assert wakes == [("push", conn)]
+    assert client.get("/v1/dead-letters", headers=AUTH).json() == []
+    again = client.post(f"/v1/dead-letters/{letters[0]['id']}/retry", headers=AUTH)
+    assert again.status_code == 404
