@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from tests.service.conftest import WEBHOOK_KEY
+from tests.service.conftest import WEBHOOK_KEY, running
 from tests.sync.conftest import Harness
+from xerosync.service import create_app
 from xerosync.store.tables import InboxEvent
 from xerosync.xero.webhooks import sign
 
@@ -128,3 +129,12 @@ def test_the_emulator_subscribes_and_delivers_to_the_service(
             time.sleep(0.05)
     assert wakes == [("inbox", harness.connection)]
     assert inbox_rows(harness) == 1
+
+
+def test_a_failing_wake_up_loses_nothing(harness: Harness, settings: Any) -> None:
+    def broken(kind: str, connection_id: str) -> None:
+        raise ConnectionError("the queue is down")
+
+    with running(create_app(settings, sync=harness.sync, wake=broken)) as client:
+        assert deliver(client, events_body(harness.tenant_id, "c-1")).status_code == 200
+    assert inbox_rows(harness) == 1  # the row is the truth; the workers' sweep finds it

@@ -49,18 +49,22 @@ def keep(
 def take(
     session: Session, cipher: TokenCipher, state: str, *, now: datetime
 ) -> AuthorizationRequest | None:
-    """The request `state` belongs to, once; None when unknown, used or expired."""
-    row = session.get(OAuthState, state[:128])
+    """The request `state` belongs to, once; None when unknown, used or expired. The row is
+    deleted as it is read, so two callbacks racing with one state cannot both have it."""
+    row = session.execute(
+        delete(OAuthState)
+        .where(OAuthState.state == state[:128])
+        .returning(OAuthState.sealed, OAuthState.expires_at)
+    ).first()
     if row is None:
         return None
-    session.delete(row)
-    session.flush()
-    if row.expires_at <= now:
+    sealed, expires_at = row
+    if expires_at <= now:
         return None
-    data = json.loads(cipher.decrypt(row.sealed))
+    data = json.loads(cipher.decrypt(sealed))
     return AuthorizationRequest(
         url=str(data["url"]),
-        state=row.state,
+        state=state,
         code_verifier=str(data["code_verifier"]),
         redirect_uri=str(data["redirect_uri"]),
         scopes=tuple(data["scopes"]),
