@@ -7,12 +7,16 @@ import uvicorn
 from rich.console import Console
 
 from xerosync.cli.migrate import migrate
+from xerosync.cli.serve import serve
 from xerosync.cli.worker import worker
 from xerosync.emulator import EmulatorConfig, create_app
 from xerosync.emulator.app import DEMO_TENANT_NAME
 
 app = typer.Typer(help="xerosync: keep your application and Xero in step.", no_args_is_help=True)
 console = Console()
+
+
+app.command()(serve)
 
 
 @app.callback()

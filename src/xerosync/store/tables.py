@@ -15,6 +15,7 @@ quarantine       raw records from Xero that could not be read
 feed             the change feed for the application, ordered by `seq`
 audit_log        every write made to Xero
 leases           who is working on what (one push and one pull per connection at a time)
+oauth_states     sign-ins under way: state -> sealed PKCE verifier, single-use, short-lived
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ __all__ = [
     "Incident",
     "Lease",
     "MappingRow",
+    "OAuthState",
     "OutboxRow",
     "PullCursor",
     "PushBatch",
@@ -351,3 +353,16 @@ class Incident(Base):
     opened_at: Mapped[datetime]
     notified_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+
+
+class OAuthState(Base):
+    """A sign-in under way (`/connect` -> Xero consent -> `/callback`), kept in the database so
+    any service process can finish it. `sealed` is the PKCE verifier and the rest of the request,
+    encrypted with the token keys; the row is deleted when used."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(128), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,55 @@
+"""`xerosync serve`: the service (connect, webhooks, REST, metrics) under uvicorn, configured
+from the environment (`XEROSYNC_*`, see `xerosync.settings`)."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+import uvicorn
+
+from xerosync.errors import ConfigError
+from xerosync.redaction import redact
+from xerosync.service import create_app
+from xerosync.settings import Settings
+
+__all__ = ["serve"]
+
+
+class _Redacting(logging.Filter):
+    """Every line through `redact` (tokens, secrets, credentials) before a handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class _NoQueryStrings(logging.Filter):
+    """Access-log lines without query strings: `/callback?code=...` carries a secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            args[2] = str(args[2]).split("?", 1)[0]
+            record.args = tuple(args)
+        return True
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="TCP port to listen on."),
+) -> None:
+    """Run the service: /connect, /webhooks/xero, /v1 (REST), /healthz, /metrics."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_Redacting())
+    try:
+        app = create_app(Settings())
+    except ConfigError as exc:
+        typer.echo(f"xerosync serve: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    logging.getLogger("uvicorn.access").addFilter(_NoQueryStrings())
+    uvicorn.run(app, host=host, port=port, log_level="info")

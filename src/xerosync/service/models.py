@@ -1,0 +1,195 @@
+"""The REST API's request and answer shapes (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from xerosync.host.feed import Change
+from xerosync.host.status import RecordStatus
+from xerosync.host.submit import Submitted
+from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter
+
+__all__ = [
+    "ChangeOut",
+    "ChangesOut",
+    "ConflictOut",
+    "ConnectionOut",
+    "DeadLetterOut",
+    "RecordStatusOut",
+    "ResolveIn",
+    "SubmittedOut",
+]
+
+
+class ConnectionOut(BaseModel):
+    id: str
+    tenant_id: str
+    tenant_name: str
+    tenant_type: str
+    #: connected | needs_reauth | disconnected
+    status: str
+    scopes: list[str]
+    connected_by: str | None
+    last_error: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: ConnectionRow) -> ConnectionOut:
+        return cls(
+            id=row.id,
+            tenant_id=row.tenant_id,
+            tenant_name=row.tenant_name,
+            tenant_type=row.tenant_type,
+            status=row.status,
+            scopes=row.scopes.split() if row.scopes else [],
+            connected_by=row.connected_by,
+            last_error=row.last_error,
+            created_at=row.created_at,
+        )
+
+
+class SubmittedOut(BaseModel):
+    entity: str
+    app_id: str
+    #: queued (sent to Xero by the workers) | unchanged (same as last handed in) | cancelled
+    result: str
+    version: int
+
+    @classmethod
+    def of(cls, item: Submitted) -> SubmittedOut:
+        return cls(entity=item.entity, app_id=item.app_id, result=item.result, version=item.version)
+
+
+class RecordStatusOut(BaseModel):
+    entity: str
+    app_id: str
+    #: pending | in_flight | synced | failed | conflict | deleted
+    state: str
+    xero_id: str | None
+    number: str | None
+    xero_status: str | None
+    total: Decimal | None
+    amount_due: Decimal | None
+    amount_paid: Decimal | None
+    errors: list[str]
+    waiting_on: str | None
+
+    @classmethod
+    def of(cls, status: RecordStatus) -> RecordStatusOut:
+        return cls(
+            entity=status.entity,
+            app_id=status.app_id,
+            state=status.state,
+            xero_id=status.xero_id,
+            number=status.number,
+            xero_status=status.xero_status,
+            total=status.total,
+            amount_due=status.amount_due,
+            amount_paid=status.amount_paid,
+            errors=list(status.errors),
+            waiting_on=status.waiting_on,
+        )
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    connection_id: str
+    entity: str
+    kind: str
+    app_id: str | None
+    xero_id: str | None
+    data: dict[str, Any]
+    at: datetime
+    description: str
+
+    @classmethod
+    def of(cls, change: Change) -> ChangeOut:
+        return cls(
+            seq=change.seq,
+            connection_id=change.connection_id,
+            entity=change.entity,
+            kind=change.kind,
+            app_id=change.app_id,
+            xero_id=change.xero_id,
+            data=change.data,
+            at=change.at,
+            description=change.describe(),
+        )
+
+
+class ChangesOut(BaseModel):
+    changes: list[ChangeOut]
+    #: pass as `after` to read on (the same `after` again when nothing came)
+    next_after: int
+
+
+class ConflictOut(BaseModel):
+    id: int
+    connection_id: str
+    entity: str
+    app_id: str | None
+    xero_id: str | None
+    #: per field: {"field", "base", "app", "xero"}
+    fields: list[dict[str, Any]]
+    rule: str
+    #: open | resolved
+    status: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: ConflictRow) -> ConflictOut:
+        return cls(
+            id=row.id,
+            connection_id=row.connection_id,
+            entity=row.entity,
+            app_id=row.app_id,
+            xero_id=row.xero_id,
+            fields=list(row.fields),
+            rule=row.rule,
+            status=row.status,
+            created_at=row.created_at,
+        )
+
+
+Keep = Literal["app", "xero"]
+
+
+class ResolveIn(BaseModel):
+    """One choice per conflicting field: keep the app's value, keep Xero's, or `["edit", value]`."""
+
+    choices: dict[str, Keep | tuple[Literal["edit"], Any]] = Field(
+        examples=[{"name": "app", "email": ["edit", "billing@example.com"]}]
+    )
+    #: who decided (kept with the resolution)
+    by: str | None = None
+
+
+class DeadLetterOut(BaseModel):
+    id: int
+    connection_id: str
+    entity: str
+    app_id: str
+    operation: str
+    reason: str
+    messages: list[str]
+    #: open | retried | discarded
+    status: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: DeadLetter) -> DeadLetterOut:
+        return cls(
+            id=row.id,
+            connection_id=row.connection_id,
+            entity=row.entity,
+            app_id=row.app_id,
+            operation=row.operation,
+            reason=row.reason,
+            messages=list(row.messages),
+            status=row.status,
+            created_at=row.created_at,
+        )

@@ -1,0 +1,1 @@
+"""One module per edge: connect (people), webhooks (Xero), v1 (the host app), ops (operators)."""
