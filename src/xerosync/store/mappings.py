@@ -3,7 +3,8 @@ synced snapshot (the base of three-way merges) and what Xero last said of the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,35 +44,35 @@ class SessionRefs:
         self._to_app: dict[tuple[str, str], str | None] = {}
 
     def preload(self, entity: str, app_ids: Iterable[str]) -> None:
+        """Learn the Xero ids of these app records, 500 to a query."""
         wanted = [a for a in set(app_ids) if (entity, a) not in self._to_xero]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = self._session.execute(
-                select(MappingRow.app_id, MappingRow.xero_id).where(
-                    MappingRow.connection_id == self._connection_id,
-                    MappingRow.entity == entity,
-                    MappingRow.app_id.in_(chunk),
-                )
-            )
-            found = dict(rows.all())
-            for app_id in chunk:
-                self.remember(entity, app_id, found.get(app_id))
+        for app_id, xero_id in self._pairs(entity, MappingRow.app_id, MappingRow.xero_id, wanted):
+            self._to_xero[(entity, app_id)] = xero_id
+            if xero_id:
+                self._to_app[(entity, xero_id)] = app_id
 
     def preload_xero(self, entity: str, xero_ids: Iterable[str]) -> None:
-        """Learn the app ids of these Xero records in one query per 500."""
+        """Learn the app ids of these Xero records, 500 to a query."""
         wanted = [x for x in set(xero_ids) if (entity, x) not in self._to_app]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for xero_id, app_id in self._pairs(entity, MappingRow.xero_id, MappingRow.app_id, wanted):
+            self._to_app[(entity, xero_id)] = app_id
+
+    def _pairs(
+        self, entity: str, key: Any, value: Any, keys: list[str]
+    ) -> Iterator[tuple[str, str | None]]:
+        """(each of `keys`, its `value` column or None), looked up by the `key` column."""
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
             rows = self._session.execute(
-                select(MappingRow.xero_id, MappingRow.app_id).where(
+                select(key, value).where(
                     MappingRow.connection_id == self._connection_id,
                     MappingRow.entity == entity,
-                    MappingRow.xero_id.in_(chunk),
+                    key.in_(chunk),
                 )
             )
-            found = dict(rows.all())
-            for xero_id in chunk:
-                self._to_app[(entity, xero_id)] = found.get(xero_id)
+            found: dict[str, str | None] = dict(rows.all())
+            for one in chunk:
+                yield one, found.get(one)
 
     def remember(self, entity: str, app_id: str, xero_id: str | None) -> None:
         self._to_xero[(entity, app_id)] = xero_id
