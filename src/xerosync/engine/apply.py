@@ -71,16 +71,21 @@ def quarantine_all(
 def _by_xero(
     session: Session, connection_id: str, entity: str, ids: list[str]
 ) -> dict[str, MappingRow]:
+    """The mappings of these Xero records. Asked by Xero id alone (its own index), then kept to
+    this connection and kind: a query that also names them lets PostgreSQL pick an index
+    that walks every mapping of the connection, which grows with the books."""
     found: dict[str, MappingRow] = {}
     for start in range(0, len(ids), 500):
         rows = session.scalars(
-            select(MappingRow).where(
-                MappingRow.connection_id == connection_id,
-                MappingRow.entity == entity,
-                MappingRow.xero_id.in_(ids[start : start + 500]),
-            )
+            select(MappingRow).where(MappingRow.xero_id.in_(ids[start : start + 500]))
         )
-        found.update({m.xero_id: m for m in rows if m.xero_id})
+        found.update(
+            {
+                m.xero_id: m
+                for m in rows
+                if m.xero_id and m.connection_id == connection_id and m.entity == entity
+            }
+        )
     return found
 
 

@@ -134,6 +134,7 @@ class MappingRow(Base):
         UniqueConstraint("connection_id", "entity", "app_id", name="uq_mappings_app"),
         UniqueConstraint("connection_id", "entity", "xero_id", name="uq_mappings_xero"),
         Index("ix_mappings_status", "connection_id", "entity", "sync_status"),
+        Index("ix_mappings_xero_id", "xero_id"),
     )
 
     id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)

@@ -254,6 +254,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_mappings_status", ["connection_id", "entity", "sync_status"], unique=False
         )
+        batch_op.create_index("ix_mappings_xero_id", ["xero_id"], unique=False)
 
     op.create_table(
         "pull_cursors",
@@ -402,6 +403,7 @@ def downgrade() -> None:
     op.drop_table("push_batches")
     op.drop_table("pull_cursors")
     with op.batch_alter_table("mappings", schema=None) as batch_op:
+        batch_op.drop_index("ix_mappings_xero_id")
         batch_op.drop_index("ix_mappings_status")
 
     op.drop_table("mappings")
