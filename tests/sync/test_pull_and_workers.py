@@ -74,8 +74,9 @@ def test_workers_racing_for_one_connection_push_each_record_once(harness: Harnes
     for t in threads:
         t.join()
 
-    assert sum(r.ok for r in reports) == 121
-    assert sum(1 for r in reports if r.busy) == 3
+    assert sum(r.ok for r in reports) == 121  # each record recorded by exactly one worker
+    # (how many found the connection busy depends on timing: a late worker may start after the
+    # first finished, and then finds nothing left to do)
     numbers = [
         i["InvoiceNumber"]
         for i in harness.xero("Invoices")

@@ -60,6 +60,8 @@ _OPTIONS: Mapping[str, Mapping[str, str]] = {
     "invoices": {"includeArchived": "true"},
 }
 ORDER = "UpdatedDateUTC ASC"
+#: new mappings after which a pull refreshes the table's statistics (PostgreSQL)
+ANALYZE_EVERY = 10_000
 
 
 def _floor(moment: datetime) -> datetime:
@@ -126,6 +128,7 @@ def _pull_entity(
         tenant=tenant, modified_since=since, order=ORDER, params=_OPTIONS.get(entity)
     )
     newest: datetime | None = None
+    adopted = 0  # mappings added since the table's statistics were last refreshed
     for page in pages:
         report.calls += 1
         with ctx.db.transaction() as session:
@@ -140,6 +143,10 @@ def _pull_entity(
         report.add(entity, applied)
         for kind, ids in applied.touched.items():
             touched.setdefault(kind, set()).update(ids)
+        adopted += applied.created
+        if adopted >= ANALYZE_EVERY:  # a first pull of a large organisation is a bulk load
+            ctx.db.analyze("mappings")
+            adopted = 0
     return touched
 
 

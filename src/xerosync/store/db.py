@@ -100,5 +100,14 @@ class Database:
             return sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict)
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict)
 
+    def analyze(self, table: str) -> None:
+        """Refresh PostgreSQL's statistics of `table` after a bulk load: until autovacuum gets
+        to it, a table that grew from nothing is planned as if it were empty, and look-ups by
+        key turn into scans of everything. No-op on SQLite."""
+        if self.is_sqlite:
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f'ANALYZE "{table}"')
+
     def dispose(self) -> None:
         self.engine.dispose()
