@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_sender: str = "xerosync@localhost"
     notify_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: the application's endpoint for outbound webhooks (the change feed, signed with the secret)
+    outbound_webhook_url: str | None = None
+    outbound_webhook_secret: SecretStr = SecretStr("")
 
     @field_validator("token_keys", "api_keys", "xero_scopes", "notify_emails", mode="before")
     @classmethod

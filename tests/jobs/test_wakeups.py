@@ -4,12 +4,17 @@ connected organisations; wake-ups wait for the caller's commit."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from huey import MemoryHuey
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from sqlalchemy import func, select, update
 
 from tests.jobs.conftest import TasksFactory
@@ -17,9 +22,11 @@ from tests.sync.conftest import Harness, consent, contact, invoice
 from tests.sync.test_crash_resume import Crash, crash_at
 from xerosync.engine import push_connection
 from xerosync.jobs import Schedule, Tasks, register_tasks, wake_after_commit
+from xerosync.host.deliver import HEADER, verify
 from xerosync.jobs.runs import find_work
 from xerosync.store import connections
 from xerosync.store.tables import PullCursor, TokenGrant
+from xerosync.testing import serve
 
 
 def numbers_in_xero(harness: Harness) -> Counter[str]:
@@ -200,3 +207,25 @@ def test_a_worker_tells_a_person_once_when_a_connection_needs_reconnecting(
         tasks.wake_push(harness.connection)
 
     assert told == ["xerosync: reconnect Acme Ltd to keep it in sync"]
+
+
+def test_the_deliver_schedule_sends_the_feed_to_the_applications_endpoint(harness: Harness) -> None:
+    received: list[str] = []
+
+    async def endpoint(request: Request) -> Response:
+        body = await request.body()
+        assert verify(body, request.headers.get(HEADER), "app-secret", now=harness.clock.now())
+        received.extend(e["kind"] for e in json.loads(body)["events"])
+        return Response(status_code=204)
+
+    harness.sync.submit(harness.connection, "contacts", contact(1))
+    harness.sync.push(harness.connection)
+    with serve(Starlette(routes=[Route("/hook", endpoint, methods=["POST"])])) as base:
+        schedule = Schedule(outbound_url=f"{base}/hook", outbound_secret="app-secret")
+        tasks = register_tasks(
+            MemoryHuey("deliver", immediate=True, results=False), lambda: harness.sync, schedule
+        )
+        delivered = tasks.deliver.call_local()
+    assert delivered.error is None
+    assert received == ["pushed"]
+    assert "app-secret" not in repr(schedule)

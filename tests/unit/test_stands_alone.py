@@ -21,7 +21,9 @@ CHECKED = [
 ]
 SKIPPED_DIRS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis"}
 # Built from pieces so that this file does not match itself.
-OUTSIDE = re.compile("|".join([r"\.\./" + "sha" + "red", "sha" + "red/xero", "xero-api-" + "facts"]))
+OUTSIDE = re.compile(
+    "|".join([r"\.\./" + "sha" + "red", "sha" + "red/xero", "xero-api-" + "facts"])
+)
 
 
 def _files() -> list[Path]:

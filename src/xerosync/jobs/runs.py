@@ -42,6 +42,9 @@ class Schedule:
     sweep_every_minutes: int = 5
     token_keepalive_days: int = 30
     retry_after_seconds: float = 60.0
+    #: the application's webhook endpoint the change feed is sent to (none: not sent)
+    outbound_url: str | None = None
+    outbound_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Schedule:
@@ -50,6 +53,8 @@ class Schedule:
             sweep_every_minutes=settings.sweep_every_minutes,
             token_keepalive_days=settings.token_keepalive_days,
             retry_after_seconds=float(settings.retry_after_seconds),
+            outbound_url=settings.outbound_webhook_url,
+            outbound_secret=settings.outbound_webhook_secret.get_secret_value(),
         )
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from huey import Huey
 
 from xerosync.api import XeroSync
@@ -41,6 +42,7 @@ from xerosync.engine import (
     pull_inbox,
     push_connection,
 )
+from xerosync.host.deliver import Delivered, deliver
 from xerosync.jobs.runs import (
     KeepAlive,
     Schedule,
@@ -106,6 +108,7 @@ class Tasks:
     sweep: Any
     pull_all: Any
     keep_alive: Any
+    deliver: Any
     marker_ttl: float
 
     def wake_push(self, connection_id: str) -> bool:
@@ -203,6 +206,16 @@ def register_tasks(
     def keep_alive() -> KeepAlive:
         return keep_tokens_alive(runtime.sync(), older_than_days=plan.token_keepalive_days)
 
+    def deliver_feed() -> Delivered | None:
+        """Send the change feed to the application's endpoint (signed, in order, at least once)."""
+        if not plan.outbound_url:
+            return None
+        ctx = runtime.context()
+        with httpx.Client(timeout=30) as http:
+            return deliver(
+                ctx.db, http, url=plan.outbound_url, secret=plan.outbound_secret, clock=ctx.clock
+            )
+
     tasks = Tasks(
         huey=huey,
         push=handles["push"],
@@ -211,6 +224,7 @@ def register_tasks(
         sweep=huey.periodic_task(every(plan.sweep_every_minutes), name="sweep")(sweep),
         pull_all=huey.periodic_task(every(plan.pull_every_minutes), name="pull_all")(pull_all),
         keep_alive=huey.periodic_task(every(24 * 60), name="keep_alive")(keep_alive),
+        deliver=huey.periodic_task(every(1), name="deliver")(deliver_feed),
         marker_ttl=marker_ttl,
     )
     return tasks
