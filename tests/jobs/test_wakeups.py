@@ -11,18 +11,18 @@ from datetime import timedelta
 
 import pytest
 from huey import MemoryHuey
+from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from sqlalchemy import func, select, update
 
 from tests.jobs.conftest import TasksFactory
 from tests.sync.conftest import Harness, consent, contact, invoice
 from tests.sync.test_crash_resume import Crash, crash_at
 from xerosync.engine import push_connection
-from xerosync.jobs import Schedule, Tasks, register_tasks, wake_after_commit
 from xerosync.host.deliver import HEADER, verify
+from xerosync.jobs import Schedule, Tasks, register_tasks, wake_after_commit
 from xerosync.jobs.runs import find_work
 from xerosync.store import connections
 from xerosync.store.tables import PullCursor, TokenGrant
