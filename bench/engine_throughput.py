@@ -66,7 +66,8 @@ from sqlalchemy import Engine, event, text
 
 from xerosync.api import XeroSync
 from xerosync.store.crypto import new_key
-from xerosync.store.db import Database, normalise_url
+from xerosync.store.db import Database
+from xerosync.testing import throwaway_postgres
 from xerosync.xero import RateLimits, XeroConfig
 from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenSet
 from xerosync.xero.batching import MAX_BATCH_RECORDS
@@ -265,20 +266,8 @@ def database(kind: str, admin_url: str) -> Iterator[str]:
             Database(url).migrate()
             yield url
         return
-    admin = Database(admin_url)
-    try:
-        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
-            c.execute(text(f'CREATE DATABASE "{BENCH_DB}"'))
-        url = normalise_url(admin_url).rsplit("/", 1)[0] + f"/{BENCH_DB}"
-        db = Database(url)
-        db.migrate()
-        db.dispose()
+    with throwaway_postgres(admin_url, BENCH_DB) as url:
         yield url
-    finally:
-        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def postgres_reachable(admin_url: str) -> str | None:

@@ -15,8 +15,9 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from xerosync.clock import FakeClock
+from xerosync.store.db import Database, normalise_url
 
-__all__ = ["FakeClock", "serve"]
+__all__ = ["FakeClock", "serve", "throwaway_postgres"]
 
 
 @contextmanager
@@ -43,3 +44,26 @@ def serve(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def throwaway_postgres(server_url: str, name: str) -> Iterator[str]:
+    """A new PostgreSQL database `name` on the server of `server_url`, migrated to the newest
+    schema; its URL. Dropped afterwards (and first, if a crashed run left it behind)."""
+    admin = Database(server_url)
+
+    def run(statement: str) -> None:
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql(statement)
+
+    try:
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        run(f'CREATE DATABASE "{name}"')
+        url = normalise_url(server_url).rsplit("/", 1)[0] + f"/{name}"
+        database = Database(url)
+        database.migrate()
+        database.dispose()
+        yield url
+    finally:
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

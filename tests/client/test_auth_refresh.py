@@ -16,11 +16,6 @@ from xerosync.xero import TokenSet
 from xerosync.xero.auth.tokens import DEFAULT_KEY
 
 
-@pytest.fixture
-def fake(clock: FakeClock) -> FakeXero:
-    return FakeXero(clock)
-
-
 def test_a_token_near_expiry_is_refreshed_before_the_call(fake: FakeXero, clock: FakeClock) -> None:
     first = fake.issue()
     client, store = make_client(fake, tokens=first)

@@ -5,7 +5,6 @@ in-process and the Redis budget store, and never raise Python's own errors."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -13,30 +12,11 @@ import pytest
 from tests.client.core_doubles import FakeXero, answer, make_client
 from xerosync.clock import FakeClock
 from xerosync.errors import RateLimited
-from xerosync.xero import MemoryBudgetStore, RedisBudgetStore, TokenSet
+from xerosync.xero import RedisBudgetStore, TokenSet
 from xerosync.xero.limits.stores import BudgetStore
 from xerosync.xero.retry import parse_retry_after
 
 DAY = 86_400.0
-
-
-@pytest.fixture(params=["memory", "redis"])
-def budget_store(request: pytest.FixtureRequest) -> Iterator[BudgetStore]:
-    if request.param == "memory":
-        yield MemoryBudgetStore()
-        return
-    store = RedisBudgetStore.from_url(
-        request.getfixturevalue("redis_url"), prefix=f"test-hostile-{uuid.uuid4().hex}:"
-    )
-    yield store
-    for key in store.redis.scan_iter(f"{store.prefix}*"):
-        store.redis.delete(key)
-    store.redis.close()
-
-
-@pytest.fixture
-def fake(clock: FakeClock) -> FakeXero:
-    return FakeXero(clock)
 
 
 def too_many(retry_after: str, scope: str = "minute") -> object:

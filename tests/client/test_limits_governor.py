@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -15,26 +13,8 @@ import pytest
 from tests.client.core_doubles import Answer, FakeXero, answer, config, make_client
 from xerosync.clock import FakeClock
 from xerosync.errors import RateLimited
-from xerosync.xero import MemoryBudgetStore, RateLimits, RedisBudgetStore
+from xerosync.xero import RateLimits
 from xerosync.xero.limits.stores import BudgetStore
-
-
-@pytest.fixture(params=["memory", "redis"])
-def budget_store(request: pytest.FixtureRequest) -> Iterator[BudgetStore]:
-    if request.param == "memory":
-        yield MemoryBudgetStore()
-        return
-    url = request.getfixturevalue("redis_url")
-    store = RedisBudgetStore.from_url(url, prefix=f"test-budget-{uuid.uuid4().hex}:")
-    yield store
-    for key in store.redis.scan_iter(f"{store.prefix}*"):
-        store.redis.delete(key)
-    store.redis.close()
-
-
-@pytest.fixture
-def fake(clock: FakeClock) -> FakeXero:
-    return FakeXero(clock)
 
 
 def limited(**limits: float) -> object:

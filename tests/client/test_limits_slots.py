@@ -4,8 +4,6 @@ that timed out), on the in-process and the Redis budget store: otherwise two suc
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 
 import pytest
@@ -13,23 +11,9 @@ import pytest
 from tests.client.core_doubles import FakeXero, config, make_client
 from xerosync.clock import FakeClock
 from xerosync.errors import NeedsReauth
-from xerosync.xero import MemoryBudgetStore, MemoryTokenStore, RateLimits, RedisBudgetStore
+from xerosync.xero import MemoryTokenStore, RateLimits
 from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenLockTimeout
 from xerosync.xero.limits.stores import BudgetStore
-
-
-@pytest.fixture(params=["memory", "redis"])
-def budget_store(request: pytest.FixtureRequest) -> Iterator[BudgetStore]:
-    if request.param == "memory":
-        yield MemoryBudgetStore()
-        return
-    store = RedisBudgetStore.from_url(
-        request.getfixturevalue("redis_url"), prefix=f"test-slots-{uuid.uuid4().hex}:"
-    )
-    yield store
-    for key in store.redis.scan_iter(f"{store.prefix}*"):
-        store.redis.delete(key)
-    store.redis.close()
 
 
 def no_waiting(seconds: float) -> None:

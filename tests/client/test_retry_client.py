@@ -24,11 +24,6 @@ from xerosync.errors import (
 OFFLINE = answer(503, headers={"content-type": "text/plain"})
 
 
-@pytest.fixture
-def fake(clock: FakeClock) -> FakeXero:
-    return FakeXero(clock)
-
-
 def test_a_read_is_retried_on_503_then_succeeds(fake: FakeXero, clock: FakeClock) -> None:
     client, _ = make_client(fake, tokens=fake.issue())
     fake.script = [OFFLINE, OFFLINE]

@@ -19,8 +19,9 @@ from xerosync.api import XeroSync
 from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
 from xerosync.store.crypto import new_key
-from xerosync.store.db import Database, normalise_url
+from xerosync.store.db import Database
 from xerosync.store.tables import Base
+from xerosync.testing import throwaway_postgres
 from xerosync.xero import XeroConfig
 
 TOKEN_KEYS = [new_key()]
@@ -29,19 +30,8 @@ TOKEN_KEYS = [new_key()]
 @pytest.fixture(scope="session")
 def pg_database(database_url: str, worker_id: str) -> Iterator[str]:
     """One PostgreSQL database per xdist worker, migrated once."""
-    name = f"xerosync_test_{worker_id}_{os.getpid()}"
-    admin = Database(database_url)
-    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = normalise_url(database_url).rsplit("/", 1)[0] + f"/{name}"
-    db = Database(url)
-    db.migrate()
-    db.dispose()
-    yield url
-    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres(database_url, f"xerosync_test_{worker_id}_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

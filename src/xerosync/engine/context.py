@@ -39,6 +39,8 @@ class SyncContext:
     #: re-read this much before the last pull's start (clock skew, records changed mid-pull)
     pull_overlap: float = 60.0
 
-    @property
-    def rules(self) -> RuleBook:
-        return RuleBook.parse(self.mapping.rules)
+    #: the conflict rules of `mapping`, read once (a pull merges every changed record)
+    rules: RuleBook = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = RuleBook.parse(self.mapping.rules)

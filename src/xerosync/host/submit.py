@@ -96,15 +96,16 @@ def submit_records(
         mapping.app_changed_at = now
         mapping.sync_status = "pending"
         payload = {**data, **held.get(record.id, {})}  # undecided fields keep Xero's value
-        row = waiting.get(record.id)
-        if row is not None and row.operation == "upsert":
-            row.payload, row.version, row.waiting_on = payload, mapping.version, None
-        else:
-            if row is not None:  # a queued deletion, now an upsert again: the upsert stands
-                row.state = outbox.SUPERSEDED
-            waiting[record.id] = outbox.new_row(
-                session, connection_id, entity, record.id, "upsert", mapping.version, payload
-            )
+        waiting[record.id] = outbox.add(
+            session,
+            connection_id=connection_id,
+            entity=entity,
+            app_id=record.id,
+            operation="upsert",
+            version=mapping.version,
+            payload=payload,
+            waiting=waiting.get(record.id),
+        )
         results.append(Submitted(entity, record.id, "queued", mapping.version))
     return results
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -32,7 +32,6 @@ __all__ = [
     "depth",
     "finish",
     "in_flight_batches",
-    "new_row",
     "pending",
     "queue",
     "release",
@@ -54,37 +53,31 @@ def add(
     operation: str,
     version: int,
     payload: Mapping[str, Any] | None,
+    waiting: OutboxRow | Literal["look"] | None = "look",
 ) -> OutboxRow:
     """Queue a change. A pending row for the same record and operation is replaced in place
-    (its newer content is what must reach Xero; the older never left)."""
-    waiting = session.scalar(
-        select(OutboxRow).where(
-            OutboxRow.connection_id == connection_id,
-            OutboxRow.entity == entity,
-            OutboxRow.app_id == app_id,
-            OutboxRow.state == PENDING,
+    (its newer content is what must reach Xero; the older never left); one of another
+    operation is superseded. `waiting` is that pending row when the caller has read it already
+    (None: there is none), so a caller queuing many records looks them all up at once."""
+    pending = (
+        session.scalar(
+            select(OutboxRow).where(
+                OutboxRow.connection_id == connection_id,
+                OutboxRow.entity == entity,
+                OutboxRow.app_id == app_id,
+                OutboxRow.state == PENDING,
+            )
         )
+        if isinstance(waiting, str)
+        else waiting
     )
-    if waiting is not None and waiting.operation == operation:
-        waiting.payload = dict(payload) if payload is not None else None
-        waiting.version = version
-        waiting.waiting_on = None
-        return waiting
-    if waiting is not None:  # an upsert not yet sent, now a delete: only the delete matters
-        waiting.state = SUPERSEDED
-    return new_row(session, connection_id, entity, app_id, operation, version, payload)
-
-
-def new_row(
-    session: Session,
-    connection_id: str,
-    entity: str,
-    app_id: str,
-    operation: str,
-    version: int,
-    payload: Mapping[str, Any] | None,
-) -> OutboxRow:
-    """A pending row, added as is (the caller knows no pending row of the record exists)."""
+    if pending is not None and pending.operation == operation:
+        pending.payload = dict(payload) if payload is not None else None
+        pending.version = version
+        pending.waiting_on = None
+        return pending
+    if pending is not None:  # e.g. an upsert not yet sent, now a delete: only the delete matters
+        pending.state = SUPERSEDED
     row = OutboxRow(
         connection_id=connection_id,
         entity=entity,
