@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import tempfile
 import threading
@@ -49,7 +50,10 @@ def demo(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="xerosync-demo-"))
         )
         folder.mkdir(parents=True, exist_ok=True)
-        setup_logging(to=folder / "xerosync.log")
+        log_file = setup_logging(to=folder / "xerosync.log")
+        if log_file is not None:
+            stack.callback(logging.getLogger().removeHandler, log_file)
+            stack.callback(log_file.close)
         options = DemoOptions(
             customers=customers, orders=orders, payouts=payouts, port=port, data_dir=folder
         )

@@ -33,18 +33,28 @@ class _NoQueryStrings(logging.Filter):
         return True
 
 
-def setup_logging(*, to: Path | None = None, level: int = logging.INFO) -> None:
-    """Log to stderr (or to the file `to`), redacted; uvicorn's access log without queries."""
-    handler: logging.Handler = logging.FileHandler(to) if to else logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    handler.addFilter(_Redacting())
+def setup_logging(*, to: Path | None = None, level: int = logging.INFO) -> logging.Handler | None:
+    """Log redacted lines to the file `to`, or to stderr unless logging is already set up (by a
+    program embedding xerosync, or pytest); uvicorn's loggers pass theirs on to the same place.
+    Returns the handler added, for the caller to remove when it is done with it."""
     root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
+    handler: logging.Handler | None = None
+    if to is not None:
+        handler = logging.FileHandler(to)
+    elif not root.handlers:
+        handler = logging.StreamHandler()
+    if handler is not None:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        root.addHandler(handler)
+    for each in root.handlers:
+        if not any(isinstance(f, _Redacting) for f in each.filters):
+            each.addFilter(_Redacting())
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
-    logging.getLogger("uvicorn.access").addFilter(_NoQueryStrings())
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _NoQueryStrings) for f in access.filters):
+        access.addFilter(_NoQueryStrings())
+    return handler
