@@ -30,8 +30,8 @@ def serve(
 ) -> None:
     """Run the service: /connect, /webhooks/xero, /v1 (REST), /healthz, /metrics. Records and
     webhook events it stores wake the workers through the queue the settings name."""
-    setup_logging()
     settings = Settings()
+    setup_logging(level=settings.log_level, fmt=settings.log_format)
     try:
         tasks = build_worker(settings)
         app = create_app(settings, wake=waker(tasks))
