@@ -31,7 +31,7 @@ from xerosync.engine import (
     pull_by_ids,
     pull_connection,
     pull_inbox,
-    push_connection,
+    push_merged,
     refresh_books,
     repair_drift,
 )
@@ -233,7 +233,7 @@ class XeroSync:
     # -- work ------------------------------------------------------------------------------
 
     def push(self, connection: str) -> PushReport:
-        return push_connection(self.context, self._id(connection))
+        return push_merged(self.context, self._id(connection))
 
     def pull(self, connection: str, *, entities: Sequence[str] | None = None) -> PullReport:
         if entities is None:

@@ -4,7 +4,7 @@
     tasks.wake_push(connection_id)      # after the commit that stored the records
     tasks.wake_inbox(connection_id)     # after the commit that stored webhook events
 
-`push`, `pull` and `inbox` run `push_connection`, `pull_connection` and `pull_inbox` for one
+`push`, `pull` and `inbox` run `push_merged`, `pull_connection` and `pull_inbox` for one
 connection. Wake-ups are deduplicated by a marker in the queue's storage: a wake-up while one is
 queued (and not yet started) is dropped, since the queued one will see the new work; the marker
 is cleared when the task starts, so work stored while it runs gets a wake-up of its own. A
@@ -40,7 +40,7 @@ from xerosync.engine import (
     SyncContext,
     pull_connection,
     pull_inbox,
-    push_connection,
+    push_merged,
 )
 from xerosync.host.deliver import Delivered, deliver
 from xerosync.jobs.runs import (
@@ -189,7 +189,7 @@ def register_tasks(
             tasks.wake_deliver()
 
     def push(connection_id: str, again: bool = True) -> None:
-        run("push", push_connection, connection_id, again)
+        run("push", push_merged, connection_id, again)
 
     def pull(connection_id: str, again: bool = True) -> None:
         run("pull", pull_connection, connection_id, again)
