@@ -202,6 +202,15 @@ def demo_running(options: DemoOptions, on_step: OnStep | None = None) -> Iterato
             step,
         )
 
+        step(Step("Pulling reports and balances for the dashboard", 0, 1))
+        refreshed = httpx.post(
+            f"{service_url}/v1/connections/{connection}/reports/refresh",
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=60,
+        )
+        refreshed.raise_for_status()
+        step(Step("Pulling reports and balances for the dashboard", 1, 1))
+
         summary = _summarise(
             shop=shop,
             desk=desk,
