@@ -13,12 +13,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from xerosync.errors import AuthError, XeroError
-from xerosync.service.deps import ApiKey, ServiceDep, answers
+from xerosync.service.deps import ApiKey, Service, ServiceDep, answers
 from xerosync.service.models import ConnectionOut
 from xerosync.service.pages import connections_page, message_page, wants_html
 from xerosync.store import oauth_states
 
-__all__ = ["router"]
+__all__ = ["begin_sign_in", "router"]
 
 log = logging.getLogger("xerosync.service")
 
@@ -28,6 +28,12 @@ router = APIRouter(tags=["connections"])
 @router.get("/connect", dependencies=[ApiKey], response_class=RedirectResponse, status_code=303)
 def connect(request: Request, service: ServiceDep) -> RedirectResponse:
     """Start a sign-in: the browser goes to Xero's consent page and comes back to `/callback`."""
+    return begin_sign_in(request, service)
+
+
+def begin_sign_in(request: Request, service: Service) -> RedirectResponse:
+    """Keep a new sign-in (state + PKCE) and send the browser to Xero's consent page (also the
+    dashboard's Reconnect button)."""
     sync = service.sync
     redirect = sync.client.config.redirect_uri or str(request.url_for("callback"))
     started = sync.client.oauth.authorization_request(redirect_uri=redirect)
