@@ -5,6 +5,7 @@
     pull_inbox(ctx, connection_id)        pull exactly the records webhooks named
     drift_report / repair_drift           compare the app's records with Xero's, and fix
     reconcile                             a drift report, kept (the last one can be read back)
+    refresh_books / refresh_reports       fetch and keep what Xero owns: accounts, tax rates, reports
 
 Each takes a lease per connection, so any number of workers in any number of processes may call
 them at once: one does the work and the others return at once saying it was busy.
@@ -16,6 +17,7 @@ from xerosync.engine.pull import PullReport, pull_by_ids, pull_connection, pull_
 from xerosync.engine.push import PushReport, push_connection
 from xerosync.engine.reconcile import reconcile, report_dict
 from xerosync.engine.reference import refresh_books
+from xerosync.engine.reports import refresh_reports
 
 __all__ = [
     "DriftItem",
@@ -30,6 +32,7 @@ __all__ = [
     "push_connection",
     "reconcile",
     "refresh_books",
+    "refresh_reports",
     "repair_drift",
     "report_dict",
 ]
