@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from xerosync.api import XeroSync
 from xerosync.compose import build_sync
+from xerosync.service import dashboard
 from xerosync.service.deps import Service
 from xerosync.service.metrics import registry_for
 from xerosync.service.openapi import install as install_openapi
@@ -68,7 +69,7 @@ def create_app(
     )
     app.state.service = service
     app.state.metrics = registry_for(built.db)
-    for module in (connect, webhooks, v1, ops):
+    for module in (connect, webhooks, v1, ops, dashboard):
         app.include_router(module.router)
     install_openapi(app)
     return app

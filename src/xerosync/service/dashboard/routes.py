@@ -16,7 +16,15 @@ from starlette.concurrency import run_in_threadpool
 
 from xerosync.errors import XeroError
 from xerosync.service.dashboard.health import health
-from xerosync.service.dashboard.session import COOKIE, LIFETIME, Person, identify, seal, unseal
+from xerosync.service.dashboard.session import (
+    COOKIE,
+    LIFETIME,
+    Person,
+    current,
+    identify,
+    seal,
+    unseal,
+)
 from xerosync.service.dashboard.views import render
 from xerosync.service.deps import Service, ServiceDep, _cross_site
 from xerosync.service.routes.connect import begin_sign_in
@@ -50,7 +58,8 @@ def _now(service: Service) -> datetime:
 def signed_in(request: Request, service: ServiceDep) -> Person:
     """The person the session cookie names; anyone else is sent to the sign-in page."""
     value = request.cookies.get(COOKIE)
-    person = unseal(service.cipher, value, now=_now(service)) if value else None
+    sealed = unseal(service.cipher, value, now=_now(service)) if value else None
+    person = current(service, sealed) if sealed is not None else None
     if person is None:
         raise HTTPException(
             303, "sign in first", headers={"Location": f"{_root(request)}/login", **HEADERS}
@@ -122,16 +131,17 @@ def login(
     request: Request, service: ServiceDep, key: Annotated[str, Form()] = ""
 ) -> HTMLResponse | RedirectResponse:
     """An API key in, a sealed session cookie out (the key itself is not kept)."""
-    if not service.settings.api_keys:
+    if not service.settings.api_keys and not service.has_stored_keys():
         return _page(
             request,
             service,
             "login.html",
             None,
             status=503,
-            error="No API keys are configured: set XEROSYNC_API_KEYS to sign in.",
+            error="No API keys are configured: create one with `xerosync keys create` "
+            "or set XEROSYNC_API_KEYS to sign in.",
         )
-    person = identify(service.settings, key.strip())
+    person = identify(service, key.strip())
     if person is None:
         return _page(
             request, service, "login.html", None, status=401, error="That key is not recognised."
@@ -306,7 +316,10 @@ def discard(
 
 @router.get("/connect")
 def reconnect(request: Request, service: ServiceDep, person: PersonDep) -> RedirectResponse:
-    """Reconnect (or connect another organisation): off to Xero's consent page."""
+    """Reconnect (or connect another organisation): off to Xero's consent page. Operators only,
+    as for `/connect` (a key limited to some connections would not see a new one)."""
+    if not person.operator:
+        raise HTTPException(403, "only an operator key (XEROSYNC_API_KEYS) may connect Xero")
     return begin_sign_in(request, service)
 
 
