@@ -12,9 +12,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from xerosync.errors import XeroError
+from xerosync.service.dashboard import charts
 from xerosync.service.dashboard.health import health
 from xerosync.service.dashboard.session import (
     COOKIE,
@@ -25,10 +27,11 @@ from xerosync.service.dashboard.session import (
     seal,
     unseal,
 )
-from xerosync.service.dashboard.views import render
+from xerosync.service.dashboard.views import render, svg
 from xerosync.service.deps import Service, ServiceDep, _cross_site
 from xerosync.service.routes.connect import begin_sign_in
 from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter
+from xerosync.sync.finance import FinanceSummary
 
 __all__ = ["router"]
 
@@ -309,6 +312,42 @@ def discard(
     row = _letter(service, person, letter_id)
     service.sync.discard(letter_id)
     return _back(request, "/dead-letters", done=f"Discarded {row.entity} {row.app_id}.")
+
+
+@router.get("/finance", response_class=HTMLResponse)
+def finance_page(
+    request: Request, service: ServiceDep, person: PersonDep, connection: str | None = None
+) -> HTMLResponse:
+    """One organisation's figures as charts: bank balances, receivables by age, profit and loss
+    by month, invoices paid against outstanding (from the reports and invoices last pulled)."""
+    rows = _connections(service, person)
+    chosen = next((r for r in rows if connection in (r.id, r.tenant_id)), None)
+    if chosen is None and connection is None and rows:
+        chosen = rows[0]
+    if chosen is None and connection is not None:
+        raise HTTPException(404, f"no connection {connection!r}")
+    summary = (
+        service.sync.finance(chosen.id, today=_now(service).date()) if chosen is not None else None
+    )
+    return _page(
+        request,
+        service,
+        "finance.html",
+        person,
+        connections=rows,
+        chosen=chosen,
+        summary=summary,
+        charts=_charts(summary) if summary is not None else None,
+    )
+
+
+def _charts(summary: FinanceSummary) -> dict[str, Markup]:
+    return {
+        "bank": svg(charts.bank_balances_chart(summary.bank_balances)),
+        "aging": svg(charts.aging_chart(summary.receivables)),
+        "pnl": svg(charts.profit_and_loss_chart(summary.profit_and_loss)),
+        "invoices": svg(charts.paid_split_chart(summary.invoices)),
+    }
 
 
 # -- connections -----------------------------------------------------------------------------
