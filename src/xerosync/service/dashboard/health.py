@@ -20,6 +20,7 @@ from xerosync.store.tables import (
     ConflictRow,
     ConnectionRow,
     DeadLetter,
+    MappingRow,
     OutboxRow,
     PullCursor,
 )
@@ -37,7 +38,7 @@ class EntityHealth:
     pending: int = 0
     in_flight: int = 0
     failed: int = 0
-    #: when the oldest change not yet in Xero (pending, in flight or failed) was handed in
+    #: when the app made the oldest change not yet in Xero (pending, in flight or failed)
     oldest_waiting: datetime | None = None
     conflicts: int = 0
     dead_letters: int = 0
@@ -86,21 +87,25 @@ def _entities(session: Session, ids: list[str]) -> dict[str, dict[str, EntityHea
     if not ids:
         return out
     waiting = (PENDING, IN_FLIGHT, FAILED)
-    for connection_id, entity, state, n, oldest in session.execute(
-        select(
-            OutboxRow.connection_id,
-            OutboxRow.entity,
-            OutboxRow.state,
-            func.count(),
-            func.min(OutboxRow.created_at),
-        )
+    for connection_id, entity, state, n in session.execute(
+        select(OutboxRow.connection_id, OutboxRow.entity, OutboxRow.state, func.count())
         .where(OutboxRow.connection_id.in_(ids), OutboxRow.state.in_(waiting))
         .group_by(OutboxRow.connection_id, OutboxRow.entity, OutboxRow.state)
     ):
-        row = at(connection_id, entity)
-        setattr(row, state, n)
-        if row.oldest_waiting is None or oldest < row.oldest_waiting:
-            row.oldest_waiting = oldest
+        setattr(at(connection_id, entity), state, n)
+    # the lag is read from the records' own change times (set with the service's clock)
+    for connection_id, entity, oldest in session.execute(
+        select(OutboxRow.connection_id, OutboxRow.entity, func.min(MappingRow.app_changed_at))
+        .join(
+            MappingRow,
+            (MappingRow.connection_id == OutboxRow.connection_id)
+            & (MappingRow.entity == OutboxRow.entity)
+            & (MappingRow.app_id == OutboxRow.app_id),
+        )
+        .where(OutboxRow.connection_id.in_(ids), OutboxRow.state.in_(waiting))
+        .group_by(OutboxRow.connection_id, OutboxRow.entity)
+    ):
+        at(connection_id, entity).oldest_waiting = oldest
     for connection_id, entity, last in session.execute(
         select(AuditEntry.connection_id, AuditEntry.entity, func.max(AuditEntry.created_at))
         .where(AuditEntry.connection_id.in_(ids))
