@@ -22,6 +22,7 @@ from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
 from xerosync.service import create_app
 from xerosync.settings import Settings
+from xerosync.store.db import Database
 from xerosync.testing import serve
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 pg_database = sync_fixtures.pg_database
 db_url = sync_fixtures.db_url
+harness = sync_fixtures.harness
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 #: contacts edited on both sides wait for a person (the conflicts page has work)
@@ -107,8 +109,12 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def dash(
-    emulator_factory: EmulatorFactory, db_url: str, clock: FakeClock, context: BrowserContext
+    emulator_factory: EmulatorFactory, tmp_path: Path, clock: FakeClock, context: BrowserContext
 ) -> Iterator[Dashboard]:
+    """On SQLite only, to keep the browser tests short: the store's queries behind the pages
+    run on PostgreSQL too in test_health.py."""
+    db_url = f"sqlite:///{tmp_path}/dashboard.db"
+    Database(db_url).create_all()
     emulator = emulator_factory(EmulatorConfig(auto_approve=True))
     harness = connect_harness(
         emulator,

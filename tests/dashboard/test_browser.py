@@ -124,7 +124,7 @@ def test_a_connection_needing_reauthorisation_offers_reconnect_which_restores_it
     with sync.db.transaction() as session:
         connection_store.set_status(session, conn, connection_store.NEEDS_REAUTH, "invalid_grant")
     page = dash.sign_in()
-    assert page.locator("section.connection .status").inner_text() == "needs reauth"
+    assert page.locator("section.connection .status").inner_text() == "needs reconnecting"
     assert "reconnect it to resume syncing" in page.inner_text("section.connection")
     reconnect = page.get_by_role("link", name="Reconnect")
     assert reconnect.get_attribute("href") == "/dashboard/connect"

@@ -151,3 +151,18 @@ def test_the_axis_includes_zero_on_round_steps(
     values: list[float], expected: tuple[float, float, float]
 ) -> None:
     assert charts.scale(values) == expected
+
+
+def test_a_year_of_months_widens_the_chart_and_zero_months_are_not_written_out() -> None:
+    months = [
+        MonthResult(label=f"28 {m} 2026", income=Decimal(0), expenses=Decimal(0), net=Decimal(0))
+        for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov")
+    ] + [MonthResult(label="31 Dec 26", income=Decimal(900), expenses=Decimal(0), net=Decimal(900))]
+    root = parse(charts.profit_and_loss_chart(months))
+    assert float(root.attrib["viewBox"].split()[2]) > charts.WIDTH
+    written = texts(root)
+    assert "Jan 26" in written
+    assert "Dec 26" in written
+    assert "900.00" in written  # the net
+    assert "0.00" not in written
+    assert len([r for r in rects(root) if r.get("data-value") == "0.00"]) == 23  # still drawn

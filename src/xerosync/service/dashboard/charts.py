@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 from typing import Protocol
@@ -23,6 +24,7 @@ __all__ = [
     "bank_balances_chart",
     "bar_chart",
     "money",
+    "month_label",
     "paid_split_chart",
     "profit_and_loss_chart",
     "scale",
@@ -222,17 +224,29 @@ def aging_chart(aging: AgingLike) -> str:
     )
 
 
+def month_label(label: str) -> str:
+    """Xero's column title ("31 Dec 25", "28 Feb 2026") as a short month ("Dec 25")."""
+    for form in ("%d %b %y", "%d %b %Y"):
+        try:
+            return datetime.strptime(label.strip(), form).strftime("%b %y")
+        except ValueError:
+            continue
+    return label
+
+
 def profit_and_loss_chart(months: Sequence[MonthLike]) -> str:
-    """Income and expenses side by side per month, with the net result as a line."""
+    """Income and expenses side by side per month, with the net result as a line. The chart
+    widens with the months (a year fits); a zero figure is drawn flat and not written out."""
     title = "Profit and loss by month"
     if not months:
         return _empty(title)
+    full = max(WIDTH, LEFT + RIGHT + 64 * len(months))
     values = [v for m in months for v in (m.income, m.expenses, m.net)]
     plot = _Plot(values)
-    slot = (WIDTH - LEFT - RIGHT) / len(months)
+    slot = (full - LEFT - RIGHT) / len(months)
     width = min(slot * 0.34, 40)
     zero = plot.y(0)
-    parts = [plot.axis()]
+    parts = [plot.axis(full)]
     points = []
     for index, month in enumerate(months):
         left = LEFT + slot * index + slot / 2 - width
@@ -244,18 +258,23 @@ def profit_and_loss_chart(months: Sequence[MonthLike]) -> str:
         ):
             y = plot.y(value)
             top, height = min(y, zero), abs(zero - y)
+            written = (
+                f'<text class="value small" x="{left + offset + width / 2 - 1:.1f}" '
+                f'y="{top - 4:.1f}" text-anchor="middle">{_short(float(value))}</text>'
+                if value
+                else ""
+            )
             parts.append(
                 f'<g class="bar {kind}"><title>{label} {kind}: {money(value)}</title>'
                 f'<rect x="{left + offset:.1f}" y="{top:.1f}" width="{width - 2:.1f}" '
                 f'height="{height:.1f}" fill="{colour}" data-value="{_plain(value)}"/>'
-                f'<text class="value small" x="{left + offset + width / 2 - 1:.1f}" '
-                f'y="{top - 4:.1f}" text-anchor="middle">{_short(float(value))}</text></g>'
+                f"{written}</g>"
             )
         centre = LEFT + slot * index + slot / 2
         points.append((centre, plot.y(month.net), month))
         parts.append(
             f'<text class="label" x="{centre:.1f}" y="{HEIGHT - BOTTOM + 18}" '
-            f'text-anchor="middle">{label}</text></g>'
+            f'text-anchor="middle">{escape(month_label(month.label))}</text></g>'
         )
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
     parts.append(
@@ -263,13 +282,19 @@ def profit_and_loss_chart(months: Sequence[MonthLike]) -> str:
     )
     for x, y, month in points:
         label = escape(month.label)
+        written = (
+            f'<text class="value small net" x="{x + 6:.1f}" y="{y - 8:.1f}">'
+            f"{money(month.net)}</text>"
+            if month.net
+            else ""
+        )
         parts.append(
             f'<g class="point net"><title>{label} net: {money(month.net)}</title>'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{NET}" data-value="{_plain(month.net)}"/>'
-            f'<text class="value small net" x="{x + 6:.1f}" y="{y - 6:.1f}">{money(month.net)}</text></g>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{NET}" '
+            f'data-value="{_plain(month.net)}"/>{written}</g>'
         )
     parts.append(_legend((("Income", INCOME), ("Expenses", EXPENSES), ("Net", NET))))
-    return _svg(title, "".join(parts))
+    return _svg(title, "".join(parts), width=full)
 
 
 def _legend(items: Sequence[tuple[str, str]]) -> str:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from xerosync.service.dashboard import charts
 
-__all__ = ["ago", "duration", "render", "show", "svg"]
+__all__ = ["ago", "duration", "render", "show", "status", "svg"]
 
 
 def duration(span: timedelta | None) -> str:
@@ -53,6 +53,18 @@ def show(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
+STATUS = {
+    "connected": "connected",
+    "needs_reauth": "needs reconnecting",
+    "disconnected": "disconnected",
+}
+
+
+def status(value: str) -> str:
+    """A connection's status as a person reads it."""
+    return STATUS.get(value, value.replace("_", " "))
+
+
 def svg(markup: str) -> Markup:
     """A chart from `charts.py` (which escapes its own text) marked safe for the page."""
     return Markup(markup)  # noqa: S704 - built by charts.py, every text in it escaped there
@@ -65,7 +77,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters.update(money=charts.money, duration=duration, show=show)
+_env.filters.update(money=charts.money, duration=duration, show=show, status=status)
 _env.globals.update(ago=ago)
 
 
