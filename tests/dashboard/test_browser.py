@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 from sqlalchemy import func, select
@@ -61,6 +62,8 @@ def test_a_stored_key_signs_in_by_its_name_and_its_revocation_ends_the_session(
     assert "Signed in as shop" in page.inner_text("header")
     assert "Acme Ltd" in page.inner_text("main")
     assert page.locator("a", has_text="Connect another organisation").count() == 0  # operators'
+    reconnect = page.request.get(f"{dash.url}/dashboard/connect", max_redirects=0)
+    assert reconnect.status == 403  # connecting organisations is for operators
 
     sync.revoke_api_key(row.id)
     assert dash.open("/dashboard").url == f"{dash.url}/dashboard/login"
@@ -222,6 +225,11 @@ def test_dead_letters_show_xeros_message_and_retry_or_discard_by_clicking(
     assert page.get_by_role("status").inner_text() == "Discarded invoices order-9."
     assert "No dead letters." in page.inner_text("main")
     dash.seen.append(page.content())
+    again = page.request.post(
+        f"{dash.url}/dashboard/dead-letters/{letters['cust-1'].id}/retry", max_redirects=0
+    )  # a second click (another tab) changes nothing
+    assert again.status == 303
+    assert "no longer open" in unquote(again.headers["location"])
 
     with sync.db.transaction() as session:
         states = {d.app_id: d.status for d in session.scalars(select(DeadLetter))}

@@ -286,12 +286,18 @@ def dead_letters_page(
     )
 
 
-def _letter(service: Service, person: Person, letter_id: int) -> DeadLetter:
+def _letter(service: Service, person: Person, letter_id: int) -> DeadLetter | None:
+    """The open dead letter, or None when it is gone, settled already (a second click) or on a
+    connection this person may not see."""
     with service.sync.db.transaction() as session:
         row = session.get(DeadLetter, letter_id)
     if row is None or row.status != "open" or not person.may_see(row.connection_id):
-        raise HTTPException(404, f"no open dead letter {letter_id}")
+        return None
     return row
+
+
+def _gone(request: Request, letter_id: int) -> RedirectResponse:
+    return _back(request, "/dead-letters", done=f"Dead letter {letter_id} is no longer open.")
 
 
 @router.post("/dead-letters/{letter_id}/retry", dependencies=[SameSite])
@@ -300,6 +306,8 @@ def retry(
 ) -> RedirectResponse:
     """Queue the record again as the app has it now."""
     row = _letter(service, person, letter_id)
+    if row is None:
+        return _gone(request, letter_id)
     service.sync.retry(letter_id)
     service.wake("push", row.connection_id)
     return _back(request, "/dead-letters", done=f"Queued {row.entity} {row.app_id} again.")
@@ -310,6 +318,8 @@ def discard(
     request: Request, service: ServiceDep, person: PersonDep, letter_id: int
 ) -> RedirectResponse:
     row = _letter(service, person, letter_id)
+    if row is None:
+        return _gone(request, letter_id)
     service.sync.discard(letter_id)
     return _back(request, "/dead-letters", done=f"Discarded {row.entity} {row.app_id}.")
 
