@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from xerosync.store.tables import XeroReportRow
@@ -40,11 +41,22 @@ def save(
     body: dict[str, Any],
     fetched_at: datetime,
 ) -> None:
-    row = session.get(XeroReportRow, (connection_id, name))
-    if row is None:
-        row = XeroReportRow(connection_id=connection_id, name=name)
-        session.add(row)
-    row.params, row.body, row.fetched_at = params, body, fetched_at
+    """Keep this copy in place of the last (an upsert: two workers refreshing the same
+    organisation at once both succeed, the later write stays)."""
+    insert = sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
+    statement = insert(XeroReportRow).values(
+        connection_id=connection_id, name=name, params=params, body=body, fetched_at=fetched_at
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["connection_id", "name"],
+            set_={
+                "params": statement.excluded.params,
+                "body": statement.excluded.body,
+                "fetched_at": statement.excluded.fetched_at,
+            },
+        )
+    )
 
 
 def load(session: Session, connection_id: str, name: str) -> StoredReport | None:
