@@ -53,21 +53,47 @@ def test_sign_in_is_required_a_wrong_key_is_refused_and_signing_out_ends_it(
     assert dash.open("/dashboard/health").url == f"{dash.url}/dashboard/login"
 
 
-def test_a_stored_key_signs_in_by_its_name_and_its_revocation_ends_the_session(
+def test_a_stored_key_sees_only_its_connections_and_its_revocation_ends_the_session(
     dash: Dashboard,
 ) -> None:
     sync = dash.harness.sync
+    other = sync.add_connection("tenant-bravo", tenant_name="Bravo Ltd")
+    with sync.db.transaction() as session:
+        hidden = DeadLetter(
+            connection_id=other,
+            entity="contacts",
+            app_id="bravo-1",
+            operation="upsert",
+            reason="validation",
+            messages=["Bravo's own trouble"],
+            payload={},
+        )
+        session.add(hidden)
+        session.flush()
+        hidden_id = hidden.id
     row, key = sync.create_api_key("shop", [dash.harness.connection])
+
     page = dash.sign_in(key)
     assert "Signed in as shop" in page.inner_text("header")
     assert "Acme Ltd" in page.inner_text("main")
+    assert "Bravo Ltd" not in page.inner_text("main")
     assert page.locator("a", has_text="Connect another organisation").count() == 0  # operators'
     reconnect = page.request.get(f"{dash.url}/dashboard/connect", max_redirects=0)
     assert reconnect.status == 403  # connecting organisations is for operators
+    for path in ("/dashboard/health", "/dashboard/dead-letters", "/dashboard/finance"):
+        text = dash.open(path).inner_text("main")
+        assert "Bravo" not in text, path
+    assert page.request.get(f"{dash.url}/dashboard/finance?connection={other}").status == 404
+    page.request.post(f"{dash.url}/dashboard/dead-letters/{hidden_id}/retry")
+    assert [d.status for d in sync.dead_letters(other)] == ["open"]  # not theirs to retry
 
     sync.revoke_api_key(row.id)
     assert dash.open("/dashboard").url == f"{dash.url}/dashboard/login"
     assert key not in "".join(dash.seen)
+
+    page = dash.sign_in()  # an operator sees every organisation
+    assert "Bravo Ltd" in page.inner_text("main")
+    assert "Bravo's own trouble" in dash.open("/dashboard/dead-letters").inner_text("main")
 
 
 def waiting_in_store(dash: Dashboard) -> dict[tuple[str, str], int]:
