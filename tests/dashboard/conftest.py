@@ -1,10 +1,11 @@
 """The dashboard in a real headless Chromium (Debian's, driven by Playwright; `playwright install`
 is never run): one browser for the session, a fresh context (cookies) per test, and the real
 service over HTTP in front of an emulator organisation connected through the consent flow.
-Screenshots of each page go to artifacts/screenshots/<page>.png."""
+Screenshots of each page go to artifacts/screenshots/<page>.png (or $XEROSYNC_SCREENSHOTS)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,11 @@ pg_database = sync_fixtures.pg_database
 db_url = sync_fixtures.db_url
 harness = sync_fixtures.harness
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+#: where screenshots go (.ci/run points this outside its throwaway clone, so they are kept)
+SCREENSHOTS = Path(
+    os.environ.get("XEROSYNC_SCREENSHOTS")
+    or Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+)
 #: contacts edited on both sides wait for a person (the conflicts page has work)
 MANUAL_CONTACTS = {"rules": {"entities": {"contacts": "manual"}}}
 
