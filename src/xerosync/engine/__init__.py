@@ -5,6 +5,7 @@
     pull_connection(ctx, connection_id)   read what changed in Xero, merge it, tell the app
     pull_inbox(ctx, connection_id)        pull exactly the records webhooks named
     drift_report / repair_drift           compare the app's records with Xero's, and fix
+    reconcile                             a drift report, kept (the last one can be read back)
     refresh_books / refresh_reports       fetch and keep what Xero owns: accounts, tax rates, reports
 
 Each takes a lease per connection, so any number of workers in any number of processes may call
@@ -16,6 +17,7 @@ from xerosync.engine.drift import DriftItem, DriftReport, drift_report, repair_d
 from xerosync.engine.fresh import push_merged
 from xerosync.engine.pull import PullReport, pull_by_ids, pull_connection, pull_inbox
 from xerosync.engine.push import PushReport, push_connection
+from xerosync.engine.reconcile import reconcile, report_dict
 from xerosync.engine.reference import refresh_books
 from xerosync.engine.reports import refresh_reports
 
@@ -31,7 +33,9 @@ __all__ = [
     "pull_inbox",
     "push_connection",
     "push_merged",
+    "reconcile",
     "refresh_books",
     "refresh_reports",
     "repair_drift",
+    "report_dict",
 ]
