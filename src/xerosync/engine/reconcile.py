@@ -19,6 +19,8 @@ def report_dict(report: DriftReport) -> dict[str, Any]:
     """The report as JSON-ready data: `connection_id`, `clean`, `checked`, `calls`, and `items`
     (each `entity`, `kind`, `app_id`, `xero_id`, `app`, `xero`; amounts as strings)."""
     data: dict[str, Any] = to_jsonable_python(asdict(report))
+    for item in data["items"]:
+        item.pop("xero_fields", None)  # what a repair pushes over, not part of the report
     data["clean"] = report.clean
     return data
 
