@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import suppress
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -34,13 +34,15 @@ from xerosync.engine import (
     pull_by_ids,
     pull_connection,
     pull_inbox,
-    push_connection,
+    push_merged,
     reconcile,
     refresh_books,
+    refresh_reports,
     repair_drift,
 )
 from xerosync.errors import NotFound
 from xerosync.host.feed import Change, changes
+from xerosync.host.finance import chart_of_accounts, finance_summary
 from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
 from xerosync.host.status import RecordStatus, record_status
 from xerosync.host.submit import Submitted, delete_record, submit_records
@@ -48,8 +50,10 @@ from xerosync.store import api_keys as api_key_store
 from xerosync.store import conflicts as conflict_store
 from xerosync.store import connections as connection_store
 from xerosync.store import inbox, problems, reconciliations
+from xerosync.store import reports as report_store
 from xerosync.store.crypto import TokenCipher
 from xerosync.store.db import Database
+from xerosync.store.reports import StoredReport
 from xerosync.store.tables import (
     ApiKeyRow,
     ConflictRow,
@@ -59,6 +63,7 @@ from xerosync.store.tables import (
 )
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.sync.config import MappingConfig
+from xerosync.sync.finance import FinanceSummary
 from xerosync.sync.records import AppRecord
 from xerosync.xero.auth.oauth import AuthorizationRequest
 from xerosync.xero.auth.tokens import DEFAULT_KEY
@@ -255,7 +260,7 @@ class XeroSync:
     # -- work ------------------------------------------------------------------------------
 
     def push(self, connection: str) -> PushReport:
-        return push_connection(self.context, self._id(connection))
+        return push_merged(self.context, self._id(connection))
 
     def pull(self, connection: str, *, entities: Sequence[str] | None = None) -> PullReport:
         if entities is None:
@@ -276,6 +281,31 @@ class XeroSync:
     def refresh_books(self, connection: str) -> dict[str, int]:
         """Pull the chart of accounts and tax rates that codes are checked against."""
         return refresh_books(self.context, self._id(connection))
+
+    def refresh_reports(self, connection: str) -> list[str]:
+        """Fetch and keep Xero's ProfitAndLoss (12 months by month), BalanceSheet, BankSummary
+        (this month) and TrialBalance; returns the names refreshed (a report Xero refused is
+        skipped and its last copy kept)."""
+        return refresh_reports(self.context, self._id(connection))
+
+    def report(self, connection: str, name: str) -> StoredReport | None:
+        """A report as last fetched (`name` as Xero names it: "BalanceSheet"), or None."""
+        with self.db.transaction() as session:
+            return report_store.load(session, self._connection_id(session, connection), name)
+
+    def finance(self, connection: str, *, today: date | None = None) -> FinanceSummary:
+        """Bank balances and the monthly profit and loss from the kept reports; receivables by
+        age and invoices paid/outstanding/overdue from the pulled invoices. Empty figures for
+        what was not fetched or pulled yet."""
+        day = today or self.context.clock.now().date()
+        with self.db.transaction() as session:
+            return finance_summary(session, self._connection_id(session, connection), day)
+
+    def accounts(self, connection: str) -> list[dict[str, Any]]:
+        """The chart of accounts as `refresh_books` kept it (Xero's JSON: Code, Name, Type,
+        Class, Status...), by code."""
+        with self.db.transaction() as session:
+            return chart_of_accounts(session, self._connection_id(session, connection))
 
     def sync(self, connection: str) -> tuple[PushReport, PullReport]:
         """Push what is pending, then pull what changed."""

@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from xerosync.host.feed import Change
 from xerosync.host.status import RecordStatus
 from xerosync.host.submit import Submitted
+from xerosync.store.reports import StoredReport
 from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter
+from xerosync.sync.finance import FinanceSummary
 
 __all__ = [
     "REFUSALS",
@@ -21,9 +23,12 @@ __all__ = [
     "ConnectionOut",
     "DeadLetterOut",
     "DriftItemOut",
+    "FinanceOut",
     "Problem",
     "ReconciliationOut",
     "RecordStatusOut",
+    "RefreshedOut",
+    "ReportOut",
     "ResolveIn",
     "SubmittedOut",
 ]
@@ -243,3 +248,29 @@ class ReconciliationOut(BaseModel):
     @classmethod
     def of(cls, ran_at: datetime, report: dict[str, Any]) -> ReconciliationOut:
         return cls.model_validate({**report, "ran_at": ran_at})
+
+
+#: bank balances, twelve months of profit and loss, receivables by age, invoices paid and owed
+#: (money as strings: "1234.50")
+FinanceOut = FinanceSummary
+
+
+class ReportOut(BaseModel):
+    #: as Xero names it: ProfitAndLoss, BalanceSheet, BankSummary, TrialBalance
+    name: str
+    #: what Xero was asked (fromDate, toDate, periods, timeframe, date)
+    params: dict[str, Any]
+    #: Xero's report as returned: ReportTitles, Rows (Header, Section, Row, SummaryRow)...
+    body: dict[str, Any]
+    fetched_at: datetime
+
+    @classmethod
+    def of(cls, report: StoredReport) -> ReportOut:
+        return cls(
+            name=report.name, params=report.params, body=report.body, fetched_at=report.fetched_at
+        )
+
+
+class RefreshedOut(BaseModel):
+    #: the reports fetched and kept now; one Xero refused keeps its last copy
+    refreshed: list[str]
