@@ -17,6 +17,7 @@ or roll back with the application's transaction.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ from xerosync.engine import (
     refresh_reports,
     repair_drift,
 )
+from xerosync.errors import NotFound
 from xerosync.host.feed import Change, changes
 from xerosync.host.finance import chart_of_accounts, finance_summary
 from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
@@ -184,7 +186,9 @@ class XeroSync:
             row = connection_store.get(session, self._connection_id(session, connection))
             xero_connection, grant = row.xero_connection_id, row.grant_key
         if xero_connection:
-            self.client.disconnect(xero_connection, key=grant)
+            # already gone in Xero (disconnected twice, or there) is what was asked
+            with suppress(NotFound):
+                self.client.disconnect(xero_connection, key=grant)
         with self.db.transaction() as session:
             connection_store.set_status(session, row.id, connection_store.DISCONNECTED)
 

@@ -5,8 +5,8 @@
     pull_connection(ctx, connection_id)   read what changed in Xero, merge it, tell the app
     pull_inbox(ctx, connection_id)        pull exactly the records webhooks named
     drift_report / repair_drift           compare the app's records with Xero's, and fix
-    reconcile                             a drift report, kept (the last one can be read back)
     refresh_books / refresh_reports       fetch and keep what Xero owns: accounts, tax rates, reports
+    reconcile                             a drift report, kept (the last one can be read back)
 
 Each takes a lease per connection, so any number of workers in any number of processes may call
 them at once: one does the work and the others return at once saying it was busy.

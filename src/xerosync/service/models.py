@@ -16,6 +16,7 @@ from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter
 from xerosync.sync.finance import FinanceSummary
 
 __all__ = [
+    "REFUSALS",
     "ChangeOut",
     "ChangesOut",
     "ConflictOut",
@@ -23,6 +24,7 @@ __all__ = [
     "DeadLetterOut",
     "DriftItemOut",
     "FinanceOut",
+    "Problem",
     "ReconciliationOut",
     "RecordStatusOut",
     "RefreshedOut",
@@ -30,6 +32,23 @@ __all__ = [
     "ResolveIn",
     "SubmittedOut",
 ]
+
+
+class Problem(BaseModel):
+    """A refusal: what is wrong, in words; for a request that is not valid, one entry per
+    problem (the record's index and id, or the parameter, and what is wrong with it)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+#: the answers of any route behind an API key, besides its own
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no API key, or not a valid one"},
+    403: {"model": Problem, "description": "a form posted from another site"},
+    404: {"model": Problem, "description": "not found, or not visible to this key"},
+    422: {"model": Problem, "description": "the request is not valid: what is wrong"},
+    503: {"model": Problem, "description": "no API key is configured anywhere"},
+}
 
 
 class ConnectionOut(BaseModel):

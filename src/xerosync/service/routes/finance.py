@@ -1,6 +1,7 @@
 """REST for finance figures, behind the API keys: the chart of accounts, Xero's reports as last
 fetched, the finance summary (bank balances, monthly profit and loss, receivables by age,
-invoices paid and owed), and a refresh of the reports. Money is a string ("1234.50")."""
+invoices paid and owed), and a refresh of the reports. Money is a string ("1234.50"). A key
+limited to some connections gets 404 for any other's, as in `v1`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 
 from xerosync.errors import AuthError, RateLimited, XeroError
-from xerosync.service.deps import ApiKey, CallerDep, ServiceDep, answers
-from xerosync.service.models import FinanceOut, RefreshedOut, ReportOut
+from xerosync.service.deps import ApiKey, CallerDep, ServiceDep, Storable, answers
+from xerosync.service.models import REFUSALS, FinanceOut, RefreshedOut, ReportOut
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["finance"], dependencies=[ApiKey])
+router = APIRouter(
+    prefix="/v1", tags=["finance"], dependencies=[ApiKey, Storable], responses=REFUSALS
+)
 
 
 @router.get("/connections/{connection}/accounts", response_model=list[dict[str, Any]])

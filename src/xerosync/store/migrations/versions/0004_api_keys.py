@@ -1,7 +1,7 @@
 """api keys (hashed, scoped to connections) and reconciliations (drift reports kept)
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-30
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import xerosync.store.tables
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
