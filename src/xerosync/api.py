@@ -44,9 +44,12 @@ from xerosync.store import connections as connection_store
 from xerosync.store import inbox, problems
 from xerosync.store.crypto import TokenCipher
 from xerosync.store.db import Database
+from xerosync.store.overview import EntityOverview, entity_overview
 from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter, QuarantinedRecord
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.sync.config import MappingConfig
+from xerosync.sync.entities import PUSH_ORDER
+from xerosync.sync.plan import BudgetLeft, EntityWork, Plan, plan_connection, plan_sync
 from xerosync.sync.records import AppRecord
 from xerosync.xero.auth.oauth import AuthorizationRequest
 from xerosync.xero.auth.tokens import DEFAULT_KEY
@@ -229,6 +232,56 @@ class XeroSync:
         with self.db.transaction() as session:
             connection_id = self._connection_id(session, connection) if connection else None
             return changes(session, after=after, limit=limit, connection_id=connection_id)
+
+    # -- where things stand ----------------------------------------------------------------
+
+    def overview(self, connection: str) -> list[EntityOverview]:
+        """Per entity: work waiting, records synced and failed, conflicts, dead letters, and
+        when it last pushed and pulled."""
+        with self.db.transaction() as session:
+            return entity_overview(session, self._connection_id(session, connection))
+
+    def plan(self, connection: str | None = None, *, push: bool = True, pull: bool = True) -> Plan:
+        """A dry run of `sync` for one connection (or every connected one): calls per entity,
+        time at the tenant's budgets, and whether what is left of today's budget suffices."""
+        limits = self.client.config.limits
+        with self.db.transaction() as session:
+            rows = (
+                [connection_store.get(session, self._connection_id(session, connection))]
+                if connection
+                else [
+                    r
+                    for r in connection_store.listed(session)
+                    if r.status == connection_store.CONNECTED
+                ]
+            )
+            found = [
+                (r.id, r.tenant_id, r.tenant_name, entity_overview(session, r.id)) for r in rows
+            ]
+        plans = []
+        for connection_id, tenant, name, overview in found:
+            by_entity = {o.entity: o for o in overview}
+            work = [
+                EntityWork(
+                    entity,
+                    to_push=by_entity[entity].pending + by_entity[entity].in_flight,
+                    has_cursor=by_entity[entity].has_cursor,
+                )
+                if entity in by_entity
+                else EntityWork(entity)
+                for entity in PUSH_ORDER
+            ]
+            budget = BudgetLeft(
+                per_minute=limits.minute,
+                per_day=limits.day,
+                day_left=self.client.governor.day_left(tenant),
+                minute_seconds=limits.minute_seconds,
+                day_seconds=limits.day_seconds,
+            )
+            plans.append(
+                plan_connection(connection_id, work, budget, name=name, push=push, pull=pull)
+            )
+        return plan_sync(plans)
 
     # -- work ------------------------------------------------------------------------------
 

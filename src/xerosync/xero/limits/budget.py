@@ -110,6 +110,16 @@ def admit(
     ]
 
 
+def left(state: WindowState, window: Window, now: float) -> int | None:
+    """Calls left in the window as of `now` (0 while a 429 holds it); None when no call was
+    ever counted in it (nothing known: the whole budget, as far as we can tell)."""
+    if state.start is None:
+        return None
+    if state.blocked_until > now:
+        return 0
+    return max(0, window.limit - current(state, window, now).used)
+
+
 def corrected(
     state: WindowState,
     window: Window,

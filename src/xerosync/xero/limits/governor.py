@@ -21,6 +21,7 @@ from xerosync.clock import Clock
 from xerosync.errors import RateLimited
 from xerosync.xero.config import RateLimits
 from xerosync.xero.limits.budget import RateProblem, Remaining, Window, longest_block
+from xerosync.xero.limits.budget import left as calls_left
 from xerosync.xero.limits.stores import BudgetStore
 
 logger = logging.getLogger("xerosync.xero")
@@ -61,6 +62,11 @@ class Governor:
     def windows(self, tenant: str | None) -> list[Window]:
         tenant_part = list(self.tenant_windows(tenant)) if tenant else []
         return [*tenant_part, self.app_window()]
+
+    def day_left(self, tenant: str) -> int | None:
+        """The tenant's calls left today as the store knows them (None: none counted yet)."""
+        _, day = self.tenant_windows(tenant)
+        return calls_left(self.store.state(day), day, self._now())
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
