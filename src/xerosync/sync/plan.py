@@ -6,9 +6,10 @@ left today).
     writes   ceil(pending / 50) calls per entity: Xero takes at most 50 records a batch
     reads    an entity pulled before (it has a cursor): one call for what changed since;
              one never pulled (a first import): ceil(records / 1,000) pages, at least one
-    time     calls at the tenant's minute limit (60) while today's budget (5,000, or what the
-             budget store says is left) lasts; past it, each further day's budget waits for
-             the next day window, assumed a whole day away (the reset time is Xero's secret)
+    time     calls back to back at the tenant's minute limit (60) while today's budget (5,000,
+             or what the budget store says is left) lasts; past it, each further day's budget
+             waits for the next day window, assumed a whole day away (Xero does not say when
+             a tenant's day resets)
 
 A record count Xero has not told us (a first import before its first page) is planned as one
 page and the plan says it is a lower bound (`exact` is False).
@@ -166,15 +167,22 @@ def pull_calls(*, has_cursor: bool, to_pull: int | None) -> int:
 
 
 def eta_seconds(calls: int, budget: BudgetLeft) -> float:
-    """How long `calls` take: at the minute limit while today's budget lasts, then a day window
-    (at most a day away) for each further day's worth."""
+    """How long `calls` take, made back to back at the minute limit: today's window holds what
+    is left of today's budget and ends at most a day from now; each later window a day's
+    budget. A window's budget the pace cannot spend in time is lost (a slow minute limit)."""
     per_call = budget.minute_seconds / budget.per_minute
-    if calls <= budget.today:
-        return calls * per_call
-    rest = calls - budget.today
-    windows = math.ceil(rest / budget.per_day)
-    last = rest - (windows - 1) * budget.per_day
-    return windows * budget.day_seconds + last * per_call
+    spent = 0.0
+    left, allowance, window_end = max(0, calls), budget.today, budget.day_seconds
+    while left:
+        room = max(1, math.floor((window_end - spent) / per_call))
+        made = min(left, allowance, room)
+        spent += made * per_call
+        left -= made
+        if left:  # the next window: its budget, from its start
+            spent = max(spent, window_end)
+            window_end += budget.day_seconds
+            allowance = budget.per_day
+    return spent
 
 
 def plan_entity(work: EntityWork, *, push: bool = True, pull: bool = True) -> EntityPlan:
