@@ -16,6 +16,7 @@ or roll back with the application's transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import httpx
@@ -33,22 +34,27 @@ from xerosync.engine import (
     pull_inbox,
     push_connection,
     refresh_books,
+    refresh_reports,
     repair_drift,
 )
 from xerosync.host.feed import Change, changes
+from xerosync.host.finance import chart_of_accounts, finance_summary
 from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
 from xerosync.host.status import RecordStatus, record_status
 from xerosync.host.submit import Submitted, delete_record, submit_records
 from xerosync.store import conflicts as conflict_store
 from xerosync.store import connections as connection_store
 from xerosync.store import inbox, problems
+from xerosync.store import reports as report_store
 from xerosync.store.crypto import TokenCipher
 from xerosync.store.db import Database
 from xerosync.store.overview import EntityOverview, entity_overview
+from xerosync.store.reports import StoredReport
 from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter, QuarantinedRecord
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.sync.config import MappingConfig
 from xerosync.sync.entities import PUSH_ORDER
+from xerosync.sync.finance import FinanceSummary
 from xerosync.sync.plan import BudgetLeft, EntityWork, Plan, plan_connection, plan_sync
 from xerosync.sync.records import AppRecord
 from xerosync.xero.auth.oauth import AuthorizationRequest
@@ -307,6 +313,31 @@ class XeroSync:
     def refresh_books(self, connection: str) -> dict[str, int]:
         """Pull the chart of accounts and tax rates that codes are checked against."""
         return refresh_books(self.context, self._id(connection))
+
+    def refresh_reports(self, connection: str) -> list[str]:
+        """Fetch and keep Xero's ProfitAndLoss (12 months by month), BalanceSheet, BankSummary
+        (this month) and TrialBalance; returns the names refreshed (a report Xero refused is
+        skipped and its last copy kept)."""
+        return refresh_reports(self.context, self._id(connection))
+
+    def report(self, connection: str, name: str) -> StoredReport | None:
+        """A report as last fetched (`name` as Xero names it: "BalanceSheet"), or None."""
+        with self.db.transaction() as session:
+            return report_store.load(session, self._connection_id(session, connection), name)
+
+    def finance(self, connection: str, *, today: date | None = None) -> FinanceSummary:
+        """Bank balances and the monthly profit and loss from the kept reports; receivables by
+        age and invoices paid/outstanding/overdue from the pulled invoices. Empty figures for
+        what was not fetched or pulled yet."""
+        day = today or self.context.clock.now().date()
+        with self.db.transaction() as session:
+            return finance_summary(session, self._connection_id(session, connection), day)
+
+    def accounts(self, connection: str) -> list[dict[str, Any]]:
+        """The chart of accounts as `refresh_books` kept it (Xero's JSON: Code, Name, Type,
+        Class, Status...), by code."""
+        with self.db.transaction() as session:
+            return chart_of_accounts(session, self._connection_id(session, connection))
 
     def sync(self, connection: str) -> tuple[PushReport, PullReport]:
         """Push what is pending, then pull what changed."""

@@ -27,6 +27,8 @@ DEFAULT_SCOPES = (
     "accounting.settings",
     "accounting.contacts",
     "accounting.transactions",
+    # the reports kept for finance summaries (xerosync.engine.reports)
+    "accounting.reports.read",
 )
 
 
@@ -66,6 +68,9 @@ class Settings(BaseSettings):
     #: every connected organisation is pulled this often (payments, bank transactions and
     #: journals have no webhooks; and the safety net for a missed webhook)
     pull_every_minutes: int = Field(default=15, ge=1)
+    #: every connected organisation's reports (profit and loss, balance sheet, bank summary,
+    #: trial balance) are fetched again this often
+    reports_every_minutes: int = Field(default=60, ge=1)
     #: the sweeper re-wakes work whose wake-up was lost this often
     sweep_every_minutes: int = Field(default=5, ge=1)
     #: refresh a grant whose refresh token is older than this (Xero drops it after 60 days)

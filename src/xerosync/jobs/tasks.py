@@ -15,8 +15,9 @@ its connection busy returns, and one that stopped short (rate limit, Xero unavai
 waiting on a record not in Xero yet) schedules itself once more, later.
 
 Periodic: the sweeper (lost wake-ups), the incremental pull of every connected organisation
-(payments, bank transactions and journals have no webhooks; and any missed webhook), and the
-token keep-alive. A connection that needs re-authorising is skipped by all of them; its work
+(payments, bank transactions and journals have no webhooks; and any missed webhook), the
+refresh of every connected organisation's reports (`reports`, one task per connection), and
+the token keep-alive. A connection that needs re-authorising is skipped by all of them; its work
 waits in the database and runs when it is connected again.
 """
 
@@ -49,6 +50,7 @@ from xerosync.jobs.runs import (
     connected,
     find_work,
     follow_up,
+    keep_reports,
     keep_tokens_alive,
 )
 from xerosync.notify.incidents import Send, watch_connection
@@ -107,6 +109,8 @@ class Tasks:
     inbox: Any
     sweep: Any
     pull_all: Any
+    reports: Any
+    reports_all: Any
     keep_alive: Any
     deliver: Any
     marker_ttl: float
@@ -120,6 +124,9 @@ class Tasks:
 
     def wake_inbox(self, connection_id: str) -> bool:
         return self._wake("inbox", self.inbox, connection_id)
+
+    def wake_reports(self, connection_id: str) -> bool:
+        return self._wake("reports", self.reports, connection_id)
 
     def _wake(self, kind: str, task: Any, connection_id: str) -> bool:
         key = marker(kind, connection_id)
@@ -203,6 +210,20 @@ def register_tasks(
             tasks.wake_pull(connection_id)
         return ids
 
+    def reports(connection_id: str) -> list[str]:
+        huey.delete(marker("reports", connection_id))
+        ctx = runtime.context()
+        names = keep_reports(ctx, connection_id)
+        if notify is not None:  # a grant found dead here is an incident like anywhere else
+            watch_connection(ctx.db, connection_id, now=ctx.clock.now(), send=notify)
+        return names
+
+    def reports_all() -> list[str]:
+        ids = connected(runtime.sync())
+        for connection_id in ids:
+            tasks.wake_reports(connection_id)
+        return ids
+
     def keep_alive() -> KeepAlive:
         return keep_tokens_alive(runtime.sync(), older_than_days=plan.token_keepalive_days)
 
@@ -223,6 +244,10 @@ def register_tasks(
         inbox=handles["inbox"],
         sweep=huey.periodic_task(every(plan.sweep_every_minutes), name="sweep")(sweep),
         pull_all=huey.periodic_task(every(plan.pull_every_minutes), name="pull_all")(pull_all),
+        reports=huey.task(name="reports")(reports),
+        reports_all=huey.periodic_task(every(plan.reports_every_minutes), name="reports_all")(
+            reports_all
+        ),
         keep_alive=huey.periodic_task(every(24 * 60), name="keep_alive")(keep_alive),
         deliver=huey.periodic_task(every(1), name="deliver")(deliver_feed),
         marker_ttl=marker_ttl,

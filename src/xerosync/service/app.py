@@ -20,7 +20,7 @@ from xerosync.compose import build_sync
 from xerosync.service.deps import Service
 from xerosync.service.metrics import registry_for
 from xerosync.service.openapi import install as install_openapi
-from xerosync.service.routes import connect, ops, v1, webhooks
+from xerosync.service.routes import connect, finance, ops, v1, webhooks
 from xerosync.settings import Settings
 from xerosync.store.crypto import TokenCipher
 from xerosync.version import __version__
@@ -68,7 +68,9 @@ def create_app(
     )
     app.state.service = service
     app.state.metrics = registry_for(built.db)
-    for module in (connect, webhooks, v1, ops):
+    # finance before v1: its /connections/{c}/reports/{name} would else be read as a record's
+    # status (/connections/{c}/{entity}/{app_id})
+    for module in (connect, webhooks, finance, v1, ops):
         app.include_router(module.router)
     install_openapi(app)
     return app

@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from xerosync.host.feed import Change
 from xerosync.host.status import RecordStatus
 from xerosync.host.submit import Submitted
+from xerosync.store.reports import StoredReport
 from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter
+from xerosync.sync.finance import FinanceSummary
 
 __all__ = [
     "ChangeOut",
@@ -19,7 +21,10 @@ __all__ = [
     "ConflictOut",
     "ConnectionOut",
     "DeadLetterOut",
+    "FinanceOut",
     "RecordStatusOut",
+    "RefreshedOut",
+    "ReportOut",
     "ResolveIn",
     "SubmittedOut",
 ]
@@ -193,3 +198,29 @@ class DeadLetterOut(BaseModel):
             status=row.status,
             created_at=row.created_at,
         )
+
+
+#: bank balances, twelve months of profit and loss, receivables by age, invoices paid and owed
+#: (money as strings: "1234.50")
+FinanceOut = FinanceSummary
+
+
+class ReportOut(BaseModel):
+    #: as Xero names it: ProfitAndLoss, BalanceSheet, BankSummary, TrialBalance
+    name: str
+    #: what Xero was asked (fromDate, toDate, periods, timeframe, date)
+    params: dict[str, Any]
+    #: Xero's report as returned: ReportTitles, Rows (Header, Section, Row, SummaryRow)...
+    body: dict[str, Any]
+    fetched_at: datetime
+
+    @classmethod
+    def of(cls, report: StoredReport) -> ReportOut:
+        return cls(
+            name=report.name, params=report.params, body=report.body, fetched_at=report.fetched_at
+        )
+
+
+class RefreshedOut(BaseModel):
+    #: the reports fetched and kept now; one Xero refused keeps its last copy
+    refreshed: list[str]

@@ -9,6 +9,7 @@ push_batches     one row per write sent to Xero: its idempotency key and when it
 inbox            webhook events received, deduplicated on their key
 pull_cursors     If-Modified-Since marks per connection and entity
 xero_records     what Xero owns and we only read: accounts, tax rates, items
+reports          Xero's reports as last fetched, one per connection and report name
 conflicts        fields both sides changed that a person must decide
 dead_letters     pushes Xero refused or that cannot be made; retryable or discardable
 quarantine       raw records from Xero that could not be read
@@ -62,6 +63,7 @@ __all__ = [
     "TokenGrant",
     "UTCDateTime",
     "XeroRecordRow",
+    "XeroReportRow",
 ]
 
 
@@ -151,6 +153,8 @@ class MappingRow(Base):
     xero_hash: Mapped[str | None] = mapped_column(String(64))
     xero_updated_at: Mapped[datetime | None]
     xero_status: Mapped[str | None] = mapped_column(String(32))
+    #: Xero's Type of the record (ACCREC/ACCPAY, RECEIVE/SPEND...), whoever created it
+    xero_type: Mapped[str | None] = mapped_column(String(32))
     total: Mapped[Decimal | None]
     amount_due: Mapped[Decimal | None]
     amount_paid: Mapped[Decimal | None]
@@ -242,6 +246,21 @@ class XeroRecordRow(Base):
     status: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class XeroReportRow(Base):
+    """A report as Xero returned it (`body`) and what was asked for (`params`); each fetch
+    replaces the last."""
+
+    __tablename__ = "reports"
+
+    connection_id: Mapped[str] = mapped_column(
+        ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    params: Mapped[dict[str, Any]] = mapped_column(Json)
+    body: Mapped[dict[str, Any]] = mapped_column(Json)
+    fetched_at: Mapped[datetime]
 
 
 class ConflictRow(Base):
