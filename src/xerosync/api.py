@@ -7,6 +7,7 @@
     sync.push(connection)                                        # workers do this unattended
     sync.status(connection, "invoices", "order-42").number       # "INV-0042"
     for change in sync.changes(after=last_seq): ...               # "invoice order-42 paid"
+    row, key = sync.create_api_key("shop", [connection])         # a REST key for one organisation
 
 Records carry the app's own ids and name each other by them. `submit(..., session=s)` joins the
 application's own SQLAlchemy session (same database), so the record and its outbox row commit
@@ -15,8 +16,8 @@ or roll back with the application's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -33,6 +34,7 @@ from xerosync.engine import (
     pull_connection,
     pull_inbox,
     push_connection,
+    reconcile,
     refresh_books,
     refresh_reports,
     repair_drift,
@@ -42,15 +44,22 @@ from xerosync.host.finance import chart_of_accounts, finance_summary
 from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
 from xerosync.host.status import RecordStatus, record_status
 from xerosync.host.submit import Submitted, delete_record, submit_records
+from xerosync.store import api_keys as api_key_store
 from xerosync.store import conflicts as conflict_store
 from xerosync.store import connections as connection_store
-from xerosync.store import inbox, problems
+from xerosync.store import inbox, problems, reconciliations
 from xerosync.store import reports as report_store
 from xerosync.store.crypto import TokenCipher
 from xerosync.store.db import Database
 from xerosync.store.overview import EntityOverview, entity_overview
 from xerosync.store.reports import StoredReport
-from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter, QuarantinedRecord
+from xerosync.store.tables import (
+    ApiKeyRow,
+    ConflictRow,
+    ConnectionRow,
+    DeadLetter,
+    QuarantinedRecord,
+)
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.sync.config import MappingConfig
 from xerosync.sync.entities import PUSH_ORDER
@@ -233,11 +242,19 @@ class XeroSync:
             return record_status(session, self._connection_id(session, connection), entity, app_id)
 
     def changes(
-        self, *, after: int = 0, limit: int = 100, connection: str | None = None
+        self,
+        *,
+        after: int = 0,
+        limit: int = 100,
+        connection: str | None = None,
+        among: Collection[str] | None = None,
     ) -> list[Change]:
+        """The feed after `after`: of one `connection`, or of the connection ids `among`."""
         with self.db.transaction() as session:
             connection_id = self._connection_id(session, connection) if connection else None
-            return changes(session, after=after, limit=limit, connection_id=connection_id)
+            return changes(
+                session, after=after, limit=limit, connection_id=connection_id, among=among
+            )
 
     # -- where things stand ----------------------------------------------------------------
 
@@ -376,6 +393,46 @@ class XeroSync:
 
     def repair(self, report: DriftReport) -> dict[str, int]:
         return repair_drift(self.context, report)
+
+    def reconcile(self, connection: str) -> DriftReport:
+        """The drift check (`drift`), kept: `last_reconciliation` reads it back."""
+        return reconcile(self.context, self._id(connection))
+
+    def last_reconciliation(self, connection: str) -> tuple[datetime, dict[str, Any]] | None:
+        """When the last reconciliation ran and its report (as `engine.report_dict` makes it)."""
+        with self.db.transaction() as session:
+            row = reconciliations.last(session, self._connection_id(session, connection))
+            return (row.ran_at, dict(row.report)) if row is not None else None
+
+    # -- API keys (the REST service's) -------------------------------------------------------
+
+    def create_api_key(
+        self, name: str, connections: Sequence[str] | None = None
+    ) -> tuple[ApiKeyRow, str]:
+        """A key for the REST API that sees only `connections` (connection ids or Xero tenant
+        ids; None: every connection). The key is returned here once: only its hash is kept."""
+        with self.db.transaction() as session:
+            ids = (
+                None
+                if connections is None
+                else [self._connection_id(session, c) for c in connections]
+            )
+            return api_key_store.create(
+                session, name=name, connections=ids, now=self.context.clock.now()
+            )
+
+    def revoke_api_key(self, key_id: str) -> None:
+        with self.db.transaction() as session:
+            api_key_store.revoke(session, key_id, now=self.context.clock.now())
+
+    def api_keys(self) -> list[ApiKeyRow]:
+        with self.db.transaction() as session:
+            return api_key_store.listed(session)
+
+    def check_api_key(self, key: str) -> ApiKeyRow | None:
+        """The live key's row (None: unknown or revoked); notes when it was last used."""
+        with self.db.transaction() as session:
+            return api_key_store.verify(session, key, now=self.context.clock.now())
 
     # -- helpers ---------------------------------------------------------------------------
 

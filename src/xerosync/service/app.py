@@ -50,7 +50,7 @@ def create_app(
     )
     if not settings.webhook_key.get_secret_value():
         log.warning("service.no_webhook_key")  # every webhook delivery will get 401
-    if not settings.api_keys:
+    if not settings.api_keys and not service.has_stored_keys():
         log.warning("service.no_api_keys")  # the REST API and connection pages answer 503
 
     @asynccontextmanager

@@ -21,7 +21,9 @@ __all__ = [
     "ConflictOut",
     "ConnectionOut",
     "DeadLetterOut",
+    "DriftItemOut",
     "FinanceOut",
+    "ReconciliationOut",
     "RecordStatusOut",
     "RefreshedOut",
     "ReportOut",
@@ -224,3 +226,32 @@ class ReportOut(BaseModel):
 class RefreshedOut(BaseModel):
     #: the reports fetched and kept now; one Xero refused keeps its last copy
     refreshed: list[str]
+
+
+class DriftItemOut(BaseModel):
+    entity: str
+    #: missing_in_xero | missing_in_app | amount | contact | fields | status
+    kind: str
+    app_id: str | None
+    xero_id: str | None
+    #: the app's side and Xero's side of the difference (amounts as strings)
+    app: Any = None
+    xero: Any = None
+
+
+class ReconciliationOut(BaseModel):
+    """A drift check of one connection: the app's records (through the mappings) against what
+    Xero holds now. `clean` when nothing differs."""
+
+    connection_id: str
+    ran_at: datetime
+    clean: bool
+    #: how many Xero records were read, per entity
+    checked: dict[str, int]
+    #: how many requests to Xero it took
+    calls: int
+    items: list[DriftItemOut]
+
+    @classmethod
+    def of(cls, ran_at: datetime, report: dict[str, Any]) -> ReconciliationOut:
+        return cls.model_validate({**report, "ran_at": ran_at})

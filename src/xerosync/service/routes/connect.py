@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from xerosync.errors import AuthError, XeroError
-from xerosync.service.deps import ApiKey, ServiceDep, answers
+from xerosync.service.deps import ApiKey, CallerDep, ServiceDep, answers
 from xerosync.service.models import ConnectionOut
 from xerosync.service.pages import connections_page, message_page, wants_html
 from xerosync.store import oauth_states
@@ -26,8 +26,11 @@ router = APIRouter(tags=["connections"])
 
 
 @router.get("/connect", dependencies=[ApiKey], response_class=RedirectResponse, status_code=303)
-def connect(request: Request, service: ServiceDep) -> RedirectResponse:
-    """Start a sign-in: the browser goes to Xero's consent page and comes back to `/callback`."""
+def connect(request: Request, service: ServiceDep, caller: CallerDep) -> RedirectResponse:
+    """Start a sign-in: the browser goes to Xero's consent page and comes back to `/callback`.
+    Only an operator key may (a key limited to some connections would not see the new one)."""
+    if not caller.operator:
+        raise HTTPException(403, "only an operator key (XEROSYNC_API_KEYS) may connect Xero")
     sync = service.sync
     redirect = sync.client.config.redirect_uri or str(request.url_for("callback"))
     started = sync.client.oauth.authorization_request(redirect_uri=redirect)
@@ -80,17 +83,18 @@ def callback(request: Request, service: ServiceDep) -> Any:
 
 
 @router.get("/connections", dependencies=[ApiKey], response_model=None)
-def connections(request: Request, service: ServiceDep) -> Any:
+def connections(request: Request, service: ServiceDep, caller: CallerDep) -> Any:
     """The connected organisations (HTML for a browser, JSON otherwise)."""
-    rows = service.sync.connections()
+    rows = caller.visible(service.sync.connections(), lambda r: r.id)
     if wants_html(request):
         return HTMLResponse(connections_page(rows))
     return [ConnectionOut.of(r).model_dump(mode="json") for r in rows]
 
 
 @router.post("/connections/{connection}/disconnect", dependencies=[ApiKey], response_model=None)
-def disconnect(request: Request, service: ServiceDep, connection: str) -> Any:
+def disconnect(request: Request, service: ServiceDep, caller: CallerDep, connection: str) -> Any:
     """Disconnect the organisation in Xero; its work is kept and resumes on reconnect."""
+    service.visible_connection(caller, connection)
     with answers():
         try:
             service.sync.disconnect(connection)
