@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from tests.client.emulator_oauth import SCOPES
 from tests.conftest import EmulatorFactory, RunningEmulator
 from tests.sync.conftest import TOKEN_KEYS, Harness, connect_harness
 from xerosync.cli.main import app
@@ -86,13 +87,13 @@ def connect(
     monkeypatch: pytest.MonkeyPatch,
     no_settings: None,
 ) -> Iterator[Connect]:
-    """`connect(mapping=None)`: an organisation ("Acme Ltd", seeded) connected, with the
+    """`connect(mapping=None, scopes=SCOPES)`: an organisation ("Acme Ltd", seeded) connected, with the
     environment pointing at it (and at the same mapping)."""
     made: list[Harness] = []
 
-    def make(mapping: dict[str, Any] | None = None) -> Harness:
+    def make(mapping: dict[str, Any] | None = None, scopes: Sequence[str] = SCOPES) -> Harness:
         emulator = emulator_factory(EmulatorConfig(auto_approve=True, webhook_pump_interval=0))
-        h = connect_harness(emulator, db_url, clock, mapping=mapping)
+        h = connect_harness(emulator, db_url, clock, mapping=mapping, scopes=scopes)
         extra = {"MAPPING": json.dumps(mapping)} if mapping else {}
         set_env(monkeypatch, db_url, emulator, **extra)
         made.append(h)

@@ -26,6 +26,11 @@ COMMANDS = [
     ["deadletters", "retry"],
     ["deadletters", "discard"],
     ["reconcile"],
+    ["reports"],
+    ["keys"],
+    ["keys", "create"],
+    ["keys", "list"],
+    ["keys", "revoke"],
 ]
 
 NEEDS_XERO = [
@@ -42,6 +47,10 @@ NEEDS_XERO = [
     ["deadletters", "retry", "1"],
     ["deadletters", "discard", "1"],
     ["reconcile", "some-connection"],
+    ["reports", "some-connection"],
+    ["keys", "create", "shop"],
+    ["keys", "list"],
+    ["keys", "revoke", "some-key"],
 ]
 
 

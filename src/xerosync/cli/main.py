@@ -10,9 +10,11 @@ from xerosync.cli.conflicts import conflicts
 from xerosync.cli.connect import connect
 from xerosync.cli.connections import connections, disconnect
 from xerosync.cli.deadletters import deadletters
+from xerosync.cli.keys import keys
 from xerosync.cli.migrate import migrate
 from xerosync.cli.plan import plan
 from xerosync.cli.reconcile import reconcile
+from xerosync.cli.reports import reports
 from xerosync.cli.serve import serve
 from xerosync.cli.status import status
 from xerosync.cli.sync_now import sync_now
@@ -81,3 +83,5 @@ app.command(name="status")(status)
 app.add_typer(conflicts, name="conflicts")
 app.add_typer(deadletters, name="deadletters")
 app.command(name="reconcile")(reconcile)
+app.command(name="reports")(reports)
+app.add_typer(keys, name="keys")

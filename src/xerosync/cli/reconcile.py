@@ -44,11 +44,12 @@ def reconcile(
     ),
 ) -> None:
     """Compare the application's records (as xerosync holds them) with Xero's: records missing
-    on either side, amounts, contacts and fields that differ, deletions on one side only. Exit 1
-    when drift is found and not repaired."""
+    on either side, amounts, contacts and fields that differ, deletions on one side only. The
+    result is kept (the service shows the last one). Exit 1 when drift is found and not
+    repaired."""
     console = out()
     with opened("reconcile") as sync:
-        report = sync.drift(connection)
+        report = sync.reconcile(connection)
         checked = ", ".join(f"{n} {entity}" for entity, n in sorted(report.checked.items()))
         if report.clean:
             console.print(f"no drift ({checked or 'nothing'} checked, {report.calls} calls)")
