@@ -23,7 +23,7 @@ from xerosync.api import XeroSync
 from xerosync.cli.common import OK, PROBLEM, opened, out
 from xerosync.cli.plan import summary
 from xerosync.engine import PullReport, PushReport
-from xerosync.store.connections import CONNECTED, DISCONNECTED, NEEDS_REAUTH
+from xerosync.store.connections import DISCONNECTED, NEEDS_REAUTH
 from xerosync.store.tables import ConnectionRow
 from xerosync.sync.entities import PUSH_ORDER
 
@@ -159,8 +159,6 @@ def sync_now(
             console=console,
         ) as progress:
             for row in rows:
-                if row.status not in (CONNECTED, NEEDS_REAUTH) and not connection:
-                    continue
                 outcomes.append(_run(sync, row, progress, push=push, pull=pull))
     console.print(_table(outcomes))
     refused = sum(o.push.rejected for o in outcomes if o.push)
