@@ -3,11 +3,17 @@ refused records and a connection to reconnect are exit code 1."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import pytest
 
 from tests.cli.budget import day_spent_but
 from tests.cli.conftest import Invoke
 from tests.sync.conftest import Harness, contact, invoice
+from xerosync.emulator.books import Books
 from xerosync.store import connections as connection_store
 
 
@@ -100,3 +106,35 @@ def test_a_spent_day_budget_is_announced_and_the_sync_stops_short(
     status = harness.sync.status(harness.connection, "contacts", "cust-1")
     assert status is not None
     assert status.state in ("pending", "in_flight")  # sent when the budget is back
+
+
+def test_a_first_import_shows_its_pages_and_the_time_left(harness: Harness, invoke: Invoke) -> None:
+    books = harness.emulator.state.tenants[harness.tenant_id].books
+    before = len(harness.xero("Contacts", includeArchived="true"))
+    load_contacts(books, 2_345)
+    pages = math.ceil((before + 2_345) / 1_000)
+    assert pages == 3
+
+    result = invoke("sync", "--no-push")
+
+    assert result.exit_code == 0, result.output
+    for page in range(1, pages + 1):
+        assert f"pull Acme Ltd: contacts page {page}/{pages}, about " in result.output
+    # the time left is the plan's: the pages still to read and one call for each later entity
+    assert f"page 1/{pages}, about {2 + 5} s left" in result.output
+    assert f"page {pages}/{pages}, about 5 s left" in result.output
+    contacts = [e for e in harness.sync.overview(harness.connection) if e.entity == "contacts"]
+    assert contacts[0].synced == before + 2_345
+
+
+def load_contacts(books: Books, count: int) -> None:
+    """`count` contacts typed into Xero over the years (a first import's history)."""
+    start = datetime(2019, 1, 1, tzinfo=UTC)
+
+    def records() -> Iterator[dict[str, Any]]:
+        for i in range(count):
+            record: dict[str, Any] = books.contacts.blank(f"Old Customer {i:05d}")
+            record["UpdatedDateUTC"] = start + timedelta(hours=i)
+            yield record
+
+    assert books.load("Contacts", records()) == count

@@ -1,7 +1,7 @@
 """`xerosync sync`: push what is pending, then pull what changed, now, in this process (the
 workers do the same unattended). Progress per connection, the planned calls and time for a
-large backlog first, and a summary table; exit 1 when records were refused or a connection
-needs reconnecting."""
+large backlog first, the time left while a first import (a backfill) runs, and a summary table;
+exit 1 when records were refused or a connection needs reconnecting."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ from rich.table import Table
 
 from xerosync.api import XeroSync
 from xerosync.cli.common import OK, PROBLEM, opened, out
-from xerosync.cli.plan import summary
+from xerosync.cli.plan import duration, summary
 from xerosync.engine import PullReport, PushReport
 from xerosync.store.connections import DISCONNECTED, NEEDS_REAUTH
 from xerosync.store.tables import ConnectionRow
 from xerosync.sync.entities import PUSH_ORDER
+from xerosync.sync.plan import BudgetLeft, eta_seconds
 
 __all__ = ["sync_now"]
 
@@ -84,7 +85,13 @@ def _missing(connection: str) -> ConnectionRow:
 
 
 def _run(
-    sync: XeroSync, row: ConnectionRow, progress: Progress, *, push: bool, pull: bool
+    sync: XeroSync,
+    row: ConnectionRow,
+    progress: Progress,
+    budget: BudgetLeft,
+    *,
+    push: bool,
+    pull: bool,
 ) -> _Outcome:
     outcome = _Outcome(row)
     name = row.tenant_name or row.tenant_id
@@ -93,16 +100,47 @@ def _run(
         outcome.push = sync.push(row.id)
         progress.update(task, completed=1)
     if pull:
-        task = progress.add_task(f"pull {name}", total=len(PUSH_ORDER))
-        for entity in PUSH_ORDER:
-            progress.update(task, description=f"pull {name}: {entity}")
+        outcome.pulls = _pull(sync, row, name, progress, budget)
+    return outcome
+
+
+def _pull(
+    sync: XeroSync, row: ConnectionRow, name: str, progress: Progress, budget: BudgetLeft
+) -> list[PullReport]:
+    """Each entity in turn, the bar counting calls: one an entity at least, and the pages Xero
+    says a first import has once its first page is in, with the plan's time for the rest."""
+    task = progress.add_task(f"pull {name}", total=len(PUSH_ORDER))
+    made, current = 0, 0
+    quiet = not progress.console.is_terminal
+
+    def on_page(connection_id: str, entity: str, number: int, pages: int | None) -> None:
+        nonlocal made
+        if connection_id != row.id:
+            return
+        made += 1
+        left = max(0, (pages or number) - number) + len(PUSH_ORDER) - current - 1
+        where = f"{entity} page {number:,}/{pages:,}" if pages else entity
+        status = f"pull {name}: {where}, about {duration(eta_seconds(left, budget))} left"
+        progress.update(task, total=made + left, completed=made, description=status)
+        if quiet and pages and pages > 1:  # a log, not a terminal: a line a page of a backfill
+            progress.console.print(status)
+
+    reports: list[PullReport] = []
+    sync.context.on_page = on_page
+    try:
+        for index, entity in enumerate(PUSH_ORDER):
+            current, done_before = index, made
             report = sync.pull(row.id, entities=[entity])
-            outcome.pulls.append(report)
-            progress.advance(task)
+            reports.append(report)
+            if made == done_before:  # no page read (paused, busy): the entity's call is off
+                made += 1
+            progress.update(task, completed=made)
             if not report.finished:
                 break
-        progress.update(task, description=f"pull {name}")
-    return outcome
+    finally:
+        sync.context.on_page = None
+    progress.update(task, description=f"pull {name}", total=made, completed=made)
+    return reports
 
 
 def _table(outcomes: list[_Outcome]) -> Table:
@@ -149,6 +187,7 @@ def sync_now(
         for item in planned.connections:
             if item.calls > _LARGE or not item.fits_today:
                 console.print(summary(item))
+        budgets = {p.connection_id: p.budget for p in planned.connections}
         outcomes = []
         with Progress(
             SpinnerColumn(),
@@ -159,7 +198,8 @@ def sync_now(
             console=console,
         ) as progress:
             for row in rows:
-                outcomes.append(_run(sync, row, progress, push=push, pull=pull))
+                budget = budgets.get(row.id, BudgetLeft())
+                outcomes.append(_run(sync, row, progress, budget, push=push, pull=pull))
     console.print(_table(outcomes))
     refused = sum(o.push.rejected for o in outcomes if o.push)
     if refused:

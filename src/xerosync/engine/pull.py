@@ -141,6 +141,9 @@ def _pull_entity(
                 session, connection_id, entity, modified_since=mark, now=started, seen=applied.seen
             )
         report.add(entity, applied)
+        if ctx.on_page is not None:
+            pages = page.pagination.page_count if page.pagination else None
+            ctx.on_page(connection_id, entity, page.number, pages)
         for kind, ids in applied.touched.items():
             touched.setdefault(kind, set()).update(ids)
         adopted += applied.created
