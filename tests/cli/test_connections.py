@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,26 @@ def test_connections_lists_the_organisation(harness: Harness, invoke: Invoke) ->
         "test@example.com",
     ):
         assert shown in result.output
+
+
+def test_connections_as_json_and_narrow(
+    harness: Harness, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed = invoke("connections", "--json")
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = invoke("connections")
+
+    assert listed.exit_code == 0
+    [row] = json.loads(listed.stdout)
+    assert row["id"] == harness.connection
+    assert (row["tenant_id"], row["organisation"], row["status"]) == (
+        harness.tenant_id,
+        "Acme Ltd",
+        "connected",
+    )
+    # in 80 columns the id stays whole (it is copied into other commands)
+    assert harness.connection in narrow.output
+    assert "--json" in narrow.output
 
 
 def test_no_connections_says_how_to_make_one(

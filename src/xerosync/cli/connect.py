@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import typer
 
 from xerosync.cli.common import PROBLEM, USAGE, fail, opened, out
-from xerosync.cli.connections import connections_table
+from xerosync.cli.connections import WIDE, connections_table
 from xerosync.errors import AuthError, XeroError
 
 __all__ = ["connect", "local_redirect"]
@@ -164,7 +164,7 @@ def connect(
     if not rows:
         console.print("Xero connected no organisation: choose one on the consent page")
         raise typer.Exit(PROBLEM)
-    console.print(connections_table(rows, title="Connected"))
+    console.print(connections_table(rows, title="Connected", wide=console.width >= WIDE))
 
 
 def _login() -> str | None:

@@ -20,7 +20,7 @@ _COUNTS = ("pending", "in_flight", "synced", "failed", "conflicts", "dead_letter
 
 def _overview_table(row: ConnectionRow, entities: list[EntityOverview]) -> Table:
     table = Table(title=f"{row.tenant_name or row.tenant_id} ({row.id}): {row.status}")
-    table.add_column("entity")
+    table.add_column("entity", no_wrap=True)
     for name in _COUNTS:
         table.add_column(name.replace("_", " "), justify="right")
     table.add_column("last push")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -144,15 +145,13 @@ def _pull(
 
 
 def _table(outcomes: list[_Outcome]) -> Table:
-    table = Table(title="Sync")
-    table.add_column("connection", overflow="fold")
+    """Counts per connection, compact enough for 80 columns (no borders between them)."""
+    table = Table(title="Sync", box=box.SIMPLE_HEAD)
+    table.add_column("connection", min_width=12)
     for heading in ("pushed", "refused", "waiting", "pulled", "changed", "new", "conflicts"):
-        table.add_column(heading, justify="right")
-    table.add_column("calls", justify="right")
-    table.add_column("outcome")
+        table.add_column(heading, justify="right", no_wrap=True)
     for o in outcomes:
         pushed = o.push
-        stopped = o.stopped
         table.add_row(
             o.connection.tenant_name or o.connection.id,
             str(pushed.ok + pushed.adopted if pushed else 0),
@@ -162,10 +161,20 @@ def _table(outcomes: list[_Outcome]) -> Table:
             str(o.pulled("changed")),
             str(o.pulled("created")),
             str(o.pulled("conflicts")),
-            str(o.calls),
-            f"[red]{stopped}[/red]" if o.problem else (stopped or "[green]ok[/green]"),
         )
     return table
+
+
+def _verdicts(console: Console, outcomes: list[_Outcome]) -> None:
+    for o in outcomes:
+        name = o.connection.tenant_name or o.connection.id
+        stopped = o.stopped
+        calls = f" ({o.calls} call{'s' if o.calls != 1 else ''} to Xero)"
+        if o.problem:
+            verdict = f"[red]{stopped or 'records refused'}[/red]"
+        else:
+            verdict = stopped or "[green]ok[/green]"
+        console.print(f"{name}: {verdict}{calls}", soft_wrap=True)
 
 
 def sync_now(
@@ -181,7 +190,12 @@ def sync_now(
     with opened("sync") as sync:
         rows = _targets(sync, connection)
         if not rows:
-            console.print("no connections yet: run `xerosync connect`")
+            console.print(
+                "nothing to sync: every connection is disconnected (`xerosync connect` "
+                "connects them again)"
+                if sync.connections()
+                else "no connections yet: run `xerosync connect`"
+            )
             raise typer.Exit(OK)
         planned = sync.plan(connection or None, push=push, pull=pull)
         for item in planned.connections:
@@ -201,6 +215,7 @@ def sync_now(
                 budget = budgets.get(row.id, BudgetLeft())
                 outcomes.append(_run(sync, row, progress, budget, push=push, pull=pull))
     console.print(_table(outcomes))
+    _verdicts(console, outcomes)
     refused = sum(o.push.rejected for o in outcomes if o.push)
     if refused:
         console.print(
