@@ -29,6 +29,7 @@ from xerosync.engine import (
     PullReport,
     PushReport,
     SyncContext,
+    count_records,
     drift_report,
     pull_by_ids,
     pull_connection,
@@ -264,9 +265,18 @@ class XeroSync:
         with self.db.transaction() as session:
             return entity_overview(session, self._connection_id(session, connection))
 
-    def plan(self, connection: str | None = None, *, push: bool = True, pull: bool = True) -> Plan:
+    def plan(
+        self,
+        connection: str | None = None,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        count: bool = False,
+    ) -> Plan:
         """A dry run of `sync` for one connection (or every connected one): calls per entity,
-        time at the tenant's budgets, and whether what is left of today's budget suffices."""
+        time at the tenant's budgets, and whether what is left of today's budget suffices.
+        Nothing is sent to Xero, unless `count`: then one call per entity asks Xero how many
+        records the pull would read (exact pages for a first import of years of history)."""
         limits = self.client.config.limits
         with self.db.transaction() as session:
             rows = (
@@ -284,14 +294,18 @@ class XeroSync:
         plans = []
         for connection_id, tenant, name, overview in found:
             by_entity = {o.entity: o for o in overview}
+            counted = (
+                count_records(self.context, connection_id, PUSH_ORDER) if count and pull else {}
+            )
             work = [
                 EntityWork(
                     entity,
-                    to_push=by_entity[entity].pending + by_entity[entity].in_flight,
-                    has_cursor=by_entity[entity].has_cursor,
+                    to_push=by_entity[entity].pending + by_entity[entity].in_flight
+                    if entity in by_entity
+                    else 0,
+                    has_cursor=entity in by_entity and by_entity[entity].has_cursor,
+                    to_pull=counted.get(entity),
                 )
-                if entity in by_entity
-                else EntityWork(entity)
                 for entity in PUSH_ORDER
             ]
             budget = BudgetLeft(

@@ -9,6 +9,7 @@ import pytest
 
 from tests.cli.budget import day_spent_but
 from tests.cli.conftest import Invoke
+from tests.cli.test_sync import load_contacts
 from tests.sync.conftest import Harness, contact
 from xerosync.sync.entities import PUSH_ORDER
 
@@ -100,3 +101,30 @@ def test_an_unknown_connection_is_exit_code_2(harness: Harness, invoke: Invoke) 
     result = invoke("plan", "nobody")
     assert result.exit_code == 2
     assert "no connection 'nobody'" in result.output
+
+
+def test_count_asks_xero_and_makes_a_first_import_exact(harness: Harness, invoke: Invoke) -> None:
+    books = harness.emulator.state.tenants[harness.tenant_id].books
+    before = len(harness.xero("Contacts", includeArchived="true"))
+    load_contacts(books, 2_345)
+    calls = api_calls(harness)
+
+    code, plan = planned(invoke, "--count")
+
+    assert code == 0
+    [connection] = plan["connections"]
+    by_entity = {e["entity"]: e for e in connection["entities"]}
+    assert by_entity["contacts"]["to_pull"] == before + 2_345
+    assert by_entity["contacts"]["pull_calls"] == 3
+    assert connection["exact"] is True
+    assert api_calls(harness) == calls + len(PUSH_ORDER)  # one count a kind, nothing written
+    # and the pull reads what was counted, in as many calls
+    assert invoke("sync", "--no-push").exit_code == 0
+    contacts = [e for e in harness.sync.overview(harness.connection) if e.entity == "contacts"]
+    assert contacts[0].synced == before + 2_345
+    _, after = planned(invoke, "--count")
+    again = {e["entity"]: e for e in after["connections"][0]["entities"]}["contacts"]
+    # incremental now: only what changed within the pull's overlap is read again (the seeded
+    # organisation's own records, stamped moments ago), not the years of history
+    assert again["to_pull"] <= before
+    assert again["pull_calls"] == 1

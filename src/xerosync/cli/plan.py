@@ -1,7 +1,8 @@
 """`xerosync plan`: a dry run of `xerosync sync`, like a plan before an apply. Per connection and
 entity: what would be pushed and pulled, the Xero calls it costs, how long it takes at the
 tenant's minute and day budgets, and whether what is left of today's budget suffices. The
-arithmetic is `xerosync.sync.plan`; nothing is sent to Xero."""
+arithmetic is `xerosync.sync.plan`; nothing is sent to Xero (with `--count`, one call per entity
+asks how many records each pull would read)."""
 
 from __future__ import annotations
 
@@ -37,11 +38,12 @@ def _calls(n: int, exact: bool) -> str:
 
 
 def plan_table(plan: Plan) -> Table:
-    table = Table(title="Plan (dry run: nothing sent)")
+    table = Table(title="Plan (a dry run: nothing is written to Xero)")
     table.add_column("connection", overflow="fold")
     table.add_column("entity")
     table.add_column("to push", justify="right")
     table.add_column("write calls", justify="right")
+    table.add_column("to pull", justify="right")
     table.add_column("pull calls", justify="right")
     table.add_column("pull", justify="left")
     for connection in plan.connections:
@@ -52,6 +54,7 @@ def plan_table(plan: Plan) -> Table:
                 entity.entity,
                 f"{entity.push:,}",
                 f"{entity.write_calls:,}",
+                "-" if entity.to_pull is None else f"{entity.to_pull:,}",
                 _calls(entity.pull_calls, entity.exact),
                 "first import"
                 if entity.first_import
@@ -107,6 +110,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                         "entity": e.entity,
                         "to_push": e.push,
                         "write_calls": e.write_calls,
+                        "to_pull": e.to_pull,
                         "pull_calls": e.pull_calls,
                         "first_import": e.first_import,
                         "exact": e.exact,
@@ -125,13 +129,20 @@ def plan(
     ),
     push: bool = typer.Option(True, "--push/--no-push", help="Plan the push."),
     pull: bool = typer.Option(True, "--pull/--no-pull", help="Plan the pull."),
+    count: bool = typer.Option(
+        False,
+        "--count",
+        help="Ask Xero how many records each pull would read (one call per entity): exact "
+        "pages for a first import of years of history.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """What `xerosync sync` would do, without doing it: records to push and pulls to make per
     connection and entity, the Xero calls that costs, how long it takes at the tenant's
-    budgets, and whether today's budget suffices (exit 1 when it does not)."""
+    budgets, and whether today's budget suffices (exit 1 when it does not). Nothing is sent to
+    Xero, except with --count."""
     with opened("plan") as sync:
-        found = sync.plan(connection or None, push=push, pull=pull)
+        found = sync.plan(connection or None, push=push, pull=pull, count=count)
     console = out()
     if as_json:
         console.print_json(json.dumps(plan_json(found)))
@@ -144,6 +155,6 @@ def plan(
         if not found.exact:
             console.print(
                 "+ a first import's size is known only once Xero answers its first page: "
-                "at least these calls"
+                "at least these calls (`--count` asks Xero first)"
             )
     raise typer.Exit(OK if found.fits_today else PROBLEM)

@@ -4,15 +4,16 @@ or a database (the caller counts the outbox and the cursors, and asks the budget
 left today).
 
     writes   ceil(pending / 50) calls per entity: Xero takes at most 50 records a batch
-    reads    an entity pulled before (it has a cursor): one call for what changed since;
-             one never pulled (a first import): ceil(records / 1,000) pages, at least one
+    reads    ceil(records / 1,000) pages, at least one, when the records the pull will read
+             are known (Xero counted them); otherwise one call: what changed since the cursor
+             of an entity pulled before, or the first page of a first import
     time     calls back to back at the tenant's minute limit (60) while today's budget (5,000,
              or what the budget store says is left) lasts; past it, each further day's budget
              waits for the next day window, assumed a whole day away (Xero does not say when
              a tenant's day resets)
 
-A record count Xero has not told us (a first import before its first page) is planned as one
-page and the plan says it is a lower bound (`exact` is False).
+A first import whose size Xero has not told us is planned as one page, and the plan says it is a
+lower bound (`exact` is False).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class EntityWork:
     to_push: int = 0
     #: pulled before: an incremental pull (changes since the cursor) comes next
     has_cursor: bool = False
-    #: records a first import will read, when known (None: not known before the first page)
+    #: records the next pull will read, when Xero counted them (None: not counted)
     to_pull: int | None = None
 
 
@@ -75,6 +76,8 @@ class EntityPlan:
     push: int
     write_calls: int
     pull_calls: int
+    #: records the pull will read, as Xero counted them (None: not counted)
+    to_pull: int | None
     #: False when the pull's size is a guess (a first import of unknown size: at least this)
     exact: bool
     first_import: bool
@@ -158,12 +161,13 @@ def write_calls(pending: int) -> int:
     return math.ceil(max(0, pending) / MAX_BATCH_RECORDS)
 
 
-def pull_calls(*, has_cursor: bool, to_pull: int | None) -> int:
-    """Reads for one entity's next pull: one for the changes since the cursor, else the pages of
-    a first import (one at least: a first page answers even when there is nothing)."""
-    if has_cursor:
+def pull_calls(to_pull: int | None) -> int:
+    """Reads for one entity's next pull: the pages of the records Xero counted, else one call
+    (the changes since the cursor, or the first page of a first import). One at least: a first
+    page answers even when there is nothing."""
+    if to_pull is None:
         return 1
-    return max(1, math.ceil(max(0, to_pull or 0) / MAX_PAGE_SIZE))
+    return max(1, math.ceil(max(0, to_pull) / MAX_PAGE_SIZE))
 
 
 def eta_seconds(calls: int, budget: BudgetLeft) -> float:
@@ -187,12 +191,13 @@ def eta_seconds(calls: int, budget: BudgetLeft) -> float:
 
 def plan_entity(work: EntityWork, *, push: bool = True, pull: bool = True) -> EntityPlan:
     to_push = max(0, work.to_push) if push else 0
-    reads = pull_calls(has_cursor=work.has_cursor, to_pull=work.to_pull) if pull else 0
+    reads = pull_calls(work.to_pull) if pull else 0
     return EntityPlan(
         entity=work.entity,
         push=to_push,
         write_calls=write_calls(to_push),
         pull_calls=reads,
+        to_pull=work.to_pull if pull else None,
         exact=not pull or work.has_cursor or work.to_pull is not None,
         first_import=pull and not work.has_cursor,
     )

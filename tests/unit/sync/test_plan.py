@@ -44,21 +44,20 @@ def test_writes_go_50_to_a_call(pending: int, calls: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("has_cursor", "to_pull", "calls"),
+    ("to_pull", "calls"),
     [
-        (True, None, 1),
-        (True, 50_000, 1),  # the cursor asks only for what changed
-        (False, None, 1),
-        (False, 0, 1),
-        (False, 1_000, 1),
-        (False, 1_001, 2),
-        (False, 250_000, 250),
+        (None, 1),  # uncounted: the changes since the cursor, or a first import's first page
+        (0, 1),
+        (1_000, 1),
+        (1_001, 2),
+        (50_000, 50),  # a busy month's changes, counted
+        (250_000, 250),  # years of history
     ],
 )
-def test_reads_are_one_for_changes_or_pages_of_1000(
-    has_cursor: bool, to_pull: int | None, calls: int
+def test_reads_are_pages_of_1000_of_what_was_counted_or_one(
+    to_pull: int | None, calls: int
 ) -> None:
-    assert pull_calls(has_cursor=has_cursor, to_pull=to_pull) == calls
+    assert pull_calls(to_pull) == calls
 
 
 def test_a_days_work_past_the_budget_waits_for_the_next_window() -> None:
@@ -76,9 +75,7 @@ def test_a_connections_calls_add_up_from_its_entities(
     plan = plan_connection("c1", items, budget, push=push, pull=pull)
     assert plan.calls == plan.write_calls + plan.pull_calls
     assert plan.write_calls == (sum(write_calls(w.to_push) for w in items) if push else 0)
-    assert plan.pull_calls == (
-        sum(pull_calls(has_cursor=w.has_cursor, to_pull=w.to_pull) for w in items) if pull else 0
-    )
+    assert plan.pull_calls == (sum(pull_calls(w.to_pull) for w in items) if pull else 0)
     assert plan.fits_today == (plan.calls <= budget.today)
     assert plan.exact == all(not pull or w.has_cursor or w.to_pull is not None for w in items)
 
