@@ -17,6 +17,7 @@ or roll back with the application's transaction.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import date, datetime
 from typing import Any
 
@@ -34,12 +35,13 @@ from xerosync.engine import (
     pull_by_ids,
     pull_connection,
     pull_inbox,
-    push_connection,
+    push_merged,
     reconcile,
     refresh_books,
     refresh_reports,
     repair_drift,
 )
+from xerosync.errors import NotFound
 from xerosync.host.feed import Change, changes
 from xerosync.host.finance import chart_of_accounts, finance_summary
 from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
@@ -188,7 +190,9 @@ class XeroSync:
             row = connection_store.get(session, self._connection_id(session, connection))
             xero_connection, grant = row.xero_connection_id, row.grant_key
         if xero_connection:
-            self.client.disconnect(xero_connection, key=grant)
+            # already gone in Xero (disconnected twice, or there) is what was asked
+            with suppress(NotFound):
+                self.client.disconnect(xero_connection, key=grant)
         with self.db.transaction() as session:
             connection_store.set_status(session, row.id, connection_store.DISCONNECTED)
 
@@ -311,7 +315,7 @@ class XeroSync:
             budget = BudgetLeft(
                 per_minute=limits.minute,
                 per_day=limits.day,
-                day_left=self.client.governor.day_left(tenant),
+                day_left=self.client.governor.left(tenant).day,
                 minute_seconds=limits.minute_seconds,
                 day_seconds=limits.day_seconds,
             )
@@ -323,7 +327,7 @@ class XeroSync:
     # -- work ------------------------------------------------------------------------------
 
     def push(self, connection: str) -> PushReport:
-        return push_connection(self.context, self._id(connection))
+        return push_merged(self.context, self._id(connection))
 
     def pull(self, connection: str, *, entities: Sequence[str] | None = None) -> PullReport:
         if entities is None:

@@ -11,6 +11,7 @@ COMMANDS = [
     ["worker"],
     ["emulator"],
     ["migrate"],
+    ["demo"],
     ["connect"],
     ["connections"],
     ["disconnect"],

@@ -85,10 +85,13 @@ def test_a_scoped_key_sees_only_its_connection(
         assert status.status_code == 404
         for path in ("/v1/changes", "/v1/conflicts", "/v1/dead-letters"):
             assert client.get(path, params={"connection": name}, headers=scoped).status_code == 404
-        again = client.get(f"/v1/connections/{name}/reconciliation", headers=scoped)
-        assert again.status_code == 404
+        for tail in ("reconciliation", "accounts", "finance", "reports/ProfitAndLoss"):
+            assert client.get(f"/v1/connections/{name}/{tail}", headers=scoped).status_code == 404
+        for tail in ("reconciliation", "reports/refresh"):
+            assert client.post(f"/v1/connections/{name}/{tail}", headers=scoped).status_code == 404
     assert client.get(f"/v1/connections/{other}/contacts/cust-9", headers=AUTH).status_code == 200
     assert client.get(f"/v1/connections/{mine}/contacts/cust-2", headers=AUTH).status_code == 404
+    assert client.get(f"/v1/connections/{mine}/accounts", headers=scoped).status_code == 200
 
     conflicts = client.get("/v1/conflicts", headers=scoped).json()
     assert [c["id"] for c in conflicts] == [my_conflict]

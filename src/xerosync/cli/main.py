@@ -10,6 +10,7 @@ from xerosync.cli.conflicts import conflicts
 from xerosync.cli.connect import connect
 from xerosync.cli.connections import connections, disconnect
 from xerosync.cli.deadletters import deadletters
+from xerosync.cli.demo import demo
 from xerosync.cli.keys import keys
 from xerosync.cli.migrate import migrate
 from xerosync.cli.plan import plan
@@ -85,3 +86,8 @@ app.add_typer(deadletters, name="deadletters")
 app.command(name="reconcile")(reconcile)
 app.command(name="reports")(reports)
 app.add_typer(keys, name="keys")
+app.command(name="demo")(demo)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,5 +1,6 @@
 """The sync engine's moving parts: store + pure sync logic + the Xero client, per connection.
 
+    push_merged(ctx, connection_id)       pull what changed for the records it updates, merge, push
     push_connection(ctx, connection_id)   send one connection's pending work, batch by batch
     pull_connection(ctx, connection_id)   read what changed in Xero, merge it, tell the app
     pull_inbox(ctx, connection_id)        pull exactly the records webhooks named
@@ -14,6 +15,7 @@ them at once: one does the work and the others return at once saying it was busy
 from xerosync.engine.context import SyncContext
 from xerosync.engine.counts import count_records
 from xerosync.engine.drift import DriftItem, DriftReport, drift_report, repair_drift
+from xerosync.engine.fresh import push_merged
 from xerosync.engine.pull import PullReport, pull_by_ids, pull_connection, pull_inbox
 from xerosync.engine.push import PushReport, push_connection
 from xerosync.engine.reconcile import reconcile, report_dict
@@ -32,6 +34,7 @@ __all__ = [
     "pull_connection",
     "pull_inbox",
     "push_connection",
+    "push_merged",
     "reconcile",
     "refresh_books",
     "refresh_reports",

@@ -3,7 +3,6 @@ ran, as a JSON document (`report_dict`), for people and the REST API to read bac
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -18,8 +17,26 @@ __all__ = ["reconcile", "report_dict"]
 def report_dict(report: DriftReport) -> dict[str, Any]:
     """The report as JSON-ready data: `connection_id`, `clean`, `checked`, `calls`, and `items`
     (each `entity`, `kind`, `app_id`, `xero_id`, `app`, `xero`; amounts as strings)."""
-    data: dict[str, Any] = to_jsonable_python(asdict(report))
-    data["clean"] = report.clean
+    data: dict[str, Any] = to_jsonable_python(
+        {
+            "connection_id": report.connection_id,
+            "clean": report.clean,
+            "checked": report.checked,
+            "calls": report.calls,
+            # what people read; not the working copy of Xero's record a repair keeps
+            "items": [
+                {
+                    "entity": i.entity,
+                    "kind": i.kind,
+                    "app_id": i.app_id,
+                    "xero_id": i.xero_id,
+                    "app": i.app,
+                    "xero": i.xero,
+                }
+                for i in report.items
+            ],
+        }
+    )
     return data
 
 

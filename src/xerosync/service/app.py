@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from xerosync.api import XeroSync
 from xerosync.compose import build_sync
+from xerosync.service import dashboard
 from xerosync.service.deps import Service
 from xerosync.service.metrics import registry_for
 from xerosync.service.openapi import install as install_openapi
@@ -67,10 +68,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    app.state.metrics = registry_for(built.db)
+    app.state.metrics = registry_for(built.db, lambda: built)
     # finance before v1: its /connections/{c}/reports/{name} would else be read as a record's
     # status (/connections/{c}/{entity}/{app_id})
-    for module in (connect, webhooks, finance, v1, ops):
+    for module in (connect, webhooks, finance, v1, ops, dashboard):
         app.include_router(module.router)
     install_openapi(app)
     return app

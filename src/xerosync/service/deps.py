@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from xerosync.settings import Settings
 from xerosync.store import api_keys as api_key_store
 from xerosync.store import connections as connection_store
 from xerosync.store.crypto import TokenCipher
+from xerosync.sync.text import unstorable
 
 __all__ = [
     "ApiKey",
@@ -31,6 +33,7 @@ __all__ = [
     "CallerDep",
     "Service",
     "ServiceDep",
+    "Storable",
     "Wake",
     "answers",
     "key_matches",
@@ -178,6 +181,24 @@ def require_key(
 
 ApiKey = Depends(require_key)
 CallerDep = Annotated[Caller, Depends(require_key)]
+
+
+async def refuse_unstorable(request: Request) -> None:
+    """422 for a path, query or JSON body holding text the store cannot keep (`sync.text`),
+    which would otherwise fail in the database as a 500."""
+    problem = unstorable(dict(request.path_params), "path") or unstorable(
+        dict(request.query_params), "query"
+    )
+    if problem is None and "json" in request.headers.get("content-type", ""):
+        # read as FastAPI reads it (the standard library's json takes `\ud800`, orjson does
+        # not); what is not JSON is left to FastAPI's own validation
+        with suppress(ValueError):
+            problem = unstorable(json.loads(await request.body()), "body")
+    if problem is not None:
+        raise HTTPException(422, problem)
+
+
+Storable = Depends(refuse_unstorable)
 
 
 @contextmanager

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Path, Query
 from pydantic import ValidationError
 
-from xerosync.errors import XeroError
-from xerosync.service.deps import ApiKey, Caller, CallerDep, ServiceDep, answers
+from xerosync.errors import AuthError, XeroError
+from xerosync.service.deps import ApiKey, Caller, CallerDep, ServiceDep, Storable, answers
 from xerosync.service.models import (
+    REFUSALS,
     ChangeOut,
     ChangesOut,
     ConflictOut,
@@ -32,7 +33,15 @@ __all__ = ["MAX_RECORDS", "router"]
 #: records per request; hand in more with more requests
 MAX_RECORDS = 1000
 
-router = APIRouter(prefix="/v1", tags=["v1"], dependencies=[ApiKey])
+router = APIRouter(prefix="/v1", tags=["v1"], dependencies=[ApiKey, Storable], responses=REFUSALS)
+
+#: the largest id and `seq` the store holds (a 64-bit integer); larger ones are refused (422)
+MAX_ID = 2**63 - 1
+#: a conflict's or dead letter's id
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+#: the entities xerosync syncs, listed in the document (another name gets 404, not 422)
+Entity = Annotated[str, Path(json_schema_extra={"enum": sorted(RECORD_TYPES)})]
 
 
 @router.get("/connections", response_model=list[ConnectionOut])
@@ -45,7 +54,10 @@ def list_connections(service: ServiceDep, caller: CallerDep) -> list[ConnectionO
 @router.post(
     "/connections/{connection}/reconciliation",
     response_model=ReconciliationOut,
-    responses={502: {"description": "Xero could not be read"}},
+    responses={
+        409: {"description": "the organisation is not connected (or its grant is dead)"},
+        502: {"description": "Xero could not be read"},
+    },
 )
 def reconcile(service: ServiceDep, caller: CallerDep, connection: str) -> ReconciliationOut:
     """Compare the app's records with what Xero holds now (it reads the organisation's
@@ -54,6 +66,8 @@ def reconcile(service: ServiceDep, caller: CallerDep, connection: str) -> Reconc
     try:
         with answers():
             service.sync.reconcile(connection_id)
+    except AuthError as exc:
+        raise HTTPException(409, f"{exc}; connect the organisation again") from exc
     except XeroError as exc:
         raise HTTPException(502, f"Xero could not be read: {exc}") from exc
     found = service.sync.last_reconciliation(connection_id)
@@ -76,14 +90,13 @@ def last_reconciliation(
 @router.post(
     "/connections/{connection}/{entity}",
     response_model=list[SubmittedOut],
-    responses={422: {"description": "a record is not valid: its index, id and what is wrong"}},
     openapi_extra=RECORDS_BODY,
 )
 def submit(
     service: ServiceDep,
     caller: CallerDep,
     connection: str,
-    entity: str,
+    entity: Entity,
     records: Annotated[list[dict[str, Any]], Body(max_length=MAX_RECORDS)],
 ) -> list[SubmittedOut]:
     """Hand in records of one kind, with the app's own ids; the same record again is a no-op."""
@@ -115,7 +128,7 @@ def submit(
 
 @router.get("/connections/{connection}/{entity}/{app_id}", response_model=RecordStatusOut)
 def status(
-    service: ServiceDep, caller: CallerDep, connection: str, entity: str, app_id: str
+    service: ServiceDep, caller: CallerDep, connection: str, entity: Entity, app_id: str
 ) -> RecordStatusOut:
     """What became of a record: its state, Xero id and number, amounts, Xero's messages."""
     connection_id = service.visible_connection(caller, connection)
@@ -130,7 +143,7 @@ def status(
 def changes(
     service: ServiceDep,
     caller: CallerDep,
-    after: Annotated[int, Query(ge=0, description="the last `seq` you handled")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="the last `seq` you handled")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     connection: str | None = None,
 ) -> ChangesOut:
@@ -166,7 +179,7 @@ def _conflict(service: ServiceDep, caller: Caller, conflict_id: int) -> Conflict
 
 @router.post("/conflicts/{conflict_id}/resolve", response_model=ConflictOut)
 def resolve(
-    service: ServiceDep, caller: CallerDep, conflict_id: int, decision: ResolveIn
+    service: ServiceDep, caller: CallerDep, conflict_id: RowId, decision: ResolveIn
 ) -> ConflictOut:
     """Settle every field of an open conflict; what Xero lacks is pushed."""
     sync = service.sync
@@ -201,7 +214,7 @@ def _letter(service: ServiceDep, caller: Caller, letter_id: int) -> DeadLetter:
 
 
 @router.post("/dead-letters/{letter_id}/retry", response_model=DeadLetterOut)
-def retry(service: ServiceDep, caller: CallerDep, letter_id: int) -> DeadLetterOut:
+def retry(service: ServiceDep, caller: CallerDep, letter_id: RowId) -> DeadLetterOut:
     """Queue the record again as it is now in the app (fix the cause first)."""
     _letter(service, caller, letter_id)
     with answers():
@@ -212,7 +225,7 @@ def retry(service: ServiceDep, caller: CallerDep, letter_id: int) -> DeadLetterO
 
 
 @router.post("/dead-letters/{letter_id}/discard", response_model=DeadLetterOut)
-def discard(service: ServiceDep, caller: CallerDep, letter_id: int) -> DeadLetterOut:
+def discard(service: ServiceDep, caller: CallerDep, letter_id: RowId) -> DeadLetterOut:
     _letter(service, caller, letter_id)
     with answers():
         service.sync.discard(letter_id)

@@ -110,16 +110,6 @@ def admit(
     ]
 
 
-def left(state: WindowState, window: Window, now: float) -> int | None:
-    """Calls left in the window as of `now` (0 while a 429 holds it); None when no call was
-    ever counted in it (nothing known: the whole budget, as far as we can tell)."""
-    if state.start is None:
-        return None
-    if state.blocked_until > now:
-        return 0
-    return max(0, window.limit - current(state, window, now).used)
-
-
 def corrected(
     state: WindowState,
     window: Window,
@@ -153,6 +143,14 @@ def corrected(
         )
     reported = remaining if state.reported is None else min(state.reported, remaining)
     return replace(state, used=max(state.used, window.limit - remaining), reported=reported)
+
+
+def left(state: WindowState, window: Window, now: float) -> int:
+    """How many calls the window has room for at `now` (0 while a 429 holds it back)."""
+    state = current(state, window, now)
+    if state.blocked_until > now:
+        return 0
+    return max(0, window.limit - state.used)
 
 
 def longest_block(length: float) -> float:
