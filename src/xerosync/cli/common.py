@@ -11,6 +11,7 @@ the library's own messages (already free of tokens and secrets), never a traceba
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from xerosync.api import XeroSync
+from xerosync.cli.logs import setup_logging
 from xerosync.compose import build_sync
 from xerosync.errors import ConfigError, NeedsReauth, XeroError
 from xerosync.redaction import redact
@@ -56,11 +58,16 @@ def settings(command: str) -> Settings:
 
 @contextmanager
 def opened(command: str) -> Iterator[XeroSync]:
-    """The configured `XeroSync`, closed afterwards. A missing setting, an unknown connection
-    or id (LookupError) and a refused choice (ValueError) end the command with exit code 2;
-    a grant Xero no longer honours with 1."""
+    """The configured `XeroSync`, closed afterwards, with the library's log lines redacted on
+    stderr (warnings and worse by default). A missing setting, an unknown connection or id
+    (LookupError) and a refused choice (ValueError) end the command with exit code 2; a grant
+    Xero no longer honours, or another refusal from Xero, with 1."""
+    configured = settings(command)
+    # a person reads this terminal: warnings and worse, unless XEROSYNC_LOG_LEVEL says otherwise
+    chosen = "XEROSYNC_LOG_LEVEL" in os.environ
+    setup_logging(level=configured.log_level if chosen else "WARNING", fmt=configured.log_format)
     try:
-        sync = build_sync(settings(command))
+        sync = build_sync(configured)
     except ConfigError as exc:
         raise fail(command, str(exc)) from exc
     try:
