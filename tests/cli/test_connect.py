@@ -13,6 +13,7 @@ import pytest
 
 from tests.cli.conftest import Invoke, free_port, set_env
 from tests.conftest import EmulatorFactory, RunningEmulator
+from tests.sync.conftest import TOKEN_KEYS
 from xerosync.cli.connect import local_redirect
 from xerosync.emulator import EmulatorConfig
 from xerosync.store.db import Database
@@ -98,6 +99,8 @@ def test_connect_catches_the_consent_and_connects_the_organisation(
         "ops@example.com",
     )
     assert "code=" not in result.output  # the callback's code is never printed
+    secrets = [emulator.state.config.demo_client_secret, *TOKEN_KEYS]
+    assert not [s for s in secrets if s in result.output]
 
 
 def test_a_callback_of_another_sign_in_is_refused_and_the_real_one_still_lands(
