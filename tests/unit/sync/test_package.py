@@ -16,6 +16,7 @@ ALLOWED = {
     "hashlib",
     "pydantic",
     "json",
+    "math",
     "typing",
     "uuid",
     "__future__",
