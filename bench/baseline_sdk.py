@@ -88,9 +88,7 @@ def push(b: Baseline, invoices: int, contacts: int) -> int:
             invoice_number=f"BASE-{n:06d}",
             contact=Contact(contact_id=ids[n % len(ids)]),
             line_items=[
-                LineItem(
-                    description="Widget", quantity=1.0, unit_amount=12.5, account_code="200"
-                )
+                LineItem(description="Widget", quantity=1.0, unit_amount=12.5, account_code="200")
             ],
         )
         b.call(

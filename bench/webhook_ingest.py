@@ -49,7 +49,12 @@ def _delivery(tenants: list[str], n: int, batch: int) -> bytes:
         for i in range(batch)
     ]
     return orjson.dumps(
-        {"events": events, "firstEventSequence": n, "lastEventSequence": n + batch - 1, "entropy": "x"}
+        {
+            "events": events,
+            "firstEventSequence": n,
+            "lastEventSequence": n + batch - 1,
+            "entropy": "x",
+        }
     )
 
 

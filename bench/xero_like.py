@@ -183,7 +183,11 @@ class World:
         return found[-1].seq if found else 0
 
     def calls(
-        self, since: int, *, method: str | None = None, path: str | None = None,
+        self,
+        since: int,
+        *,
+        method: str | None = None,
+        path: str | None = None,
         tenant: str | None = None,
     ) -> list[Received]:
         return self.state.requests.find(
@@ -218,11 +222,15 @@ def per_window(entries: Iterable[Received], length: float, offset: float) -> lis
 
 
 def tenant_windows(entries: Sequence[Received], tenant: str, scale: Scale) -> list[int]:
-    return per_window(entries, scale.minute_seconds, offset_for(tenant, scale.minute_seconds, "minute"))
+    return per_window(
+        entries, scale.minute_seconds, offset_for(tenant, scale.minute_seconds, "minute")
+    )
 
 
 def app_windows(entries: Sequence[Received], client_id: str, scale: Scale) -> list[int]:
-    return per_window(entries, scale.minute_seconds, offset_for(client_id, scale.minute_seconds, "app"))
+    return per_window(
+        entries, scale.minute_seconds, offset_for(client_id, scale.minute_seconds, "app")
+    )
 
 
 @dataclass
