@@ -1,0 +1,144 @@
+"""A spent app-wide minute is shared fairly: waiting tenants take the next windows' calls in turn,
+least served first, instead of whoever wakes first taking them all."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+from xerosync.xero import RateLimits
+from xerosync.xero.limits.fair import FairQueue
+from xerosync.xero.limits.governor import Governor
+from xerosync.xero.limits.stores import MemoryBudgetStore
+
+
+def test_the_least_served_tenant_is_first_in_line() -> None:
+    queue = FairQueue()
+    busy = queue.join("busy")
+    queue.served(busy, "busy")
+    queue.served(None, "busy")  # two calls in all
+    again = queue.join("busy")
+    quiet = queue.join("quiet")
+    assert queue.is_head(quiet)
+    queue.served(quiet, "quiet")
+    assert queue.is_head(again)
+
+
+def test_a_tenant_that_was_idle_gets_its_turn_not_credit_for_the_time_it_did_not_use() -> None:
+    queue = FairQueue()
+    for _ in range(5):  # "a" and "b" take turns for a while
+        for tenant in ("a", "b"):
+            queue.served(queue.join(tenant), tenant)
+    late = queue.join("late")
+    a, b = queue.join("a"), queue.join("b")
+    queue.served(late, "late")  # first: it has had nothing
+    assert queue.is_head(a)
+    queue.served(a, "a")
+    queue.served(b, "b")
+    late_again, a_again = queue.join("late"), queue.join("a")
+    # "late" now queues level with the others (5 + 1 calls), not 5 calls ahead of them
+    assert queue.is_head(late_again)
+    queue.served(late_again, "late")
+    assert queue.is_head(a_again)
+
+
+def test_leaving_the_line_lets_the_next_one_go() -> None:
+    queue = FairQueue()
+    first, second = queue.join("a"), queue.join("b")
+    assert not queue.is_head(second)
+    queue.leave(first)
+    assert queue.is_head(second)
+    queue.leave(second)
+    assert not queue.busy()
+
+
+class SteppingClock:
+    """Time moves only when every sleeper has been asleep a moment with nothing else happening:
+    then it jumps to the earliest wake-up. What each window admits is then what the governor
+    decided, not how fast threads ran."""
+
+    def __init__(self) -> None:
+        self._now = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+        self._cond = threading.Condition()
+        self._wakeups: list[float] = []
+        self.last_activity = time.monotonic()
+
+    def now(self) -> datetime:
+        with self._cond:
+            self.last_activity = time.monotonic()
+            return datetime.fromtimestamp(self._now, UTC)
+
+    def monotonic(self) -> float:
+        return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._cond:
+            target = self._now + seconds
+            self._wakeups.append(target)
+            while self._now < target:
+                self._cond.wait(0.01)
+            self._wakeups.remove(target)
+            self.last_activity = time.monotonic()
+
+    def step(self) -> bool:
+        """Jump to the earliest wake-up if all has been quiet for a while."""
+        with self._cond:
+            quiet = time.monotonic() - self.last_activity > 0.05
+            if not (quiet and self._wakeups):
+                return False
+            self._now = max(self._now, min(self._wakeups))
+            self._cond.notify_all()
+            return True
+
+
+def _share_out(fair: bool) -> list[Counter[str]]:
+    """Six tenants each wanting 6 calls at once, on an app limit of 3 a minute: the calls let
+    through in each minute, by tenant."""
+    clock = SteppingClock()
+    limits = RateLimits(app_minute=3, minute=1000, concurrent=1000)
+    governor = Governor(
+        MemoryBudgetStore(), limits, clock, app_key="app", pause=lambda s: None, fair_share=fair
+    )
+    start = clock.now().timestamp()
+    admitted: list[tuple[float, str]] = []
+    lock = threading.Lock()
+
+    def work(tenant: str) -> None:
+        for _ in range(6):
+            at = governor.acquire(tenant)
+            with lock:
+                admitted.append((at, tenant))
+
+    threads = [threading.Thread(target=work, args=(f"t{n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 30
+    while any(t.is_alive() for t in threads) and time.monotonic() < deadline:
+        if not clock.step():
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(1)
+    assert len(admitted) == 36
+    windows: dict[int, Counter[str]] = {}
+    for at, tenant in admitted:
+        windows.setdefault(int((at - start) // 60), Counter())[tenant] += 1
+    return [windows[i] for i in sorted(windows)]
+
+
+def test_waiting_tenants_take_a_spent_app_minute_in_turn() -> None:
+    windows = _share_out(fair=True)
+    assert [sum(w.values()) for w in windows] == [3] * 12  # the budget is used in full
+    # the first minute goes to whoever asks while it lasts; once tenants wait, each minute
+    # goes to three different tenants, and the gap between most and least served only shrinks
+    tenants = [f"t{n}" for n in range(6)]
+    served: Counter[str] = Counter(windows[0])
+    spread = max(served[t] for t in tenants) - min(served[t] for t in tenants)
+    for window in windows[1:]:
+        assert max(window.values()) == 1
+        served.update(window)
+        now = max(served[t] for t in tenants) - min(served[t] for t in tenants)
+        assert now <= spread
+        spread = now
+    assert set(served.values()) == {6}
