@@ -50,7 +50,7 @@ class Baseline:
 
 
 def baseline(world: World, tenant: str) -> Baseline:
-    config = world.state.config
+    config = world.config
     token: dict[str, Any] = {
         "access_token": world.access_token(),
         "token_type": "Bearer",

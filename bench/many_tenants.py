@@ -32,7 +32,7 @@ def run(
     world: World, tenants: int, calls: int, app_limit: int, *, fair: bool = True
 ) -> dict[str, Any]:
     """`fair`: the governor's fair share of the app minute (else first come, first served)."""
-    world.state.limits.configure(app_minute_limit=app_limit)
+    world.configure(app_minute_limit=app_limit)
     ids = [world.tenant(f"Tenant {n}", seed=False) for n in range(tenants)]
     http = httpx.Client(
         limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),

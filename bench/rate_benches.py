@@ -20,7 +20,6 @@ from typing import Any
 import httpx
 
 from bench import baseline_sdk
-from bench.emulator_latency import load_invoices
 from bench.engine_throughput import app_records, push_calls, split
 from bench.xero_like import (
     RatePhase,
@@ -89,7 +88,7 @@ def push_engine(world: World, url: str, invoices: int, *, concurrency: int = 4) 
 def pull_client(world: World, invoices: int) -> RatePhase:
     """`invoices` invoices (plus the demo organisation's own) read by `XeroClient`."""
     tenant = world.tenant("Pull Ltd")
-    load_invoices(world.state.tenants[tenant].books, invoices)
+    world.load_invoices(tenant, invoices)
     page = world.scale.max_page
     world.latency("GET", "Invoices", read_seconds(MAX_PAGE_SIZE))
     client = world.client()
@@ -142,7 +141,7 @@ def push_baseline(world: World, invoices: int) -> RatePhase:
 
 def pull_baseline(world: World, records: int) -> RatePhase:
     tenant = world.tenant("Baseline Pull Ltd")
-    load_invoices(world.state.tenants[tenant].books, records)
+    world.load_invoices(tenant, records)
     page = world.scale.default_page
     b = baseline_sdk.baseline(world, tenant)
     world.latency("GET", "Invoices", read_seconds(DEFAULT_PAGE_SIZE))
@@ -171,6 +170,7 @@ def incremental(world: World, url: str, changes: int) -> dict[str, Any]:
     sync, connection = open_engine(world, url, tenant)
     try:
         sync.refresh_books(connection)
+        _add_drafts(world, tenant, changes)
         first = sync.pull(connection)
         changed = _edit_invoices(world, tenant, changes)
         events = [
@@ -206,17 +206,31 @@ def incremental(world: World, url: str, changes: int) -> dict[str, Any]:
         sync.close()
 
 
+def _xero_api(world: World, tenant: str) -> httpx.Client:
+    """Xero's API as another user of the organisation calls it (edits made "in Xero")."""
+    headers = {"Authorization": f"Bearer {world.access_token()}", "xero-tenant-id": tenant}
+    return httpx.Client(base_url=f"{world.base_url}/api.xro/2.0", headers=headers, timeout=60)
+
+
+def _add_drafts(world: World, tenant: str, count: int) -> None:
+    line = {"Description": "Widget", "Quantity": 1, "UnitAmount": 12.5, "AccountCode": "200"}
+    body = {
+        "Invoices": [
+            {"Type": "ACCREC", "Contact": {"Name": "Incremental customer"}, "LineItems": [line]}
+            for _ in range(count)
+        ]
+    }
+    with _xero_api(world, tenant) as api:
+        api.put("/Invoices", json=body).raise_for_status()
+
+
 def _edit_invoices(world: World, tenant: str, changes: int) -> list[str]:
     """`changes` draft invoices edited in Xero by someone else (a new reference)."""
-    books = world.state.tenants[tenant].books
-    drafts = [
-        r["InvoiceID"]
-        for r in books.invoices.collection.records.values()
-        if r.get("Status") == "DRAFT"
-    ][:changes]
-    headers = {"Authorization": f"Bearer {world.access_token()}", "xero-tenant-id": tenant}
     stamp = time.time_ns()
-    with httpx.Client(base_url=f"{world.base_url}/api.xro/2.0", headers=headers) as api:
+    with _xero_api(world, tenant) as api:
+        found = api.get("/Invoices", params={"Statuses": "DRAFT", "pageSize": 1000})
+        found.raise_for_status()
+        drafts = [i["InvoiceID"] for i in found.json()["Invoices"]][:changes]
         body = {"Invoices": [{"InvoiceID": i, "Reference": f"edit {stamp}"} for i in drafts]}
         api.post("/Invoices", json=body).raise_for_status()
     return drafts

@@ -18,6 +18,7 @@ PostgreSQL comes from --database-url (default $DATABASE_URL); without one its pa
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shlex
 import sys
@@ -201,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--note", default="", help="a line for the report (e.g. machine load)")
     args = parser.parse_args(argv)
+    # the client's own notes on waiting and 429s would drown the progress lines
+    logging.getLogger("xerosync").setLevel(logging.ERROR)
     started = time.perf_counter()
     machine = report.machine()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -221,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     checked = report.write(results, args.out)
     for c in checked:
-        print(f"{c['target']}: {c['measured']} ({c['goal']}) {'met' if c['met'] else 'NOT met'}")
+        met = {True: "met", False: "NOT met", None: "not measured"}[c["met"]]
+        print(f"{c['target']}: {c['measured']} ({c['goal']}) {met}")
     print(f"report: {shlex.quote(str(args.out / 'report.md'))}")
     return 0
 

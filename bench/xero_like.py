@@ -21,19 +21,20 @@ inside a run: a partial first or last window would let a short run show more tha
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from typing import Any
 
-from fastapi import FastAPI
+import httpx
 
 from xerosync.emulator import EmulatorConfig, create_app
-from xerosync.emulator.faults import Match
 from xerosync.emulator.limits import offset_for, window_at
-from xerosync.emulator.request_log import Received, RequestFilter
+from xerosync.emulator.request_log import Received
 from xerosync.emulator.state import EmulatorState
 from xerosync.testing import serve
 from xerosync.xero import MemoryTokenStore, RateLimits, XeroClient, XeroConfig
@@ -107,39 +108,76 @@ class Scale:
         )
 
 
+def _emulator_process(config: dict[str, Any], commands: Connection) -> None:
+    """The emulator in a process of its own (its own interpreter and GIL: on a small machine it
+    must not compete with the code measured), serving on a socket and answering `commands`."""
+    from bench.emulator_latency import load_invoices
+
+    app = create_app(EmulatorConfig(**config))
+    state: EmulatorState = app.state.emulator
+    with serve(app) as base_url:
+        commands.send(base_url)
+        while True:
+            try:
+                name, args = commands.recv()
+            except EOFError:
+                return
+            if name == "stop":
+                return
+            if name == "tenant":
+                tenant = state.create_tenant(args["name"])
+                if args["seed"]:
+                    tenant.books.seed_demo()
+                state.connect(state.config.demo_client_id, tenant.tenant_id, "bench-user", "auth")
+                commands.send(tenant.tenant_id)
+            elif name == "token":
+                token = state.mint_access_token(
+                    state.config.demo_client_id,
+                    frozenset(SCOPES),
+                    user_id="bench-user",
+                    auth_event_id="auth",
+                )
+                commands.send(token.token)
+            elif name == "load_invoices":
+                books = state.tenants[args["tenant"]].books
+                commands.send(load_invoices(books, args["count"]))
+
+
 @dataclass
 class World:
-    """A running emulator (in this process, on a real socket) and its state."""
+    """The emulator running in a child process, driven through a pipe (organisations, tokens,
+    bulk loads) and its admin API (faults, limits, the request log)."""
 
-    app: FastAPI
+    config: EmulatorConfig
     base_url: str
     scale: Scale
-
-    @property
-    def state(self) -> EmulatorState:
-        state: EmulatorState = self.app.state.emulator
-        return state
+    commands: Connection
+    admin: httpx.Client
 
     @property
     def client_id(self) -> str:
-        return self.state.config.demo_client_id
+        return self.config.demo_client_id
+
+    def _ask(self, command: str, **args: Any) -> Any:
+        self.commands.send((command, args))
+        return self.commands.recv()
 
     def tenant(self, name: str, *, seed: bool = True) -> str:
         """A new organisation, connected to the demo app."""
-        tenant = self.state.create_tenant(name)
-        if seed:
-            tenant.books.seed_demo()
-        self.state.connect(self.client_id, tenant.tenant_id, "bench-user", "bench-auth")
-        return tenant.tenant_id
+        return str(self._ask("tenant", name=name, seed=seed))
+
+    def load_invoices(self, tenant: str, count: int) -> None:
+        """`count` invoices straight into the organisation's books (no API calls)."""
+        self._ask("load_invoices", tenant=tenant, count=count)
 
     def access_token(self) -> str:
-        token = self.state.mint_access_token(
-            self.client_id, frozenset(SCOPES), user_id="bench-user", auth_event_id="bench-auth"
-        )
-        return token.token
+        return str(self._ask("token"))
+
+    def configure(self, **limits: Any) -> None:
+        self.admin.patch("/limits/config", json=limits).raise_for_status()
 
     def xero_config(self, **limits: Any) -> XeroConfig:
-        config = self.state.config
+        config = self.config
         return XeroConfig.for_emulator(
             self.base_url,
             client_id=config.demo_client_id,
@@ -167,19 +205,21 @@ class World:
         self.seed_tokens(store)
         return XeroClient(self.xero_config(**limits), token_store=store)
 
-    def latency(self, method: str, path: str, xero_seconds: float) -> int:
+    def latency(self, method: str, path: str, xero_seconds: float) -> None:
         """Calls of `method` to `path` (a resource: "Invoices") take `xero_seconds` (scaled)."""
-        fault = self.state.faults.add_latency(
-            xero_seconds * self.scale.factor, None, Match(method, f"{API}{path}")
-        )
-        return fault.id
+        body = {
+            "seconds": xero_seconds * self.scale.factor,
+            "method": method,
+            "path_prefix": f"{API}{path}",
+        }
+        self.admin.post("/faults/latency", json=body).raise_for_status()
 
     def clear_latency(self) -> None:
-        self.state.faults.clear()
+        self.admin.delete("/faults").raise_for_status()
 
     def mark(self) -> int:
         """The request log's position now (pass to `calls`)."""
-        found = self.state.requests.find(RequestFilter(limit=1))
+        found = self._requests({"limit": 1})
         return found[-1].seq if found else 0
 
     def calls(
@@ -190,21 +230,37 @@ class World:
         path: str | None = None,
         tenant: str | None = None,
     ) -> list[Received]:
-        return self.state.requests.find(
-            RequestFilter(
-                method=method,
-                path=f"{API}{path}" if path else API,
-                tenant_id=tenant,
-                since=since,
-            )
-        )
+        params: dict[str, Any] = {"since": since, "path": f"{API}{path}" if path else API}
+        if method:
+            params["method"] = method
+        if tenant:
+            params["tenant_id"] = tenant
+        return self._requests(params)
+
+    def _requests(self, params: dict[str, Any]) -> list[Received]:
+        response = self.admin.get("/requests", params=params)
+        response.raise_for_status()
+        return [Received(**entry) for entry in response.json()["requests"]]
 
 
 @contextmanager
 def world(scale: Scale, **config: Any) -> Iterator[World]:
-    app = create_app(scale.emulator_config(**config))
-    with serve(app) as base_url:
-        yield World(app, base_url, scale)
+    emulator = scale.emulator_config(**config)
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(
+        target=_emulator_process, args=(emulator.model_dump(), theirs), daemon=True
+    )
+    process.start()
+    try:
+        base_url = ours.recv()
+        with httpx.Client(base_url=f"{base_url}/_emulator", timeout=60) as admin:
+            yield World(emulator, base_url, scale, ours, admin)
+    finally:
+        ours.send(("stop", {}))
+        process.join(10)
+        if process.is_alive():
+            process.kill()
 
 
 def _entry_time(entry: Received) -> float:
