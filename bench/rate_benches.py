@@ -57,14 +57,13 @@ def push_engine(world: World, url: str, invoices: int, *, concurrency: int = 4) 
         people, orders = app_records(records)
         sync.submit_many(connection, "contacts", people)
         sync.submit_many(connection, "invoices", orders)
-        for entity in WRITTEN:
-            for method in ("PUT", "POST"):
-                world.latency(method, entity, write_seconds(MAX_BATCH_RECORDS))
-        mark = world.mark()
-        started = time.perf_counter()
-        report = sync.push(connection)
-        seconds = time.perf_counter() - started
-        world.clear_latency()
+        slow = write_seconds(MAX_BATCH_RECORDS)
+        times = {(m, e): slow for e in WRITTEN for m in ("PUT", "POST")}
+        with world.xero_latency(tenant, times):
+            mark = world.mark()
+            started = time.perf_counter()
+            report = sync.push(connection)
+            seconds = time.perf_counter() - started
         if not report.finished or report.ok != records:
             raise RuntimeError(f"the push did not finish: {report}")
         contacts, _ = split(records)
@@ -90,15 +89,14 @@ def pull_client(world: World, invoices: int) -> RatePhase:
     tenant = world.tenant("Pull Ltd")
     world.load_invoices(tenant, invoices)
     page = world.scale.max_page
-    world.latency("GET", "Invoices", read_seconds(MAX_PAGE_SIZE))
     client = world.client()
     try:
-        mark = world.mark()
-        started = time.perf_counter()
-        pulled = sum(1 for _ in client.invoices.list(tenant=tenant))
-        seconds = time.perf_counter() - started
+        with world.xero_latency(tenant, {("GET", "Invoices"): read_seconds(MAX_PAGE_SIZE)}):
+            mark = world.mark()
+            started = time.perf_counter()
+            pulled = sum(1 for _ in client.invoices.list(tenant=tenant))
+            seconds = time.perf_counter() - started
     finally:
-        world.clear_latency()
         client.close()
     return phase_from_log(
         "pull",
@@ -118,13 +116,11 @@ def push_baseline(world: World, invoices: int) -> RatePhase:
     tenant = world.tenant("Baseline Push Ltd")
     contacts = max(1, invoices // 10)
     b = baseline_sdk.baseline(world, tenant)
-    for entity in WRITTEN:
-        world.latency("PUT", entity, write_seconds(1))
-    mark = world.mark()
-    started = time.perf_counter()
-    records = baseline_sdk.push(b, invoices, contacts)
-    seconds = time.perf_counter() - started
-    world.clear_latency()
+    with world.xero_latency(tenant, {("PUT", e): write_seconds(1) for e in WRITTEN}):
+        mark = world.mark()
+        started = time.perf_counter()
+        records = baseline_sdk.push(b, invoices, contacts)
+        seconds = time.perf_counter() - started
     return phase_from_log(
         "push (baseline)",
         world.calls(mark, tenant=tenant),
@@ -144,12 +140,11 @@ def pull_baseline(world: World, records: int) -> RatePhase:
     world.load_invoices(tenant, records)
     page = world.scale.default_page
     b = baseline_sdk.baseline(world, tenant)
-    world.latency("GET", "Invoices", read_seconds(DEFAULT_PAGE_SIZE))
-    mark = world.mark()
-    started = time.perf_counter()
-    read = baseline_sdk.pull(b, records)
-    seconds = time.perf_counter() - started
-    world.clear_latency()
+    with world.xero_latency(tenant, {("GET", "Invoices"): read_seconds(DEFAULT_PAGE_SIZE)}):
+        mark = world.mark()
+        started = time.perf_counter()
+        read = baseline_sdk.pull(b, records)
+        seconds = time.perf_counter() - started
     return phase_from_log(
         "pull (baseline)",
         world.calls(mark, tenant=tenant),

@@ -283,7 +283,7 @@ def markdown(results: dict[str, Any], checked: list[dict[str, Any]], images: lis
     scale = results["scale"]
     lines += [
         f"Scaled clock: a Xero minute lasts {scale['minute_seconds']} s; Xero's limits "
-        "(60 calls a tenant-minute, 5 concurrent, 5,000 a day); pages scaled with the clock "
+        "(60 calls a tenant-minute, 5 concurrent, 5,000 a day); pages scaled down "
         f"({scale['max_page']} for Xero's 1,000, {scale['default_page']} for its 100); "
         "Xero-like response times injected (a 50-record write ~1.5 Xero-seconds). Rates are "
         "counted in the windows wholly inside each run. Figures in Xero's units.",

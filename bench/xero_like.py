@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -70,6 +71,9 @@ class Scale:
     """How much faster than Xero's clock the run's clock goes."""
 
     minute_seconds: float = 6.0
+    #: pages are this share of Xero's (default: `factor`, so a pull needs 1,000 records/s
+    #: at any clock; smaller keeps a loaded machine from being the bound instead of the limit)
+    page_factor: float | None = None
 
     @property
     def factor(self) -> float:
@@ -77,8 +81,9 @@ class Scale:
         return self.minute_seconds / XERO_MINUTE
 
     def page(self, xero_page: int) -> int:
-        """A page of `xero_page` records, scaled with the clock."""
-        return max(1, round(xero_page * self.factor))
+        """A page of `xero_page` records, scaled with the clock (or by `page_factor`)."""
+        share = self.factor if self.page_factor is None else self.page_factor
+        return max(1, round(xero_page * share))
 
     @property
     def max_page(self) -> int:
@@ -153,14 +158,16 @@ class World:
     scale: Scale
     commands: Connection
     admin: httpx.Client
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def client_id(self) -> str:
         return self.config.demo_client_id
 
     def _ask(self, command: str, **args: Any) -> Any:
-        self.commands.send((command, args))
-        return self.commands.recv()
+        with self.lock:  # one question at a time on the pipe
+            self.commands.send((command, args))
+            return self.commands.recv()
 
     def tenant(self, name: str, *, seed: bool = True) -> str:
         """A new organisation, connected to the demo app."""
@@ -205,17 +212,29 @@ class World:
         self.seed_tokens(store)
         return XeroClient(self.xero_config(**limits), token_store=store)
 
-    def latency(self, method: str, path: str, xero_seconds: float) -> None:
-        """Calls of `method` to `path` (a resource: "Invoices") take `xero_seconds` (scaled)."""
-        body = {
-            "seconds": xero_seconds * self.scale.factor,
-            "method": method,
-            "path_prefix": f"{API}{path}",
-        }
-        self.admin.post("/faults/latency", json=body).raise_for_status()
-
-    def clear_latency(self) -> None:
-        self.admin.delete("/faults").raise_for_status()
+    @contextmanager
+    def xero_latency(
+        self, tenant: str | None, times: dict[tuple[str, str], float]
+    ) -> Iterator[None]:
+        """Calls to `tenant` (None: any) of each (method, resource) take the Xero seconds given
+        (scaled) while the block runs; other tenants' calls are untouched (phases run side by
+        side)."""
+        ids = []
+        for (method, path), xero_seconds in times.items():
+            body = {
+                "seconds": xero_seconds * self.scale.factor,
+                "method": method,
+                "path_prefix": f"{API}{path}",
+                "tenant_id": tenant,
+            }
+            response = self.admin.post("/faults/latency", json=body)
+            response.raise_for_status()
+            ids.append(response.json()["id"])
+        try:
+            yield
+        finally:
+            for fault in ids:
+                self.admin.delete(f"/faults/{fault}")
 
     def mark(self) -> int:
         """The request log's position now (pass to `calls`)."""
