@@ -332,7 +332,8 @@ def markdown(results: dict[str, Any], checked: list[dict[str, Any]], images: lis
             "",
             f"{run['tenants']} tenants x {run['calls_per_tenant']} calls on an app limit of "
             f"{run['app_limit']} a minute: app budget used {_fmt(run['utilisation'])}, Jain "
-            f"{_fmt(run['jain'])} over {run['contended_windows']} contended windows, 429s "
+            f"{_fmt(run['jain'])} over the first half of the calls (each tenant had "
+            f"{run['first_half_least_most'][0]} to {run['first_half_least_most'][1]}), 429s "
             f"{run['rate_limited']}, last tenant in sync after {run['last_in_sync_seconds']} s "
             f"(least possible {run['least_possible_seconds']} s).",
         ]

@@ -6,9 +6,10 @@ few tenants may get many calls while others get none for several windows. Here t
 queue instead, and the next call goes to the tenant served least so far (start-time fair queueing
 with a cost of one a call): each tenant's place is max(its own count, the count of the last call
 let through), so a tenant that was idle joins at the front of the line, not with credit for the
-time it did not use. Only the head of the queue asks the budget store; the others wait for their
-turn. A caller held back by its own tenant's window (not the app's) steps out of the line so it
-blocks nobody.
+time it did not use. Only the front rank (the waiters of the lowest place) ask the budget store,
+all at once, so one round of tenants is served before any tenant's next call, without handing the
+turn from thread to thread call by call; the others wait for their turn. A caller held back by its
+own tenant's window (not the app's) steps out of the line so it blocks nobody.
 
 The line is per process (a `Governor`'s callers); workers in other processes sharing a Redis
 budget store each keep their own line, and between them the store stays first come, first served.
@@ -25,7 +26,7 @@ _TURN_POLL = 0.05  # a waiter looks again this often (real seconds) even if not 
 
 @dataclass(frozen=True, order=True)
 class Ticket:
-    """A place in the line: lower `share` first, then earlier `seq`."""
+    """A place in the line: lower `share` first (`seq` orders tickets of equal share)."""
 
     share: int
     seq: int
@@ -52,28 +53,32 @@ class FairQueue:
             self._waiting.add(ticket)
             return ticket
 
-    def is_head(self, ticket: Ticket) -> bool:
+    def may_go(self, ticket: Ticket) -> bool:
+        """True when `ticket` is in the front rank: no one waiting has been served less."""
         with self._cond:
-            return bool(self._waiting) and min(self._waiting) == ticket
+            return self._front(ticket)
 
     def wait_turn(self, ticket: Ticket) -> None:
-        """Block until `ticket` is first in line."""
+        """Block until `ticket` is in the front rank."""
         with self._cond:
-            while min(self._waiting) != ticket:
+            while not self._front(ticket):
                 self._cond.wait(_TURN_POLL)
 
+    def _front(self, ticket: Ticket) -> bool:
+        return not self._waiting or ticket.share <= min(self._waiting).share
+
     def served(self, ticket: Ticket | None, tenant: str) -> None:
-        """A call of `tenant` was let through (holding `ticket`, or straight past an empty line)."""
+        """A call of `tenant` was let through (holding `ticket`, or straight past an empty line).
+
+        Every call counts towards the tenant's place; only calls let through the line move the
+        line's virtual time on (calls made while no one waited take nothing from anyone)."""
         with self._cond:
-            share = (
-                ticket.share
-                if ticket is not None
-                else max(self._served.get(tenant, 0), self._floor)
-            )
-            self._served[tenant] = share + 1
-            self._floor = max(self._floor, share)
-            if ticket is not None:
-                self._waiting.discard(ticket)
+            if ticket is None:
+                self._served[tenant] = self._served.get(tenant, 0) + 1
+                return
+            self._served[tenant] = ticket.share + 1
+            self._floor = max(self._floor, ticket.share)
+            self._waiting.discard(ticket)
             self._cond.notify_all()
 
     def leave(self, ticket: Ticket) -> None:

@@ -114,7 +114,7 @@ class Governor:
                 if queue is not None:
                     if verdict.scope == "appminute" and ticket is None:
                         ticket = queue.join(str(tenant))
-                        if not queue.is_head(ticket):
+                        if not queue.may_go(ticket):
                             continue  # wait for our turn, then ask again
                     elif verdict.scope != "appminute" and ticket is not None:
                         queue.leave(ticket)  # our own tenant's window: block nobody
