@@ -18,6 +18,7 @@ budget store each keep their own line, and between them the store stays first co
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from dataclasses import dataclass
 
@@ -40,6 +41,33 @@ class FairQueue:
         self._waiting: set[Ticket] = set()
         self._served: dict[str, int] = {}
         self._floor = 0  # the share of the last call let through: the line's virtual time
+        self._active: dict[str, int] = {}  # tenant -> the last period it asked in
+        self._used: dict[str, tuple[int, int]] = {}  # tenant -> (period, calls in it)
+
+    def hold_back(self, tenant: str, now: float, period: float, limit: int) -> float:
+        """Seconds `tenant` must wait before asking for a call (0: ask now). Each tenant may
+        take up to its share of the app's `limit` per `period`: the limit divided among the
+        tenants that asked in this period or the last. Before anyone has had to wait this is
+        what keeps the first tenants to ask from taking a whole minute between them."""
+        index = math.floor(now / period)
+        with self._cond:
+            self._active[tenant] = index
+            stale = [t for t, last in self._active.items() if last < index - 1]
+            for gone in stale:
+                del self._active[gone]
+                self._used.pop(gone, None)
+            share = math.ceil(limit / len(self._active))
+            counted, used = self._used.get(tenant, (index, 0))
+            if counted != index or used < share:
+                return 0.0
+            return (index + 1) * period - now
+
+    def count(self, tenant: str, now: float, period: float) -> None:
+        """A call of `tenant` went out at `now` (for `hold_back`)."""
+        index = math.floor(now / period)
+        with self._cond:
+            counted, used = self._used.get(tenant, (index, 0))
+            self._used[tenant] = (index, used + 1 if counted == index else 1)
 
     def busy(self) -> bool:
         """True while callers are waiting for the app's window."""

@@ -85,13 +85,24 @@ class Governor:
     def acquire(self, tenant: str | None) -> float:
         """Wait until every window has room, count the call; returns when it was admitted.
 
-        While the app's minute is spent, tenants' callers queue for it and take the next
-        window's calls in turn, least served first (`fair`, unless `fair_share` is off)."""
+        Tenants share the app's minute (`fair`, unless `fair_share` is off): none takes more
+        than its share of a minute while others ask, and while the minute is spent their
+        callers queue for it and take the next one's calls in turn, least served first."""
         windows = self.windows(tenant)
         queue = self.fair if tenant is not None else None
         ticket: Ticket | None = None
         try:
             while True:
+                if queue is not None:
+                    hold = queue.hold_back(
+                        str(tenant), self._now(), self.limits.minute_seconds, self.limits.app_minute
+                    )
+                    if hold > 0:  # this tenant has had its share of the app's minute
+                        if ticket is not None:
+                            queue.leave(ticket)
+                            ticket = None
+                        self.clock.sleep(hold)
+                        continue
                 if queue is not None and ticket is None and queue.busy():
                     ticket = queue.join(str(tenant))
                 if queue is not None and ticket is not None:
@@ -101,6 +112,7 @@ class Governor:
                 if verdict.wait <= 0:
                     if queue is not None:
                         queue.served(ticket, str(tenant))
+                        queue.count(str(tenant), now, self.limits.minute_seconds)
                         ticket = None
                     return now
                 if verdict.scope == "day":
