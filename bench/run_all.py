@@ -239,8 +239,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--note", default="", help="a line for the report (e.g. machine load)")
     args = parser.parse_args(argv)
-    # the client's own notes on waiting and 429s would drown the progress lines
-    logging.getLogger("xerosync").setLevel(logging.ERROR)
     started = time.perf_counter()
     machine = report.machine()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -274,4 +272,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # the client's own notes on waiting and 429s would drown the progress lines
+    logging.getLogger("xerosync").setLevel(logging.ERROR)
     sys.exit(main())
