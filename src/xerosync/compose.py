@@ -36,7 +36,7 @@ def budget_store(settings: Settings) -> BudgetStore | None:
 
 def build_sync(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> XeroSync:
     settings.require_xero()
-    return XeroSync.open(
+    sync = XeroSync.open(
         settings.database_url,
         xero_config(settings),
         token_keys=settings.keys(),
@@ -45,3 +45,5 @@ def build_sync(settings: Settings, *, clock: Clock | None = None, migrate: bool 
         budget_store=budget_store(settings),
         migrate=migrate,
     )
+    sync.context.lease_ttl = settings.lease_seconds
+    return sync

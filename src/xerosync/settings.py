@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     token_keepalive_days: int = Field(default=30, ge=1, le=55)
     #: a task that stopped short (rate limit, Xero unavailable, work left) runs again after this
     retry_after_seconds: int = Field(default=60, ge=1)
+    #: a worker's hold on a connection's push or pull (renewed at each batch): a worker that
+    #: died is taken over, and its rows in flight swept up, once this has run out
+    lease_seconds: float = Field(default=600.0, gt=0)
     #: incidents (a connection to reconnect, dead letters) are e-mailed when these are set
     smtp_host: str | None = None
     smtp_port: int = 25
