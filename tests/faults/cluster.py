@@ -176,7 +176,8 @@ class Cluster:
         """Invoice number -> InvoiceID in the organisation's books."""
         books = self.emulator.tenants[tenant_id].books
         return {
-            str(i.get("InvoiceNumber")): str(i["InvoiceID"]) for i in list(books.invoices.collection)
+            str(i.get("InvoiceNumber")): str(i["InvoiceID"])
+            for i in list(books.invoices.collection)
         }
 
     def invoice_numbers(self, tenant_id: str, prefix: str = "ORD-") -> Counter[str]:

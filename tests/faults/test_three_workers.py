@@ -47,8 +47,7 @@ def test_three_worker_processes_push_two_organisations_once_within_budget(
             for start in range(1, PER_ORGANISATION + 1, CHUNK):
                 for conn in connections.values():
                     batch = [
-                        invoice(n, customer=1 + n % CONTACTS)
-                        for n in range(start, start + CHUNK)
+                        invoice(n, customer=1 + n % CONTACTS) for n in range(start, start + CHUNK)
                     ]
                     posted = api.post(f"/v1/connections/{conn}/invoices", json=batch)
                     assert posted.status_code == 200, posted.text
