@@ -1,0 +1,78 @@
+"""Issue 10: a worker SIGKILLed at random moments through a 2,000-invoice push and started again,
+several times over: each invoice is in Xero exactly once and every mapping names it.
+
+Nothing is tidied up by a SIGKILL: the dead worker's queue message is gone (Huey took it off
+Redis), its lease on the connection stays until it runs out (XEROSYNC_LEASE_SECONDS, short
+here), and its batch may be in flight in Xero. A worker run with the schedules sweeps when it
+starts: it finds the pending rows and the rows of a batch older than a lease, and the push
+resumes them under their idempotency keys (or finds them in Xero)."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.faults.cluster import assert_each_invoice_once, cluster, outstanding, wait_until
+from tests.sync.conftest import contact, invoice
+from xerosync.jobs import wake_after_commit
+
+INVOICES = 2000
+CONTACTS = 10
+KILLS = 5
+LEASE = 3.0
+
+
+@pytest.mark.slow
+def test_a_worker_killed_again_and_again_through_a_big_push_loses_and_doubles_nothing(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    chance = random.Random(20261130)
+    with cluster(database_url, redis_url, tmp_path, lease_seconds=str(LEASE)) as running:
+        connections = running.connect()
+        [(organisation, conn)] = list(connections.items())[:1]
+        tenant = running.tenants[organisation]
+        sync = running.sync
+        with sync.db.transaction() as session:
+            sync.submit_many(
+                conn, "contacts", [contact(n) for n in range(1, CONTACTS + 1)], session=session
+            )
+            wake_after_commit(session, running.tasks.wake_push, conn)
+        for start in range(1, INVOICES + 1, 500):
+            with sync.db.transaction() as session:
+                sync.submit_many(
+                    conn,
+                    "invoices",
+                    [invoice(n, customer=1 + n % CONTACTS) for n in range(start, start + 500)],
+                    session=session,
+                )
+                wake_after_commit(session, running.tasks.wake_push, conn)
+
+        progress: list[int] = []
+        for kill in range(KILLS):
+            worker = running.worker(f"worker-{kill}", threads=2, periodic=True)
+            wait_until(
+                lambda w=worker: "Executing xerosync.jobs.tasks.push" in w.log.read_text(),  # type: ignore[misc]
+                timeout=60,
+                what=f"worker {kill} to start pushing",
+                every=0.05,
+            )
+            time.sleep(chance.uniform(0.1, 1.5))
+            worker.kill()
+            progress.append(sum(running.invoice_numbers(tenant).values()))
+            time.sleep(LEASE)  # the dead worker's lease runs out (a new worker would wait anyway)
+
+        running.worker("worker-last", threads=2, periodic=True)
+        wait_until(
+            lambda: outstanding(sync) == 0,
+            timeout=120,
+            what="the last worker to finish the push",
+        )
+        running.stop_all()
+        print(f"\nfigures: invoices in Xero at each kill {progress}")
+        assert any(0 < p < INVOICES for p in progress), progress  # killed mid-push, not before
+        assert_each_invoice_once(running, connections, {organisation: range(1, INVOICES + 1)})
+        by_key = [c["idempotency_key"] for c in running.accounting_calls() if c["method"] == "PUT"]
+        print(f"figures: {len(by_key)} PUTs, {len(by_key) - len(set(by_key))} replayed keys")
