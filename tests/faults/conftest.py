@@ -2,9 +2,20 @@
 organisation connected to a `XeroSync`) for the in-process tests; the multi-process tests build
 their own cluster (`tests.faults.cluster`)."""
 
+import pytest
+
+from tests.service.conftest import service_settings
 from tests.sync import conftest as sync_fixtures
+from tests.sync.conftest import Harness
+from xerosync.settings import Settings
 
 pg_database = sync_fixtures.pg_database
 db_url = sync_fixtures.db_url
 db = sync_fixtures.db
 harness = sync_fixtures.harness
+
+
+@pytest.fixture
+def settings(harness: Harness, db_url: str) -> Settings:
+    """The service's settings over the harness's database and emulator."""
+    return service_settings(db_url, harness.emulator)
