@@ -39,7 +39,7 @@ from xerosync.jobs import Tasks, build_worker
 from xerosync.settings import Settings
 from xerosync.store import outbox
 from xerosync.store.crypto import new_key
-from xerosync.store.tables import MappingRow, OutboxRow
+from xerosync.store.tables import Base, MappingRow, OutboxRow
 from xerosync.testing import serve, throwaway_postgres
 
 #: a Redis DB index of the fault suite's own (FLUSHDB there touches nobody else's queue)
@@ -230,7 +230,9 @@ def cluster(
     facade on them; processes started through the cluster are stopped on the way out."""
     name = f"xerosync_faults_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     redis_url = redis_server.rsplit("/", 1)[0] + f"/{REDIS_DB}"
-    config = emulator_config or EmulatorConfig(auto_approve=True, webhook_pump_interval=0)
+    config = emulator_config or EmulatorConfig(
+        auto_approve=True, webhook_pump_interval=0, demo_client_secret=CLIENT_SECRET
+    )
     app = create_app(config, SystemClock())
     state: EmulatorState = app.state.emulator
     with ExitStack() as stack:
@@ -326,3 +328,66 @@ def assert_each_invoice_once(
         ]
         assert not wrong, f"{organisation}: mappings wrong or missing for {wrong[:10]}"
     assert running.sync.dead_letters() == []
+
+
+def planted_secrets(running: Cluster) -> dict[str, str]:
+    """Every secret the running product holds now: its configuration's and the grant's tokens."""
+    tokens = running.sync.client.tokens.store.load("default")
+    assert tokens is not None
+    found = {
+        "client secret": CLIENT_SECRET,
+        "api key": API_KEY,
+        "webhook key": WEBHOOK_KEY,
+        "token key": running.env["XEROSYNC_TOKEN_KEYS"],
+        "access token": tokens.access_token,
+        "refresh token": tokens.refresh_token or "",
+    }
+    return {name: value for name, value in found.items() if value}
+
+
+def service_pages(base: str, connection_id: str) -> list[str]:
+    """What the service shows: pages, API answers (some refused), metrics, its API document."""
+    key = {"Authorization": f"Bearer {API_KEY}"}
+    with httpx.Client(base_url=base, timeout=30) as http:
+        answers = [
+            http.get("/connections", auth=("finance", API_KEY)),
+            http.get("/connections", headers={**key, "Accept": "application/json"}),
+            http.get("/v1/connections", headers=key),
+            http.get(f"/v1/connections/{connection_id}/invoices/order-1", headers=key),
+            http.get("/v1/changes", params={"limit": 1000}, headers=key),
+            http.get("/v1/dead-letters", headers=key),
+            http.get("/metrics"),
+            http.get("/healthz"),
+            http.get("/openapi.json"),
+            http.get("/v1/connections", headers={"Authorization": "Bearer wrong-key"}),
+            http.get("/connect", follow_redirects=False, auth=("finance", API_KEY)),
+            http.get("/callback", params={"code": "c", "state": "forged"}),
+            http.post("/webhooks/xero", content=b"{}", headers={"x-xero-signature": "bad"}),
+            http.post(f"/v1/connections/{connection_id}/invoices", json=[{"id": 1}], headers=key),
+        ]
+    return [f"{a.status_code} {a.headers} {a.text}" for a in answers]
+
+
+def raw_rows(running: Cluster) -> str:
+    """Every row of every table of xerosync's database, as text."""
+    with running.sync.db.engine.connect() as connection:
+        return "\n".join(
+            repr(tuple(row))
+            for table in Base.metadata.sorted_tables
+            for row in connection.execute(select(table)).all()
+        )
+
+
+def assert_no_secret_leaked(running: Cluster, secrets: dict[str, str], pages: list[str]) -> None:
+    """No planted secret in any process's output, any page, or any raw database row (tokens
+    are stored encrypted, so not even there in plaintext)."""
+    places = {"logs": running.output(), "pages": "\n".join(pages), "database": raw_rows(running)}
+    assert places["logs"]
+    assert places["database"]
+    leaks = [
+        f"{name} in {place}"
+        for name, value in secrets.items()
+        for place, text in places.items()
+        if value in text
+    ]
+    assert leaks == []

@@ -6,6 +6,7 @@ organisation's push runs to the end meanwhile. After the reset the waiting push 
 from __future__ import annotations
 
 from collections import Counter
+
 import httpx
 from huey import MemoryHuey
 

@@ -1,7 +1,12 @@
 """Issue 8: the same run on PostgreSQL + Redis with three `xerosync worker` processes and the
 service (`xerosync serve`): two organisations, a few hundred invoices each handed in through the
 REST API a few at a time. Nothing is pushed twice, nothing is missed, and no organisation's
-minute budget (60 calls) is exceeded, read from Xero's own request log."""
+minute budget (60 calls) is exceeded, read from Xero's own request log.
+
+And issue 10's "tokens and secrets encrypted at rest and absent from logs, errors and pages"
+over the whole running product: the secrets planted in its configuration and the grant's
+tokens appear in no process's output (the workers log at DEBUG), no page or error the service
+shows, and no raw row of its database."""
 
 from __future__ import annotations
 
@@ -13,8 +18,11 @@ import pytest
 from tests.faults.cluster import (
     API_KEY,
     assert_each_invoice_once,
+    assert_no_secret_leaked,
     cluster,
     outstanding,
+    planted_secrets,
+    service_pages,
     wait_until,
 )
 from tests.sync.conftest import contact, invoice
@@ -30,6 +38,7 @@ def test_three_worker_processes_push_two_organisations_once_within_budget(
 ) -> None:
     with cluster(database_url, redis_url, tmp_path) as running:
         connections = running.connect()
+        secrets = planted_secrets(running)  # the first tokens; refreshed ones are added later
         base = running.service()
         workers = [  # one runs the schedules (the sweeper), as docs/workers.md says
             running.worker(f"worker-{n}", periodic=n == 0) for n in range(3)
@@ -59,7 +68,9 @@ def test_three_worker_processes_push_two_organisations_once_within_budget(
             )
 
         wait_until(all_there, timeout=150, what="the workers to push every invoice")
+        pages = service_pages(base, next(iter(connections.values())))
         running.stop_all()
+        assert_no_secret_leaked(running, secrets | planted_secrets(running), pages)
 
         expected = {name: range(1, PER_ORGANISATION + 1) for name in connections}
         assert_each_invoice_once(running, connections, expected)

@@ -67,7 +67,8 @@ def test_duplicate_reordered_and_replayed_deliveries_apply_each_change_once(
     sync.submit_many(conn, "contacts", [contact(1), contact(2)])
     assert sync.push(conn).finished
     one, two = (sync.status(conn, "contacts", f"cust-{n}").xero_id for n in (1, 2))  # type: ignore[union-attr]
-    assert one and two
+    assert one
+    assert two
     tasks = register_tasks(
         MemoryHuey("webhook-faults", immediate=True, results=False), lambda: sync, Schedule()
     )
