@@ -4,6 +4,7 @@ their own cluster (`tests.faults.cluster`)."""
 
 import pytest
 
+from tests.service import conftest as service_fixtures
 from tests.service.conftest import service_settings
 from tests.sync import conftest as sync_fixtures
 from tests.sync.conftest import Harness
@@ -13,6 +14,7 @@ pg_database = sync_fixtures.pg_database
 db_url = sync_fixtures.db_url
 db = sync_fixtures.db
 harness = sync_fixtures.harness
+emulator_auto = service_fixtures.emulator_auto
 
 
 @pytest.fixture
