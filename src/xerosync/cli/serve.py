@@ -9,24 +9,13 @@ from collections.abc import Callable
 import typer
 import uvicorn
 
+from xerosync.cli.logs import setup_logging
 from xerosync.errors import ConfigError
 from xerosync.jobs import EmbeddedConsumer, Tasks, build_worker
-from xerosync.redaction import redact
 from xerosync.service import create_app
 from xerosync.settings import Settings
 
 __all__ = ["serve"]
-
-
-class _Redacting(logging.Filter):
-    """Every line through `redact` (tokens, secrets, credentials) before a handler writes it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
 
 
 class _NoQueryStrings(logging.Filter):
@@ -53,9 +42,7 @@ def serve(
 ) -> None:
     """Run the service: /connect, /webhooks/xero, /v1 (REST), /healthz, /metrics. Records and
     webhook events it stores wake the workers through the queue the settings name."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_Redacting())
+    setup_logging(logging.INFO, "%(asctime)s %(name)s %(message)s")
     settings = Settings()
     try:
         tasks = build_worker(settings)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
+from xerosync.cli.logs import setup_logging
 from xerosync.jobs import run_worker
 from xerosync.settings import Settings
 
@@ -24,7 +23,5 @@ def worker(
     """Run workers on the queue named by the XEROSYNC_* environment (a SQLite file by default,
     Redis when XEROSYNC_REDIS_URL is set). Ctrl-C stops after the running tasks; see
     docs/workers.md."""
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    setup_logging(log_level.upper(), "%(asctime)s %(levelname)s %(name)s %(message)s")
     run_worker(Settings(), workers=workers, periodic=periodic)
