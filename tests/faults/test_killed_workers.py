@@ -30,7 +30,13 @@ def test_a_worker_killed_again_and_again_through_a_big_push_loses_and_doubles_no
     database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     chance = random.Random(20261130)
-    with cluster(database_url, redis_url, tmp_path, lease_seconds=str(LEASE)) as running:
+    with cluster(
+        database_url,
+        redis_url,
+        tmp_path,
+        lease_seconds=str(LEASE),
+        sweep_every_minutes="59",  # the schedule will not sweep during the test: the start does
+    ) as running:
         connections = running.connect()
         [(organisation, conn)] = list(connections.items())[:1]
         tenant = running.tenants[organisation]
@@ -55,7 +61,7 @@ def test_a_worker_killed_again_and_again_through_a_big_push_loses_and_doubles_no
             worker = running.worker(f"worker-{kill}", threads=2, periodic=True)
             wait_until(
                 lambda w=worker: "Executing xerosync.jobs.tasks.push" in w.log.read_text(),  # type: ignore[misc]
-                timeout=60,
+                timeout=30,
                 what=f"worker {kill} to start pushing",
                 every=0.05,
             )

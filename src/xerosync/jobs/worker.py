@@ -48,7 +48,12 @@ def mailer(settings: Settings) -> Send | None:
 
 
 def run_worker(settings: Settings, *, workers: int = 2, periodic: bool = True) -> None:
-    """Run a consumer until SIGINT (finishes running tasks first) or SIGTERM."""
+    """Run a consumer until SIGINT (finishes running tasks first) or SIGTERM.
+
+    A worker with the schedules sweeps as it starts: one restarted after a crash (whose queue
+    message died with it) picks up what was left at once, not at the sweep's next turn."""
     settings.require_xero()
     tasks = build_worker(settings)
+    if periodic:
+        tasks.sweep()
     make_consumer(tasks.huey, workers=workers, periodic=periodic).run()
