@@ -5,10 +5,12 @@ what it would act on, so that is where "once" is counted."""
 
 from __future__ import annotations
 
+import hmac
 import json
 from typing import Any
 
 import httpx
+import pytest
 from huey import MemoryHuey
 from sqlalchemy import func, select
 
@@ -115,3 +117,25 @@ def test_duplicate_reordered_and_replayed_deliveries_apply_each_change_once(
     assert kept == 5
     forged_pulls = harness.emulator.state.requests.find()[calls_before_forgeries:]
     assert len([c for c in forged_pulls if c.method == "GET"]) <= 1  # the control, not forgeries
+
+
+def test_signatures_and_api_keys_are_compared_in_constant_time(
+    monkeypatch: pytest.MonkeyPatch, client: httpx.Client
+) -> None:
+    """Every check of a secret the caller sends goes through `hmac.compare_digest` (an `==`
+    would stop at the first differing byte and let the caller time its way to the secret)."""
+    compared: list[bytes] = []
+    real = hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        compared.extend((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    body = delivery("no-such-tenant", [("c-1", "2026-01-01T00:00:00.000")], first=1)
+    assert post(client, body, key="not-xeros-key") == 401
+    assert sign(body, "not-xeros-key").encode() in compared
+    compared.clear()
+    refused = client.get("/v1/connections", headers={"Authorization": "Bearer a-guessed-key"})
+    assert refused.status_code == 401
+    assert b"a-guessed-key" in compared
