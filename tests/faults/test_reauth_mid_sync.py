@@ -2,7 +2,9 @@
 resumes on reconnect." A `xerosync worker` process is pushing a thousand invoices when Xero
 stops honouring the grant (its access and refresh tokens expired at once). The push pauses with
 its work kept, one e-mail reaches a real SMTP server however many wake-ups follow, and a person
-connecting the organisation again through the service (`xerosync serve`) resumes the push."""
+connecting the organisation again through the service (`xerosync serve`) resumes the push.
+Neither the old grant's tokens, nor the new one's, nor the sign-in's code appear in any log,
+page or raw database row."""
 
 from __future__ import annotations
 
@@ -20,8 +22,11 @@ from aiosmtpd.controller import Controller
 from tests.faults.cluster import (
     API_KEY,
     assert_each_invoice_once,
+    assert_no_secret_leaked,
     cluster,
     outstanding,
+    planted_secrets,
+    service_pages,
     wait_until,
 )
 from tests.sync.conftest import contact, invoice
@@ -62,6 +67,7 @@ def test_a_grant_dying_mid_push_pauses_mails_once_and_resumes_on_reconnect(
     mail = {"smtp_host": "127.0.0.1", "smtp_port": str(port), "notify_emails": "fin@example.com"}
     with cluster(database_url, redis_url, tmp_path, organisations=("Acme Ltd",), **mail) as running:
         [conn] = running.connect().values()
+        secrets = planted_secrets(running)
         tenant = running.tenants["Acme Ltd"]
         sync = running.sync
         base = running.service()
@@ -105,11 +111,16 @@ def test_a_grant_dying_mid_push_pauses_mails_once_and_resumes_on_reconnect(
             assert started.status_code == 303, started.text
             page = httpx.get(started.headers["location"], follow_redirects=False, timeout=10)
             query = httpx.URL(page.headers["location"]).query.decode()
+            secrets["authorization code"] = httpx.QueryParams(query)["code"]
             done = service.get(f"/callback?{query}", headers={"Accept": "application/json"})
             assert done.status_code == 200, done.text
 
         wait_until(lambda: outstanding(sync) == 0, timeout=90, what="the push to resume")
+        pages = service_pages(base, conn)
         running.stop_all()
+        new = planted_secrets(running)
+        assert new["refresh token"] != secrets["refresh token"]  # a new grant
+        assert_no_secret_leaked(running, secrets | {f"new {k}": v for k, v in new.items()}, pages)
         assert_each_invoice_once(
             running, {"Acme Ltd": conn}, {"Acme Ltd": range(1, INVOICES + LATER + 1)}
         )
