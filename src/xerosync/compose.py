@@ -19,6 +19,7 @@ def xero_config(settings: Settings) -> XeroConfig:
         "client_secret": settings.xero_client_secret,
         "redirect_uri": settings.xero_redirect_uri,
         "scopes": tuple(settings.xero_scopes),
+        "slot_lease": settings.xero_slot_lease_seconds,
     }
     if settings.xero_base_url:
         return XeroConfig.for_emulator(settings.xero_base_url, **values)

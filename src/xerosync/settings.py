@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     )
     #: an emulator (or any server laid out like Xero); empty: Xero itself
     xero_base_url: str | None = None
+    #: a slot among a tenant's 5 concurrent calls (shared on Redis) that a crashed worker held
+    #: is freed after this long
+    xero_slot_lease_seconds: float = Field(default=300.0, gt=0)
 
     redis_url: str | None = None
     #: where the embedded queue keeps its SQLite file when no Redis is set

@@ -3,7 +3,8 @@ several times over: each invoice is in Xero exactly once and every mapping names
 
 Nothing is tidied up by a SIGKILL: the dead worker's queue message is gone (Huey took it off
 Redis), its lease on the connection stays until it runs out (XEROSYNC_LEASE_SECONDS, short
-here), and its batch may be in flight in Xero. A worker run with the schedules sweeps when it
+here), so do the slots among the tenant's five concurrent calls it held in Redis
+(XEROSYNC_XERO_SLOT_LEASE_SECONDS), and its batch may be in flight in Xero. A worker run with the schedules sweeps when it
 starts: it finds the pending rows and the rows of a batch older than a lease, and the push
 resumes them under their idempotency keys (or finds them in Xero)."""
 
@@ -23,6 +24,7 @@ INVOICES = 2000
 CONTACTS = 10
 KILLS = 5
 LEASE = 3.0
+SLOT_LEASE = 4.0  # a dead worker's concurrent-call slots (in Redis) free themselves after this
 
 
 @pytest.mark.slow
@@ -35,6 +37,7 @@ def test_a_worker_killed_again_and_again_through_a_big_push_loses_and_doubles_no
         redis_url,
         tmp_path,
         lease_seconds=str(LEASE),
+        xero_slot_lease_seconds=str(SLOT_LEASE),
         sweep_every_minutes="59",  # the schedule will not sweep during the test: the start does
     ) as running:
         connections = running.connect()
@@ -68,7 +71,7 @@ def test_a_worker_killed_again_and_again_through_a_big_push_loses_and_doubles_no
             time.sleep(chance.uniform(0.1, 1.5))
             worker.kill()
             progress.append(sum(running.invoice_numbers(tenant).values()))
-            time.sleep(LEASE)  # the dead worker's lease runs out (a new worker would wait anyway)
+            time.sleep(max(LEASE, SLOT_LEASE))  # its leases run out (a new worker would wait)
 
         running.worker("worker-last", threads=2, periodic=True)
         wait_until(
