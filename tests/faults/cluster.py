@@ -42,8 +42,10 @@ from xerosync.store.crypto import new_key
 from xerosync.store.tables import Base, MappingRow, OutboxRow
 from xerosync.testing import serve, throwaway_postgres
 
-#: a Redis DB index of the fault suite's own (FLUSHDB there touches nobody else's queue)
+#: Redis DB indexes of the fault suite's own: queues live in the first (each under a name of
+#: its own); a test that flushes its Redis gets the second to itself
 REDIS_DB = 11
+REDIS_DB_TO_FLUSH = 12
 #: secrets planted in the product's configuration: none may appear in a log, page or raw row
 CLIENT_SECRET = "planted-client-secret-7f3a9c2e5b"
 API_KEY = "planted-api-key-4d8e1f6a0c93b2"
@@ -224,12 +226,13 @@ def cluster(
     *,
     organisations: tuple[str, ...] = ("Acme Ltd", "Bravo Ltd"),
     emulator_config: EmulatorConfig | None = None,
+    redis_db: int = REDIS_DB,
     **settings: str,
 ) -> Iterator[Cluster]:
     """An emulator with `organisations`, a throwaway database, a queue of the test's own, and a
     facade on them; processes started through the cluster are stopped on the way out."""
     name = f"xerosync_faults_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    redis_url = redis_server.rsplit("/", 1)[0] + f"/{REDIS_DB}"
+    redis_url = redis_server.rsplit("/", 1)[0] + f"/{redis_db}"
     config = emulator_config or EmulatorConfig(
         auto_approve=True, webhook_pump_interval=0, demo_client_secret=CLIENT_SECRET
     )

@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from tests.faults.cluster import (
+    REDIS_DB_TO_FLUSH,
     assert_each_invoice_once,
     cluster,
     outstanding,
@@ -42,7 +43,7 @@ def terminate_sessions(server_url: str, database: str) -> int:
 def test_database_sessions_dropped_and_queue_flushed_mid_run_lose_nothing(
     database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
-    with cluster(database_url, redis_url, tmp_path) as running:
+    with cluster(database_url, redis_url, tmp_path, redis_db=REDIS_DB_TO_FLUSH) as running:
         connections = running.connect()
         sync = running.sync
         sweeper = running.worker("worker-0", periodic=True)
