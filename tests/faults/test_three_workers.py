@@ -1,7 +1,9 @@
 """Issue 8: the same run on PostgreSQL + Redis with three `xerosync worker` processes and the
 service (`xerosync serve`): two organisations, a few hundred invoices each handed in through the
-REST API a few at a time. Nothing is pushed twice, nothing is missed, and no organisation's
-minute budget (60 calls) is exceeded, read from Xero's own request log.
+REST API four at a time, so the workers make more calls than an organisation's minute allows
+(60). Nothing is pushed twice, nothing is missed, and, read from Xero's own request log, no
+organisation was sent more than its 60 calls in any of its minute windows, bar the one probe
+(refused with a 429) that the shared budget sends to learn where Xero's minute begins.
 
 And issue 10's "tokens and secrets encrypted at rest and absent from logs, errors and pages"
 over the whole running product: the secrets planted in its configuration and the grant's
@@ -10,6 +12,7 @@ shows, and no raw row of its database."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -28,7 +31,7 @@ from tests.faults.cluster import (
 from tests.sync.conftest import contact, invoice
 
 PER_ORGANISATION = 400
-CHUNK = 8  # records per POST: many small hand-ins, many wake-ups, workers racing for them
+CHUNK = 4  # records per POST: many small hand-ins, many wake-ups, workers racing for them
 CONTACTS = 5
 
 
@@ -76,14 +79,19 @@ def test_three_worker_processes_push_two_organisations_once_within_budget(
         assert_each_invoice_once(running, connections, expected)
         busiest = running.busiest_minutes()
         calls = running.accounting_calls()
-        refused = [c for c in calls if c["status"] == 429]
+        refused = Counter(c["tenant_id"] for c in calls if c["status"] == 429)
         executed = {
             p.name: p.log.read_text().count("Executing xerosync") for p in running.processes
         }
         print(
-            f"\nfigures: {len(calls)} Accounting API calls, busiest minute per organisation "
-            f"{sorted(busiest.values())}, 429s {len(refused)} "
-            f"({sorted({c['fault'] or 'limit' for c in refused})}), tasks run {executed}"
+            f"\nfigures: {len(calls)} Accounting API calls, the most in one of Xero's minute "
+            f"windows per organisation {sorted(busiest.values())} (429s included), 429s per "
+            f"organisation {sorted(refused.values())}, tasks run {executed}"
         )
-        assert max(busiest.values()) <= 60
+        # the budget is shared through Redis: together the workers keep to Xero's 60 calls a
+        # minute, bar the one probe an unaligned budget sends to learn when Xero's minute resets
+        # (refused with the Retry-After that aligns it; see xerosync.xero.limits.budget)
+        assert max(busiest.values()) > 60 - 10  # the run pressed against the limit
+        assert max(busiest.values()) <= 61
+        assert all(n <= 1 for n in refused.values()), refused
         assert [p.name for p in running.processes if "Traceback" in p.log.read_text()] == []
