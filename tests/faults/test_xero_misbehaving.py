@@ -29,7 +29,7 @@ FAULTS: list[tuple[str, dict[str, Any]]] = [
     ("lost-responses", {"count": 2, "method": "PUT", "path_prefix": "/api.xro/2.0/Invoices"}),
     (
         "latency",
-        {"seconds": 1.0, "count": 2, "method": "PUT", "path_prefix": "/api.xro/2.0/Invoices"},
+        {"seconds": 2.5, "count": 2, "method": "PUT", "path_prefix": "/api.xro/2.0/Invoices"},
     ),
     # a batch whose every answer is lost: the client gives up, the push stops with the batch
     # in flight (and in Xero); the next push comes after Xero forgot the key and looks it up
@@ -39,7 +39,8 @@ FAULTS: list[tuple[str, dict[str, Any]]] = [
 
 
 def impatient(harness: Harness) -> XeroSync:
-    """The harness's database and grant, through a client that waits 0.4 s for an answer."""
+    """The harness's database and grant, through a client that waits 1 s for an answer (more
+    than any call takes here, less than the latency injected)."""
     config = harness.emulator.state.config
     xero = XeroConfig.for_emulator(
         harness.emulator.base_url,
@@ -47,7 +48,7 @@ def impatient(harness: Harness) -> XeroSync:
         client_secret=config.demo_client_secret,
         redirect_uri=config.demo_redirect_uris[0],
         scopes=SCOPES,
-        timeout=0.4,
+        timeout=1.0,
     )
     url = str(harness.sync.db.engine.url.render_as_string(hide_password=False))
     return XeroSync.open(url, xero, token_keys=TOKEN_KEYS, clock=harness.clock, migrate=False)
