@@ -321,7 +321,8 @@ def assert_each_invoice_once(
         twice = {n: c for n, c in in_xero.items() if c > 1}
         assert not twice, f"{organisation}: pushed more than once: {sorted(twice)[:10]}"
         missing = {f"ORD-{n:04d}" for n in numbers} - set(in_xero)
-        assert not missing, f"{organisation}: {len(missing)} never reached Xero"
+        letters = [(d.app_id, d.messages) for d in running.sync.dead_letters()][:3]
+        assert not missing, f"{organisation}: {len(missing)} never reached Xero; {letters}"
         assert set(in_xero) == {f"ORD-{n:04d}" for n in numbers}
         ids = running.invoice_ids(tenant)
         mapped = mappings(running.sync, connections[organisation], "invoices")
