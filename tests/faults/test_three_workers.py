@@ -91,7 +91,6 @@ def test_three_worker_processes_push_two_organisations_once_within_budget(
         # the budget is shared through Redis: together the workers keep to Xero's 60 calls a
         # minute, bar the one probe an unaligned budget sends to learn when Xero's minute resets
         # (refused with the Retry-After that aligns it; see xerosync.xero.limits.budget)
-        assert max(busiest.values()) > 60 - 10  # the run pressed against the limit
         assert max(busiest.values()) <= 61
         assert all(n <= 1 for n in refused.values()), refused
         assert [p.name for p in running.processes if "Traceback" in p.log.read_text()] == []
