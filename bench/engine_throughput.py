@@ -21,7 +21,7 @@ What the figures mean:
 - push: `--records` N submitted (N//10 contacts rounded to 50, the rest invoices naming them) with
   `submit_many` (timed apart, "submit"), then one `XeroSync.push`; calls = ceil(contacts/50) +
   ceil(invoices/50). records/s = N / (push wall time - time inside the fake).
-- pull: a fresh database and a fresh process (so `ru_maxrss` is the pull's own), one
+- pull: a fresh database and a fresh process (so its peak RSS is the pull's own), one
   `XeroSync.pull` of all entities: `--pull-records` invoices new to the store (each adopted: mapping,
   feed event), calls = ceil(N/1000) + 5 (one empty page for each other entity). Run twice: once
   plain (time, RSS) and, on the databases of --trace-databases (default SQLite only: the engine's
@@ -479,12 +479,26 @@ def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
 # -- pull ------------------------------------------------------------------------------------
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's `VmHWM` belongs to the program now running;
+    `ru_maxrss` (the fallback) carries over the parent's peak across fork and exec, so a worker
+    started by a large parent would report the parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_pull(kind: str, url: str, records: int, *, trace: bool = False) -> Figures:
     """Pull `records` invoices (all new to the store at `url`) in this process."""
     fake = FakeXero(pull_records=records)
     sync, conn = open_sync(url, fake)
     try:
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        baseline = peak_rss_mb()
         if trace:
             tracemalloc.start()
         statements = Statements(sync.db.engine)
@@ -513,7 +527,7 @@ def run_pull(kind: str, url: str, records: int, *, trace: bool = False) -> Figur
                 "per_entity": report.per_entity,
                 "sql_statements": statements.count,
                 "rss_baseline_mb": round(baseline, 1),
-                "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "rss_peak_mb": round(peak_rss_mb(), 1),
                 "tracemalloc_peak_mb": round(peak, 1) if peak is not None else None,
             },
             cpu,

@@ -7,9 +7,8 @@ import logging
 import pytest
 from typer.testing import CliRunner
 
-from xerosync.cli.logs import Redacting
+from xerosync.cli.logs import _NoQueryStrings, _Redacting
 from xerosync.cli.main import app
-from xerosync.cli.serve import _NoQueryStrings
 
 
 def test_serve_is_a_command_with_host_and_port() -> None:
@@ -51,5 +50,5 @@ def test_log_lines_are_redacted() -> None:
         ("Authorization: Bearer abcdefghijklmnop.qrstuvwx",),
         None,
     )
-    assert Redacting().filter(record)
+    assert _Redacting().filter(record)
     assert "abcdefghijklmnop" not in record.getMessage()

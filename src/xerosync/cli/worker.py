@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import typer
+from prometheus_client import start_http_server
 
 from xerosync.cli.logs import setup_logging
-from xerosync.jobs import run_worker
+from xerosync.jobs import Tasks, run_worker
+from xerosync.service.metrics import worker_registry
 from xerosync.settings import Settings
 
 __all__ = ["worker"]
@@ -18,10 +20,28 @@ def worker(
         "--periodic/--no-periodic",
         help="Run the schedules (sweeper, periodic pulls, token keep-alive) in this process.",
     ),
-    log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
+    metrics_port: int = typer.Option(
+        0, help="Serve this worker's Prometheus metrics (calls, 429s, budgets) on this port."
+    ),
+    metrics_host: str = typer.Option("127.0.0.1", help="Interface for --metrics-port."),
+    log_level: str | None = typer.Option(
+        None, help="DEBUG, INFO, WARNING or ERROR (default: XEROSYNC_LOG_LEVEL)."
+    ),
 ) -> None:
     """Run workers on the queue named by the XEROSYNC_* environment (a SQLite file by default,
     Redis when XEROSYNC_REDIS_URL is set). Ctrl-C stops after the running tasks; see
     docs/workers.md."""
-    setup_logging(log_level.upper(), "%(asctime)s %(levelname)s %(name)s %(message)s")
-    run_worker(Settings(), workers=workers, periodic=periodic)
+    settings = Settings()
+    setup_logging(level=log_level or settings.log_level, fmt=settings.log_format)
+    run_worker(
+        settings,
+        workers=workers,
+        periodic=periodic,
+        serving=(lambda tasks: _metrics(tasks, metrics_host, metrics_port))
+        if metrics_port
+        else None,
+    )
+
+
+def _metrics(tasks: Tasks, host: str, port: int) -> None:
+    start_http_server(port, addr=host, registry=worker_registry(tasks.sync))

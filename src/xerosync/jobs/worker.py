@@ -47,13 +47,22 @@ def mailer(settings: Settings) -> Send | None:
     ).send
 
 
-def run_worker(settings: Settings, *, workers: int = 2, periodic: bool = True) -> None:
-    """Run a consumer until SIGINT (finishes running tasks first) or SIGTERM.
+def run_worker(
+    settings: Settings,
+    *,
+    workers: int = 2,
+    periodic: bool = True,
+    serving: Callable[[Tasks], object] | None = None,
+) -> None:
+    """Run a consumer until SIGINT (finishes running tasks first) or SIGTERM; `serving(tasks)`
+    is called first (the CLI starts the worker's metrics endpoint with it).
 
     A worker with the schedules sweeps as it starts: one restarted after a crash (whose queue
     message died with it) picks up what was left at once, not at the sweep's next turn."""
     settings.require_xero()
     tasks = build_worker(settings)
+    if serving is not None:
+        serving(tasks)
     if periodic:
         tasks.sweep()
     make_consumer(tasks.huey, workers=workers, periodic=periodic).run()

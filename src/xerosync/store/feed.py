@@ -8,7 +8,7 @@ skips 10 for good.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import select, text
@@ -96,9 +96,17 @@ def emit_for(
 
 
 def read(
-    session: Session, *, after: int = 0, limit: int = 100, connection_id: str | None = None
+    session: Session,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    connection_id: str | None = None,
+    among: Collection[str] | None = None,
 ) -> list[FeedEvent]:
+    """Events after `after`: of one connection, of those `among` (None: every connection)."""
     query = select(FeedEvent).where(FeedEvent.seq > after)
     if connection_id is not None:
         query = query.where(FeedEvent.connection_id == connection_id)
+    if among is not None:
+        query = query.where(FeedEvent.connection_id.in_(list(among)))
     return list(session.scalars(query.order_by(FeedEvent.seq).limit(limit)))
