@@ -19,6 +19,7 @@ def xero_config(settings: Settings) -> XeroConfig:
         "client_secret": settings.xero_client_secret,
         "redirect_uri": settings.xero_redirect_uri,
         "scopes": tuple(settings.xero_scopes),
+        "slot_lease": settings.xero_slot_lease_seconds,
     }
     if settings.xero_base_url:
         return XeroConfig.for_emulator(settings.xero_base_url, **values)
@@ -36,7 +37,7 @@ def budget_store(settings: Settings) -> BudgetStore | None:
 
 def build_sync(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> XeroSync:
     settings.require_xero()
-    return XeroSync.open(
+    sync = XeroSync.open(
         settings.database_url,
         xero_config(settings),
         token_keys=settings.keys(),
@@ -45,3 +46,5 @@ def build_sync(settings: Settings, *, clock: Clock | None = None, migrate: bool 
         budget_store=budget_store(settings),
         migrate=migrate,
     )
+    sync.context.lease_ttl = settings.lease_seconds
+    return sync

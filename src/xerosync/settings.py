@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     #: an emulator (or any server laid out like Xero); empty: Xero itself
     xero_base_url: str | None = None
+    #: a slot among a tenant's 5 concurrent calls (shared on Redis) that a crashed worker held
+    #: is freed after this long
+    xero_slot_lease_seconds: float = Field(default=300.0, gt=0)
 
     redis_url: str | None = None
     #: where the embedded queue keeps its SQLite file when no Redis is set
@@ -77,6 +80,9 @@ class Settings(BaseSettings):
     token_keepalive_days: int = Field(default=30, ge=1, le=55)
     #: a task that stopped short (rate limit, Xero unavailable, work left) runs again after this
     retry_after_seconds: int = Field(default=60, ge=1)
+    #: a worker's hold on a connection's push or pull (renewed at each batch): a worker that
+    #: died is taken over, and its rows in flight swept up, once this has run out
+    lease_seconds: float = Field(default=600.0, gt=0)
     #: incidents (a connection to reconnect, dead letters) are e-mailed when these are set
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -59,3 +59,28 @@ def test_a_token_lock_timeout_gives_its_slot_back(
             client.request("GET", "Invoices", tenant="t")
     store.save(DEFAULT_KEY, fake.issue())
     assert client.request("GET", "Invoices", tenant="t").status_code == 200
+
+
+def test_slots_a_crashed_worker_held_are_free_after_the_slot_lease(
+    clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    """A worker SIGKILLed mid-call never gives its slots back (on Redis they outlive it): the
+    other workers wait `slot_lease`, not for ever, and not the 300 s default when it is set."""
+    fake = FakeXero(clock)
+    limits = config(limits=RateLimits(concurrent=2), slot_lease=20.0)
+    dead, _ = make_client(fake, tokens=fake.issue(), budget_store=budget_store, config=limits)
+    in_flight = [dead.governor.slot("t") for _ in range(2)]
+    for call in in_flight:  # two calls in flight when the worker died: their slots stay taken
+        call.__enter__()
+    waited: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waited.append(seconds)
+        clock.advance(seconds)
+
+    alive, _ = make_client(
+        fake, tokens=fake.issue(), budget_store=budget_store, config=limits, pause=wait
+    )
+    assert alive.request("GET", "Invoices", tenant="t").status_code == 200
+    assert 19.9 <= sum(waited) <= 20.5
+    assert len(in_flight) == 2  # (held until here: a context manager collected frees its slot)

@@ -5,6 +5,7 @@ connected organisations; wake-ups wait for the caller's commit."""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -229,3 +230,20 @@ def test_the_deliver_schedule_sends_the_feed_to_the_applications_endpoint(harnes
     assert delivered.error is None
     assert received == ["pushed"]
     assert "app-secret" not in repr(schedule)
+
+
+def test_the_sweeper_wakes_work_whose_lost_wake_up_left_a_fresh_marker(
+    harness: Harness, tasks: Tasks
+) -> None:
+    """A worker SIGKILLed between taking a message off the queue and starting it leaves the
+    message's marker behind: ordinary wake-ups are dropped while it is fresh (up to
+    `marker_ttl`, ten minutes), but the sweeper's are not, or the work would wait as long."""
+    sync, conn = harness.sync, harness.connection
+    sync.submit_many(conn, "contacts", [contact(n) for n in range(1, 3)])
+    tasks.huey.put("xerosync.wake:push:" + conn, time.time())  # its message died with a worker
+    assert not tasks.wake_push(conn)
+
+    assert tasks.sweep.call_local().push == [conn]
+
+    names = Counter(c["Name"] for c in harness.xero("Contacts") if c["Name"].startswith("Cust"))
+    assert names == Counter({"Customer 1": 1, "Customer 2": 1})

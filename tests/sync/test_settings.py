@@ -29,3 +29,18 @@ def test_a_missing_setting_is_named(tmp_path: object) -> None:
         build_sync(Settings(database_url=f"sqlite:///{tmp_path}/x.db"))
     with pytest.raises(ConfigError, match="XEROSYNC_TOKEN_KEYS"):
         build_sync(Settings(database_url=f"sqlite:///{tmp_path}/x.db", xero_client_id="app"))
+
+
+def test_the_lease_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    """A shorter lease lets a dead worker's connection be taken over (and its batch swept up)
+    sooner; 10 minutes unless set."""
+    monkeypatch.setenv("XEROSYNC_TOKEN_KEYS", new_key())
+    monkeypatch.setenv("XEROSYNC_XERO_CLIENT_ID", "app")
+    monkeypatch.setenv("XEROSYNC_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    with build_sync(Settings()) as default:
+        assert default.context.lease_ttl == 600.0
+    monkeypatch.setenv("XEROSYNC_LEASE_SECONDS", "45")
+    with build_sync(Settings()) as short:
+        assert short.context.lease_ttl == 45.0

@@ -220,7 +220,10 @@ class _Passage:
                 status, text = plan.error
                 await self.answer(PlainTextResponse(text, status_code=status), reply)
                 return
-            body = await _read_body(self.receive, self.body_limit)
+            try:
+                body = await _read_body(self.receive, self.body_limit)
+            except _ClientGone:
+                return  # nothing was received whole: nothing runs, nobody to answer
             if body is None:
                 await self.answer(_too_large(), reply)
                 return
@@ -273,14 +276,22 @@ def _with_headers(send: Send, extra: dict[str, str]) -> Send:
     return add
 
 
+class _ClientGone(Exception):
+    """The client went away before its request body was complete."""
+
+
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The whole request body, or None once it passes `limit` bytes (chunked uploads)."""
+    """The whole request body, or None once it passes `limit` bytes (chunked uploads).
+
+    Raises `_ClientGone` when the client disconnects first: Xero never sees a request that
+    did not arrive whole (running the handler on half a body would answer it, and remember
+    that answer under its Idempotency-Key, refusing the client's whole retry)."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break
+            raise _ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

@@ -96,6 +96,7 @@ def apply_records(
     entity: str,
     records: Sequence[XeroModel],
 ) -> Applied:
+    feed.lock(session)  # before any row lock: see `feed.lock`
     applied = Applied()
     states = [xero_state(entity, r) for r in records]
     mappings = _by_xero(session, connection_id, entity, [s.xero_id for s in states if s.xero_id])

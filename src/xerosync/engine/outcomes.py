@@ -212,6 +212,7 @@ def record_outcomes(
 ) -> dict[str, int]:
     """Write one batch's outcomes (matched to rows by their position in the batch). `matches`
     are refused creates whose record Xero already holds (see `engine.matching`): adopted."""
+    feed.lock(session)  # before any row lock: see `feed.lock`
     rows = list(
         session.scalars(
             select(OutboxRow)

@@ -8,8 +8,8 @@
 connection. Wake-ups are deduplicated by a marker in the queue's storage: a wake-up while one is
 queued (and not yet started) is dropped, since the queued one will see the new work; the marker
 is cleared when the task starts, so work stored while it runs gets a wake-up of its own. A
-marker left by a message that was lost is ignored after `marker_ttl`, and the sweeper
-re-wakes such work anyway. Each worker thread runs the engine under its own lease owner, so the
+marker left by a message that was lost is ignored after `marker_ttl`, and the sweeper's
+wake-ups are sent whatever the markers say. Each worker thread runs the engine under its own lease owner, so the
 engine's leases keep one connection's push (or pull) to one worker at a time; a task that finds
 its connection busy returns, and one that stopped short (rate limit, Xero unavailable, rows
 waiting on a record not in Xero yet) schedules itself once more, later.
@@ -125,15 +125,16 @@ class Tasks:
             connection_id
         )
 
-    def wake_push(self, connection_id: str) -> bool:
-        """Wake a worker to push `connection_id`; False when a wake-up is already queued."""
-        return self._wake("push", self.push, connection_id)
+    def wake_push(self, connection_id: str, *, force: bool = False) -> bool:
+        """Wake a worker to push `connection_id`; False when a wake-up is already queued
+        (`force`: send one anyway, as the sweeper does)."""
+        return self._wake("push", self.push, connection_id, force)
 
-    def wake_pull(self, connection_id: str) -> bool:
-        return self._wake("pull", self.pull, connection_id)
+    def wake_pull(self, connection_id: str, *, force: bool = False) -> bool:
+        return self._wake("pull", self.pull, connection_id, force)
 
-    def wake_inbox(self, connection_id: str) -> bool:
-        return self._wake("inbox", self.inbox, connection_id)
+    def wake_inbox(self, connection_id: str, *, force: bool = False) -> bool:
+        return self._wake("inbox", self.inbox, connection_id, force)
 
     def wake_reports(self, connection_id: str) -> bool:
         return self._wake("reports", self.reports, connection_id)
@@ -142,12 +143,13 @@ class Tasks:
         """Send the change feed to the application now rather than at the next minute."""
         return self._wake("deliver", self.deliver_soon, "")
 
-    def _wake(self, kind: str, task: Any, connection_id: str) -> bool:
+    def _wake(self, kind: str, task: Any, connection_id: str, force: bool = False) -> bool:
         key = marker(kind, connection_id)
         now = time.time()
         if not self.huey.put_if_empty(key, now):
             queued = self.huey.get(key, peek=True)
-            if isinstance(queued, int | float) and now - queued < self.marker_ttl:
+            fresh = isinstance(queued, int | float) and now - queued < self.marker_ttl
+            if fresh and not force:
                 return False
             self.huey.put(key, now)  # a marker whose message was lost: wake again
         task(connection_id) if connection_id else task()
@@ -212,10 +214,12 @@ def register_tasks(
 
     def sweep() -> Work:
         found = find_work(runtime.sync())
+        # forced: a marker whose message died with a worker (killed between taking it off the
+        # queue and starting it) would otherwise hold this work back for `marker_ttl`
         for connection_id in found.push:
-            tasks.wake_push(connection_id)
+            tasks.wake_push(connection_id, force=True)
         for connection_id in found.inbox:
-            tasks.wake_inbox(connection_id)
+            tasks.wake_inbox(connection_id, force=True)
         if found.push or found.inbox:
             logger.info("jobs.swept", extra={"push": len(found.push), "inbox": len(found.inbox)})
         return found

@@ -55,9 +55,14 @@ def run_worker(
     serving: Callable[[Tasks], object] | None = None,
 ) -> None:
     """Run a consumer until SIGINT (finishes running tasks first) or SIGTERM; `serving(tasks)`
-    is called first (the CLI starts the worker's metrics endpoint with it)."""
+    is called first (the CLI starts the worker's metrics endpoint with it).
+
+    A worker with the schedules sweeps as it starts: one restarted after a crash (whose queue
+    message died with it) picks up what was left at once, not at the sweep's next turn."""
     settings.require_xero()
     tasks = build_worker(settings)
     if serving is not None:
         serving(tasks)
+    if periodic:
+        tasks.sweep()
     make_consumer(tasks.huey, workers=workers, periodic=periodic).run()

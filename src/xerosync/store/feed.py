@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.tables import FeedEvent, MappingRow
 
-__all__ = ["KINDS", "emit", "emit_for", "read"]
+__all__ = ["KINDS", "emit", "emit_for", "lock", "read"]
 
 #: what an event says happened
 KINDS = frozenset(
@@ -39,6 +39,22 @@ KINDS = frozenset(
 _FEED_LOCK = 0x5E5F  # any constant, shared by every writer
 
 
+def lock(session: Session) -> None:
+    """Take the feed's lock for the rest of `session`'s transaction (PostgreSQL; once).
+
+    A transaction that will emit and also updates rows another emitter may hold (mappings,
+    outbox rows) takes it first: taken at its first emit instead, after its row locks, a
+    push recording a batch and a pull merging a page deadlocked (each held what the other
+    waited for)."""
+    transaction = session.get_transaction()
+    if (
+        session.get_bind().dialect.name == "postgresql"
+        and session.info.get("feed_lock") is not transaction
+    ):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEED_LOCK})
+        session.info["feed_lock"] = transaction  # held until this transaction ends
+
+
 def emit(
     session: Session,
     *,
@@ -51,13 +67,7 @@ def emit(
 ) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown feed event kind {kind!r}")
-    transaction = session.get_transaction()
-    if (
-        session.get_bind().dialect.name == "postgresql"
-        and session.info.get("feed_lock") is not transaction
-    ):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEED_LOCK})
-        session.info["feed_lock"] = transaction  # held until this transaction ends
+    lock(session)
     session.add(
         FeedEvent(
             connection_id=connection_id,

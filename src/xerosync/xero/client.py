@@ -104,6 +104,7 @@ class XeroClient:
             self.clock,
             app_key=config.client_id,
             pause=pause,
+            slot_lease=config.slot_lease,
         )
         self.retry_policy = RetryPolicy(max_attempts=config.max_attempts)
         self.token_key = token_key or (lambda _tenant: DEFAULT_KEY)

@@ -68,6 +68,12 @@ class XeroConfig(BaseModel):
     )
     max_attempts: int = Field(default=4, ge=1, description="tries per call for retryable failures")
     max_rate_waits: int = Field(default=20, ge=0, description="429s waited out per call")
+    slot_lease: float = Field(
+        default=300.0,
+        gt=0,
+        description="a concurrent-call slot is held this long at most: one a crashed worker "
+        "took is freed after it (keep it above `deadline` plus a token refresh)",
+    )
 
     @field_validator("api_url", "connections_url", "token_url", "revocation_url", "authorize_url")
     @classmethod

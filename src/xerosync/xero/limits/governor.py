@@ -27,7 +27,7 @@ from xerosync.xero.limits.stores import BudgetStore
 
 logger = logging.getLogger("xerosync.xero")
 
-_SLOT_LEASE = 300.0  # a slot leaked by a crashed worker frees itself after this long
+SLOT_LEASE = 300.0  # a slot leaked by a crashed worker frees itself after this long
 _SLOT_POLL = 0.01
 
 
@@ -41,8 +41,10 @@ class Governor:
         app_key: str,
         pause: Callable[[float], None] = time.sleep,
         fair_share: bool = True,
+        slot_lease: float = SLOT_LEASE,
     ) -> None:
         self.store = store
+        self.slot_lease = slot_lease
         self.limits = limits
         self.clock = clock
         self.app_key = app_key
@@ -162,7 +164,7 @@ class Governor:
         token, key = uuid.uuid4().hex, f"{self.app_key}:{tenant}:concurrent"
         while True:
             now = self._now()
-            if self.store.take_slot(key, self.limits.concurrent, token, now + _SLOT_LEASE, now):
+            if self.store.take_slot(key, self.limits.concurrent, token, now + self.slot_lease, now):
                 return token
             self.pause(_SLOT_POLL)
 
