@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from tests.service.conftest import WEBHOOK_KEY, running
 from tests.sync.conftest import Harness, contact
-from xerosync.cli.serve import waker
 from xerosync.jobs import Schedule, register_tasks
 from xerosync.service import create_app
 from xerosync.settings import Settings
@@ -83,7 +82,7 @@ def test_duplicate_reordered_and_replayed_deliveries_apply_each_change_once(
     late = delivery(
         tenant, [(one, "2026-01-01T00:00:10.000"), (two, "2026-01-01T00:00:15.000")], first=2
     )
-    with running(create_app(settings, sync=sync, wake=waker(tasks))) as client:
+    with running(create_app(settings, sync=sync, wake=tasks.wake)) as client:
         assert post(client, late) == 200  # the later delivery first
         assert post(client, early) == 200  # then the earlier one, out of order
         assert post(client, late) == 200  # Xero's retry of a delivery it thinks failed

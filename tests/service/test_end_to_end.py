@@ -20,7 +20,6 @@ from tests.conftest import EmulatorFactory
 from tests.service.conftest import AUTH, WEBHOOK_KEY, running, service_settings
 from tests.sync.conftest import TOKEN_KEYS, contact, invoice
 from xerosync.api import XeroSync
-from xerosync.cli.serve import waker
 from xerosync.clock import FakeClock
 from xerosync.compose import xero_config
 from xerosync.emulator import EmulatorConfig
@@ -56,7 +55,7 @@ def test_two_organisations_pushed_through_the_api_and_paid_invoices_reported_onc
 
     host = Starlette(routes=[Route("/xerosync", host_endpoint, methods=["POST"])])
     with (
-        running(create_app(settings, sync=sync, wake=waker(tasks))) as service,
+        running(create_app(settings, sync=sync, wake=tasks.wake)) as service,
         serve(host) as host_url,
     ):
         start = sync.client.oauth.authorization_request()  # a person approves both at once

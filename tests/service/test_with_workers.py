@@ -7,7 +7,6 @@ from huey import MemoryHuey
 
 from tests.service.conftest import AUTH, running
 from tests.sync.conftest import Harness, contact, invoice
-from xerosync.cli.serve import waker
 from xerosync.jobs import Schedule, register_tasks
 from xerosync.service import create_app
 from xerosync.settings import Settings
@@ -21,7 +20,7 @@ def test_records_posted_to_the_api_are_pushed_by_a_woken_worker(
         lambda: harness.sync,
         Schedule(),
     )
-    app = create_app(settings, sync=harness.sync, wake=waker(tasks))
+    app = create_app(settings, sync=harness.sync, wake=tasks.wake)
     conn = harness.connection
     with running(app) as client:
         assert (

@@ -3,15 +3,13 @@ from the environment (`XEROSYNC_*`, see `xerosync.settings`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import typer
 import uvicorn
 
 from xerosync.cli.logs import setup_logging
 from xerosync.compose import build_sync
 from xerosync.errors import ConfigError
-from xerosync.jobs import EmbeddedConsumer, Tasks, build_worker
+from xerosync.jobs import EmbeddedConsumer, build_worker
 from xerosync.service import create_app
 from xerosync.settings import Settings
 
@@ -52,8 +50,3 @@ def serve(
         if consumer is not None:
             consumer.stop(graceful=True)
         sync.close()
-
-
-def waker(tasks: Tasks) -> Callable[[str, str], None]:
-    """The service's `wake(kind, connection_id)`, sent through the workers' queue."""
-    return tasks.wake
