@@ -31,6 +31,7 @@ def count_records(
             modified_since=since[entity],
             page_size=1,
             params=PULL_OPTIONS.get(entity),
+            ahead=0,  # the first page's count is all it needs
         )
         first = next(iter(pages), None)
         counts[entity] = (

@@ -217,10 +217,13 @@ class Listable(Resource[M]):
         statuses: Iterable[str] | None = None,
         page_size: int = MAX_PAGE_SIZE,
         params: Mapping[str, str] | None = None,
+        ahead: int = PAGES_AHEAD,
     ) -> Iterator[Page[M]]:
         """As `list`, a page at a time: each `Page` holds the records read and, in
         `unreadable`, an `UnreadableRecord` for each one that could not be (so a caller can
-        apply a page, quarantine its bad records and note its progress, then ask for the next)."""
+        apply a page, quarantine its bad records and note its progress, then ask for the next).
+        `ahead` pages are fetched while the caller works on one (0 for a caller that wants only
+        the first page: the others would be calls spent for nothing)."""
         query: dict[str, str] = dict(params or {})
         if where:
             query["where"] = where
@@ -232,9 +235,9 @@ class Listable(Resource[M]):
                 return iter(())
             query["Statuses"] = csv(wanted)
         if ids is None:
-            return self._iterate(query, tenant, modified_since, page_size)
+            return self._iterate(query, tenant, modified_since, page_size, ahead)
         return itertools.chain.from_iterable(
-            self._iterate({**query, "IDs": csv(chunk)}, tenant, modified_since, page_size)
+            self._iterate({**query, "IDs": csv(chunk)}, tenant, modified_since, page_size, ahead)
             for chunk in chunked(list(ids), MAX_IDS)
         )
 
@@ -244,6 +247,7 @@ class Listable(Resource[M]):
         tenant: str,
         modified_since: datetime | None,
         page_size: int,
+        ahead: int,
     ) -> Iterator[Page[M]]:
         if self.paging == "none":
             data = self._get(self.path, tenant=tenant, params=query, modified_since=modified_since)
@@ -264,7 +268,7 @@ class Listable(Resource[M]):
                 number, items, Pagination.from_json(data.get("pagination")), tuple(failures)
             )
 
-        yield from iter_pages(fetch, page_size=size, ahead=PAGES_AHEAD)
+        yield from iter_pages(fetch, page_size=size, ahead=ahead)
 
     def get(self, record_id: str, *, tenant: str) -> M:
         """One record by its Xero ID (full detail, line items included); `NotFound` if absent."""
