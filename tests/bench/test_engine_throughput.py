@@ -11,6 +11,7 @@ from bench.engine_throughput import (
     OTHER_ENTITIES,
     FakeXero,
     Figures,
+    Statements,
     database,
     pull_calls,
     push_calls,
@@ -18,6 +19,7 @@ from bench.engine_throughput import (
     run_push,
     split,
 )
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, create_engine, insert, update
 
 pytestmark = pytest.mark.slow
 
@@ -84,3 +86,34 @@ def test_the_fake_echoes_a_write_with_new_ids() -> None:
     assert echo["StatusAttributeString"] == "OK"
     assert echo["Total"] == 23.0
     assert len(echo["InvoiceID"]) == 36
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_statements_count_each_row_of_an_executemany(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    """psycopg sends an executemany as one call but the server runs one UPDATE per row: counted
+    as such (the counter used to read ~0 per record on PostgreSQL). A multi-row INSERT is one."""
+    url = "sqlite://" if kind == "sqlite" else request.getfixturevalue("database_url")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    table = Table(
+        "bench_rows",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("v", Integer),
+        prefixes=["TEMPORARY"],
+    )
+    statements = Statements(engine)
+    try:
+        with engine.begin() as c:
+            table.create(c)
+            c.execute(insert(table).returning(table.c.id), [{"id": n, "v": 0} for n in range(3)])
+            created = statements.count
+            c.execute(
+                update(table).where(table.c.id == bindparam("row")).values(v=bindparam("new")),
+                [{"row": n, "new": n} for n in range(3)],
+            )
+            assert statements.count - created == 3
+    finally:
+        engine.dispose()
+    assert created == 2  # CREATE TABLE, then one INSERT of the three rows
