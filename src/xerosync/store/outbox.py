@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch
@@ -32,6 +32,7 @@ __all__ = [
     "depth",
     "finish",
     "in_flight_batches",
+    "insert_new",
     "pending",
     "queue",
     "release",
@@ -54,11 +55,14 @@ def add(
     version: int,
     payload: Mapping[str, Any] | None,
     waiting: OutboxRow | Literal["look"] | None = "look",
+    new: list[OutboxRow] | None = None,
 ) -> OutboxRow:
     """Queue a change. A pending row for the same record and operation is replaced in place
     (its newer content is what must reach Xero; the older never left); one of another
     operation is superseded. `waiting` is that pending row when the caller has read it already
-    (None: there is none), so a caller queuing many records looks them all up at once."""
+    (None: there is none), so a caller queuing many records looks them all up at once. Given
+    `new`, a new row is put there instead of in the session, for the caller to write them all
+    with `insert_new`."""
     pending = (
         session.scalar(
             select(OutboxRow).where(
@@ -87,8 +91,22 @@ def add(
         payload=dict(payload) if payload is not None else None,
         state=PENDING,
     )
-    session.add(row)
+    if new is None:
+        session.add(row)
+    else:
+        new.append(row)
     return row
+
+
+def insert_new(session: Session, rows: Sequence[OutboxRow]) -> None:
+    """Write rows `add` put aside, in one statement (ids are not read back: the objects stay
+    detached and are not to be used after). Ids follow the list's order, as a record's changes
+    must."""
+    if rows:
+        session.execute(
+            insert(OutboxRow),
+            [{k: v for k, v in vars(row).items() if not k.startswith("_")} for row in rows],
+        )
 
 
 def queue(
