@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
@@ -47,11 +47,13 @@ class Loaded:
         mappings = {
             m.app_id: m
             for m in session.scalars(
-                select(MappingRow).where(
+                select(MappingRow)
+                .where(
                     MappingRow.connection_id == connection_id,
                     MappingRow.entity == entity,
                     MappingRow.app_id.in_(app_ids),
                 )
+                .options(defer(MappingRow.app_data))  # not needed here: not decoded
             )
             if m.app_id is not None
         }
