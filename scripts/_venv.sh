@@ -9,9 +9,13 @@ if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
 stamp=".venv/.installed$1"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# an install with more extras (scripts/test's) serves a command that needs fewer
+if [ -z "$1" ] && [ -f ".venv/.installed[test]" ] && [ ! pyproject.toml -nt ".venv/.installed[test]" ]; then
+  stamp=".venv/.installed[test]"
+fi
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ examples/shop/pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".$1"
+  .venv/bin/python -m pip install --quiet -e ".$1" -e examples/shop
   touch "$stamp"
 fi
 export PATH="$root/.venv/bin:$PATH"

@@ -12,6 +12,7 @@ The sync (store + engine) on top of it:
 
     from xerosync import XeroSync, MappingConfig         # records in with the app's ids, feed out
     from xerosync import AppInvoice, AppContact, ...     # the app's records, in the app's terms
+    from xerosync import FinanceSummary, StoredReport    # sync.finance(...), sync.report(...)
 """
 
 from xerosync.api import XeroSync
@@ -33,7 +34,9 @@ from xerosync.errors import (
 from xerosync.host.feed import Change
 from xerosync.host.status import RecordStatus
 from xerosync.settings import Settings
+from xerosync.store.reports import StoredReport
 from xerosync.sync.config import MappingConfig
+from xerosync.sync.finance import FinanceSummary
 from xerosync.sync.records import (
     AppBankTransaction,
     AppContact,
@@ -92,6 +95,7 @@ __all__ = [
     "CreditNote",
     "FakeClock",
     "FileTokenStore",
+    "FinanceSummary",
     "Invoice",
     "Item",
     "LineItem",
@@ -116,6 +120,7 @@ __all__ = [
     "RetryableError",
     "Rule",
     "Settings",
+    "StoredReport",
     "SystemClock",
     "TaxRate",
     "TokenSet",

@@ -7,6 +7,7 @@
     sync.push(connection)                                        # workers do this unattended
     sync.status(connection, "invoices", "order-42").number       # "INV-0042"
     for change in sync.changes(after=last_seq): ...               # "invoice order-42 paid"
+    row, key = sync.create_api_key("shop", [connection])         # a REST key for one organisation
 
 Records carry the app's own ids and name each other by them. `submit(..., session=s)` joins the
 application's own SQLAlchemy session (same database), so the record and its outbox row commit
@@ -15,7 +16,9 @@ or roll back with the application's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import suppress
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -31,22 +34,36 @@ from xerosync.engine import (
     pull_by_ids,
     pull_connection,
     pull_inbox,
-    push_connection,
+    push_merged,
+    reconcile,
     refresh_books,
+    refresh_reports,
     repair_drift,
 )
+from xerosync.errors import NotFound
 from xerosync.host.feed import Change, changes
+from xerosync.host.finance import chart_of_accounts, finance_summary
 from xerosync.host.people import Choice, discard_dead_letter, resolve_conflict, retry_dead_letter
 from xerosync.host.status import RecordStatus, record_status
 from xerosync.host.submit import Submitted, delete_record, submit_records
+from xerosync.store import api_keys as api_key_store
 from xerosync.store import conflicts as conflict_store
 from xerosync.store import connections as connection_store
-from xerosync.store import inbox, problems
+from xerosync.store import inbox, problems, reconciliations
+from xerosync.store import reports as report_store
 from xerosync.store.crypto import TokenCipher
 from xerosync.store.db import Database
-from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter, QuarantinedRecord
+from xerosync.store.reports import StoredReport
+from xerosync.store.tables import (
+    ApiKeyRow,
+    ConflictRow,
+    ConnectionRow,
+    DeadLetter,
+    QuarantinedRecord,
+)
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.sync.config import MappingConfig
+from xerosync.sync.finance import FinanceSummary
 from xerosync.sync.records import AppRecord
 from xerosync.xero.auth.oauth import AuthorizationRequest
 from xerosync.xero.auth.tokens import DEFAULT_KEY
@@ -169,7 +186,9 @@ class XeroSync:
             row = connection_store.get(session, self._connection_id(session, connection))
             xero_connection, grant = row.xero_connection_id, row.grant_key
         if xero_connection:
-            self.client.disconnect(xero_connection, key=grant)
+            # already gone in Xero (disconnected twice, or there) is what was asked
+            with suppress(NotFound):
+                self.client.disconnect(xero_connection, key=grant)
         with self.db.transaction() as session:
             connection_store.set_status(session, row.id, connection_store.DISCONNECTED)
 
@@ -224,16 +243,24 @@ class XeroSync:
             return record_status(session, self._connection_id(session, connection), entity, app_id)
 
     def changes(
-        self, *, after: int = 0, limit: int = 100, connection: str | None = None
+        self,
+        *,
+        after: int = 0,
+        limit: int = 100,
+        connection: str | None = None,
+        among: Collection[str] | None = None,
     ) -> list[Change]:
+        """The feed after `after`: of one `connection`, or of the connection ids `among`."""
         with self.db.transaction() as session:
             connection_id = self._connection_id(session, connection) if connection else None
-            return changes(session, after=after, limit=limit, connection_id=connection_id)
+            return changes(
+                session, after=after, limit=limit, connection_id=connection_id, among=among
+            )
 
     # -- work ------------------------------------------------------------------------------
 
     def push(self, connection: str) -> PushReport:
-        return push_connection(self.context, self._id(connection))
+        return push_merged(self.context, self._id(connection))
 
     def pull(self, connection: str, *, entities: Sequence[str] | None = None) -> PullReport:
         if entities is None:
@@ -254,6 +281,31 @@ class XeroSync:
     def refresh_books(self, connection: str) -> dict[str, int]:
         """Pull the chart of accounts and tax rates that codes are checked against."""
         return refresh_books(self.context, self._id(connection))
+
+    def refresh_reports(self, connection: str) -> list[str]:
+        """Fetch and keep Xero's ProfitAndLoss (12 months by month), BalanceSheet, BankSummary
+        (this month) and TrialBalance; returns the names refreshed (a report Xero refused is
+        skipped and its last copy kept)."""
+        return refresh_reports(self.context, self._id(connection))
+
+    def report(self, connection: str, name: str) -> StoredReport | None:
+        """A report as last fetched (`name` as Xero names it: "BalanceSheet"), or None."""
+        with self.db.transaction() as session:
+            return report_store.load(session, self._connection_id(session, connection), name)
+
+    def finance(self, connection: str, *, today: date | None = None) -> FinanceSummary:
+        """Bank balances and the monthly profit and loss from the kept reports; receivables by
+        age and invoices paid/outstanding/overdue from the pulled invoices. Empty figures for
+        what was not fetched or pulled yet."""
+        day = today or self.context.clock.now().date()
+        with self.db.transaction() as session:
+            return finance_summary(session, self._connection_id(session, connection), day)
+
+    def accounts(self, connection: str) -> list[dict[str, Any]]:
+        """The chart of accounts as `refresh_books` kept it (Xero's JSON: Code, Name, Type,
+        Class, Status...), by code."""
+        with self.db.transaction() as session:
+            return chart_of_accounts(session, self._connection_id(session, connection))
 
     def sync(self, connection: str) -> tuple[PushReport, PullReport]:
         """Push what is pending, then pull what changed."""
@@ -292,6 +344,46 @@ class XeroSync:
 
     def repair(self, report: DriftReport) -> dict[str, int]:
         return repair_drift(self.context, report)
+
+    def reconcile(self, connection: str) -> DriftReport:
+        """The drift check (`drift`), kept: `last_reconciliation` reads it back."""
+        return reconcile(self.context, self._id(connection))
+
+    def last_reconciliation(self, connection: str) -> tuple[datetime, dict[str, Any]] | None:
+        """When the last reconciliation ran and its report (as `engine.report_dict` makes it)."""
+        with self.db.transaction() as session:
+            row = reconciliations.last(session, self._connection_id(session, connection))
+            return (row.ran_at, dict(row.report)) if row is not None else None
+
+    # -- API keys (the REST service's) -------------------------------------------------------
+
+    def create_api_key(
+        self, name: str, connections: Sequence[str] | None = None
+    ) -> tuple[ApiKeyRow, str]:
+        """A key for the REST API that sees only `connections` (connection ids or Xero tenant
+        ids; None: every connection). The key is returned here once: only its hash is kept."""
+        with self.db.transaction() as session:
+            ids = (
+                None
+                if connections is None
+                else [self._connection_id(session, c) for c in connections]
+            )
+            return api_key_store.create(
+                session, name=name, connections=ids, now=self.context.clock.now()
+            )
+
+    def revoke_api_key(self, key_id: str) -> None:
+        with self.db.transaction() as session:
+            api_key_store.revoke(session, key_id, now=self.context.clock.now())
+
+    def api_keys(self) -> list[ApiKeyRow]:
+        with self.db.transaction() as session:
+            return api_key_store.listed(session)
+
+    def check_api_key(self, key: str) -> ApiKeyRow | None:
+        """The live key's row (None: unknown or revoked); notes when it was last used."""
+        with self.db.transaction() as session:
+            return api_key_store.verify(session, key, now=self.context.clock.now())
 
     # -- helpers ---------------------------------------------------------------------------
 

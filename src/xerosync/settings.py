@@ -13,9 +13,9 @@ by the caller (CLI, service, worker) and passed down; nothing reads it at import
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from xerosync.errors import ConfigError
@@ -27,6 +27,8 @@ DEFAULT_SCOPES = (
     "accounting.settings",
     "accounting.contacts",
     "accounting.transactions",
+    # the reports kept for finance summaries (xerosync.engine.reports)
+    "accounting.reports.read",
 )
 
 
@@ -66,6 +68,9 @@ class Settings(BaseSettings):
     #: every connected organisation is pulled this often (payments, bank transactions and
     #: journals have no webhooks; and the safety net for a missed webhook)
     pull_every_minutes: int = Field(default=15, ge=1)
+    #: every connected organisation's reports (profit and loss, balance sheet, bank summary,
+    #: trial balance) are fetched again this often
+    reports_every_minutes: int = Field(default=60, ge=1)
     #: the sweeper re-wakes work whose wake-up was lost this often
     sweep_every_minutes: int = Field(default=5, ge=1)
     #: refresh a grant whose refresh token is older than this (Xero drops it after 60 days)
@@ -80,11 +85,22 @@ class Settings(BaseSettings):
     #: the application's endpoint for outbound webhooks (the change feed, signed with the secret)
     outbound_webhook_url: str | None = None
     outbound_webhook_secret: SecretStr = SecretStr("")
+    #: what `serve` and `worker` log: DEBUG, INFO, WARNING or ERROR
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: `text` (key=value lines) or `json` (one object per line, for a log shipper)
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("token_keys", "api_keys", "xero_scopes", "notify_emails", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split(value)
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()
 
     @field_validator("mapping", mode="before")
     @classmethod

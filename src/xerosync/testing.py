@@ -17,18 +17,27 @@ from starlette.types import ASGIApp
 from xerosync.clock import FakeClock
 from xerosync.store.db import Database, normalise_url
 
-__all__ = ["FakeClock", "serve", "throwaway_postgres"]
+__all__ = ["FakeClock", "free_port", "serve", "throwaway_postgres"]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on now (for a server whose URL must be known before it starts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @contextmanager
-def serve(app: ASGIApp, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve `app` over HTTP on a free port in a background thread; yield its base URL."""
+def serve(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `app` over HTTP in a background thread on `port` (0: a free one); yield its base
+    URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Accepted connections inherit this: without it a kept-alive request waits ~40 ms for
     # Nagle + delayed ACK, which slows every test and skews benchmarks.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, 0))
+    sock.bind((host, port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_keep_alive=30)
     server = uvicorn.Server(config)

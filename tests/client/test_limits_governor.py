@@ -14,6 +14,7 @@ from tests.client.core_doubles import Answer, FakeXero, answer, config, make_cli
 from xerosync.clock import FakeClock
 from xerosync.errors import RateLimited
 from xerosync.xero import RateLimits
+from xerosync.xero.limits.budget import Remaining
 from xerosync.xero.limits.stores import BudgetStore
 
 
@@ -215,3 +216,19 @@ def test_a_concurrent_429_pauses_in_real_time_not_on_the_clock(
     assert client.request("GET", "Invoices", tenant="t").status_code == 200
     assert clock.monotonic() == start
     assert paused == [pytest.approx(1.0)]
+
+
+def test_calls_left_count_our_calls_follow_xeros_headers_and_refill_with_the_window(
+    fake: FakeXero, clock: FakeClock, budget_store: BudgetStore
+) -> None:
+    client, _ = make_client(
+        fake, tokens=fake.issue(), budget_store=budget_store, config=limited(minute=10, day=100)
+    )
+    assert client.governor.left("t") == Remaining(minute=10, day=100, app_minute=10_000)
+    fake.script = [answer(200, {}), answer(200, {}, {"X-MinLimit-Remaining": "4"})]
+    client.request("GET", "Invoices", tenant="t")
+    assert client.governor.left("t") == Remaining(minute=9, day=99, app_minute=9_999)
+    client.request("GET", "Invoices", tenant="t")  # someone else spent some of the minute
+    assert client.governor.left("t").minute == 4
+    clock.advance(60)
+    assert client.governor.left("t") == Remaining(minute=10, day=98, app_minute=10_000)

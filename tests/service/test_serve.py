@@ -7,8 +7,8 @@ import logging
 import pytest
 from typer.testing import CliRunner
 
+from xerosync.cli.logs import _NoQueryStrings, _Redacting
 from xerosync.cli.main import app
-from xerosync.cli.serve import _NoQueryStrings, _Redacting
 
 
 def test_serve_is_a_command_with_host_and_port() -> None:

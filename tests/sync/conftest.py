@@ -5,7 +5,7 @@ through the real consent flow."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,11 @@ class Harness:
 
 
 def connect_harness(
-    emulator: RunningEmulator, db_url: str, clock: FakeClock, mapping: dict[str, Any] | None = None
+    emulator: RunningEmulator,
+    db_url: str,
+    clock: FakeClock,
+    mapping: dict[str, Any] | None = None,
+    scopes: Sequence[str] = SCOPES,
 ) -> Harness:
     with emulator.admin() as admin:
         created = admin.post("/tenants", json={"name": "Acme Ltd", "seed_demo": True})
@@ -97,7 +101,7 @@ def connect_harness(
         client_id=emulator.state.config.demo_client_id,
         client_secret=emulator.state.config.demo_client_secret,
         redirect_uri=emulator.state.config.demo_redirect_uris[0],
-        scopes=SCOPES,
+        scopes=scopes,
     )
     sync = XeroSync.open(
         db_url, config, token_keys=TOKEN_KEYS, mapping=mapping, clock=clock, migrate=False

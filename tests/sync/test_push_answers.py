@@ -32,6 +32,8 @@ class FakeXero:
         self.calls.append(f"{request.method} {request.url.path}")
         if self.together is not None:
             self.together.wait(timeout=10)  # BrokenBarrierError if the calls came one by one
+        if request.method == "GET":  # the push reads what it updates first: nothing changed
+            return httpx.Response(200, json={"Contacts": []})
         if self.refuse_with is not None:
             return httpx.Response(400, json=self.refuse_with)
         records = json.loads(request.content)["Contacts"]

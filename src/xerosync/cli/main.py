@@ -6,6 +6,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from xerosync.cli.demo import demo
 from xerosync.cli.migrate import migrate
 from xerosync.cli.serve import serve
 from xerosync.cli.worker import worker
@@ -59,3 +60,9 @@ def emulator(
 app.command(name="worker")(worker)
 
 app.command(name="migrate")(migrate)
+
+app.command(name="demo")(demo)
+
+
+if __name__ == "__main__":
+    app()

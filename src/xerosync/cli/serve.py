@@ -3,41 +3,18 @@ from the environment (`XEROSYNC_*`, see `xerosync.settings`)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import typer
 import uvicorn
 
+from xerosync.cli.logs import setup_logging
 from xerosync.errors import ConfigError
 from xerosync.jobs import EmbeddedConsumer, Tasks, build_worker
-from xerosync.redaction import redact
 from xerosync.service import create_app
 from xerosync.settings import Settings
 
 __all__ = ["serve"]
-
-
-class _Redacting(logging.Filter):
-    """Every line through `redact` (tokens, secrets, credentials) before a handler writes it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
-class _NoQueryStrings(logging.Filter):
-    """Access-log lines without query strings: `/callback?code=...` carries a secret."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and len(record.args) >= 3:
-            args = list(record.args)
-            args[2] = str(args[2]).split("?", 1)[0]
-            record.args = tuple(args)
-        return True
 
 
 def serve(
@@ -53,24 +30,21 @@ def serve(
 ) -> None:
     """Run the service: /connect, /webhooks/xero, /v1 (REST), /healthz, /metrics. Records and
     webhook events it stores wake the workers through the queue the settings name."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_Redacting())
     settings = Settings()
+    setup_logging(level=settings.log_level, fmt=settings.log_format)
     try:
         tasks = build_worker(settings)
         app = create_app(settings, wake=waker(tasks))
     except ConfigError as exc:
         typer.echo(f"xerosync serve: {exc}", err=True)
         raise typer.Exit(2) from exc
-    logging.getLogger("uvicorn.access").addFilter(_NoQueryStrings())
     consumer = (
         EmbeddedConsumer.over(tasks.huey, workers=workers, periodic=True) if workers else None
     )
     if consumer is not None:
         consumer.start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_config=None)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
@@ -78,9 +52,4 @@ def serve(
 
 def waker(tasks: Tasks) -> Callable[[str, str], None]:
     """The service's `wake(kind, connection_id)`, sent through the workers' queue."""
-    senders = {"push": tasks.wake_push, "pull": tasks.wake_pull, "inbox": tasks.wake_inbox}
-
-    def wake(kind: str, connection_id: str) -> None:
-        senders[kind](connection_id)
-
-    return wake
+    return tasks.wake

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
+from xerosync.cli.logs import setup_logging
 from xerosync.jobs import run_worker
 from xerosync.settings import Settings
 
@@ -19,12 +18,13 @@ def worker(
         "--periodic/--no-periodic",
         help="Run the schedules (sweeper, periodic pulls, token keep-alive) in this process.",
     ),
-    log_level: str = typer.Option("INFO", help="DEBUG, INFO, WARNING or ERROR."),
+    log_level: str | None = typer.Option(
+        None, help="DEBUG, INFO, WARNING or ERROR (default: XEROSYNC_LOG_LEVEL)."
+    ),
 ) -> None:
     """Run workers on the queue named by the XEROSYNC_* environment (a SQLite file by default,
     Redis when XEROSYNC_REDIS_URL is set). Ctrl-C stops after the running tasks; see
     docs/workers.md."""
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    run_worker(Settings(), workers=workers, periodic=periodic)
+    settings = Settings()
+    setup_logging(level=log_level or settings.log_level, fmt=settings.log_format)
+    run_worker(settings, workers=workers, periodic=periodic)

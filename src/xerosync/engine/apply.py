@@ -115,6 +115,8 @@ def apply_records(
         mapping = mappings.get(state.xero_id)
         if mapping is not None and mapping.xero_hash == digest:
             applied.unchanged += 1
+            if mapping.xero_type is None and state.type:  # kept before the type was
+                mapping.xero_type = state.type
             continue
         if entity == "payments":
             _touch(applied, data)
@@ -207,6 +209,7 @@ def _xero_owned(
     before_status = mapping.xero_status
     mapping.xero_number = state.number or mapping.xero_number
     mapping.xero_status = state.status or mapping.xero_status
+    mapping.xero_type = state.type or mapping.xero_type
     if state.total is not None:
         mapping.total = state.total
     if state.amount_due is not None:

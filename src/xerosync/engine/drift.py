@@ -52,6 +52,8 @@ class DriftItem:
     xero_id: str | None
     app: Any = None
     xero: Any = None
+    #: Xero's record as it was compared (normalised fields): what a repair pushes over
+    xero_fields: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -91,8 +93,10 @@ def compare(
     """The differences between one mapped app record and Xero's record (None: not in Xero)."""
     entity, app_id, xero_id = mapping.entity, mapping.app_id, mapping.xero_id
 
+    xero_fields: dict[str, Any] | None = None
+
     def item(kind: str, app: Any = None, xero: Any = None) -> DriftItem:
-        return DriftItem(entity, kind, app_id, xero_id, app, xero)
+        return DriftItem(entity, kind, app_id, xero_id, app, xero, xero_fields)
 
     deleted_in_app = mapping.sync_status == "deleted"
     if found is None:
@@ -206,6 +210,10 @@ def repair_drift(ctx: SyncContext, report: DriftReport) -> dict[str, int]:
             if drift.kind == "missing_in_xero":
                 mapping.xero_id = None
                 mapping.xero_status = None
+            elif drift.xero_fields is not None:
+                # What Xero holds now is what the app's version is pushed over: as the base, the
+                # push's merge sees the app's fields as the change to send, not Xero's to keep.
+                mapping.base = drift.xero_fields
             mapping.sync_status = "pending"
             outbox.queue(
                 session,

@@ -132,6 +132,7 @@ def record_success(
             mapping.xero_id = state.xero_id
         mapping.xero_number = state.number or mapping.xero_number
         mapping.xero_status = state.status or mapping.xero_status
+        mapping.xero_type = state.type or mapping.xero_type
         mapping.total = state.total if state.total is not None else mapping.total
         if state.amount_due is not None:
             mapping.amount_due = state.amount_due
@@ -191,6 +192,7 @@ def record_match(
     state = xero_state(row.entity, found)
     mapping.xero_id = state.xero_id
     mapping.xero_status = state.status
+    mapping.xero_type = state.type or mapping.xero_type
     mapping.xero_number = state.number
     mapping.base = normalise(
         from_xero(row.entity, found, SessionRefs(session, row.connection_id), ctx.mapping)

@@ -200,3 +200,25 @@ def pull_inbox(ctx: SyncContext, connection_id: str) -> PullReport:
         with ctx.db.transaction() as session:
             inbox.mark_handled(session, event_ids, now=ctx.clock.now())
     return report
+
+
+def pull_before_push(
+    ctx: SyncContext, connection_id: str, waiting: Mapping[str, Iterable[str]]
+) -> PullReport:
+    """What changed in Xero for the records a push is about to update ({entity: xero ids}),
+    merged before the push sends them: an entity pulled before goes on from its cursor (usually
+    one call for all of them), one never pulled is read by id."""
+    report = PullReport(connection_id)
+
+    def work(tenant: str) -> None:
+        for entity in (e for e in PUSH_ORDER if e in waiting):
+            with ctx.db.transaction() as session:
+                pulled_before = cursors.get(session, connection_id, entity) is not None
+            if pulled_before:
+                touched = _pull_entity(ctx, connection_id, tenant, entity, report)
+                for kind, ids in touched.items():
+                    _pull_ids(ctx, connection_id, tenant, kind, ids, report)
+            else:
+                _pull_ids(ctx, connection_id, tenant, entity, waiting[entity], report)
+
+    return _run_leased(ctx, connection_id, report, work)

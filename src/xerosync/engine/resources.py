@@ -28,6 +28,8 @@ class XeroState:
     amount_due: Decimal | None
     amount_paid: Decimal | None
     updated_at: datetime | None
+    #: Xero's Type (ACCREC/ACCPAY, RECEIVE/SPEND...); None for kinds without one
+    type: str | None = None
 
 
 #: the model attribute holding each entity's id, number and status
@@ -57,4 +59,5 @@ def xero_state(entity: str, record: XeroModel) -> XeroState:
         amount_due=_money(record, "amount_due"),
         amount_paid=_money(record, "amount_paid"),
         updated_at=getattr(record, "updated_date_utc", None),
+        type=getattr(record, "type", None),
     )

@@ -5,6 +5,7 @@ so a reader that crashed simply asks again from its last kept `seq`."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,7 +37,12 @@ class Change:
 
 
 def changes(
-    session: Session, *, after: int = 0, limit: int = 100, connection_id: str | None = None
+    session: Session,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    connection_id: str | None = None,
+    among: Collection[str] | None = None,
 ) -> list[Change]:
     return [
         Change(
@@ -49,5 +55,7 @@ def changes(
             data=dict(e.data or {}),
             at=e.created_at,
         )
-        for e in feed.read(session, after=after, limit=limit, connection_id=connection_id)
+        for e in feed.read(
+            session, after=after, limit=limit, connection_id=connection_id, among=among
+        )
     ]

@@ -66,8 +66,16 @@ def resolve_conflict(
     to_xero = {
         k: v for k, v in final.items() if normalise({k: v}) != normalise({k: fields[k].get("xero")})
     }
-    # fields Xero already holds are synced now; the rest are synced when the push lands
+    # fields Xero already holds are synced now; for the rest, Xero's value as the person saw
+    # it is the base, so the push's merge sends the decision and an edit made in Xero since
+    # then is a new conflict, not a silent overwrite
     base.update({k: v for k, v in normalise(final).items() if k not in to_xero})
+    seen = normalise({k: fields[k].get("xero") for k in to_xero})
+    for name in to_xero:
+        if name in seen:
+            base[name] = seen[name]
+        else:
+            base.pop(name, None)
     mapping.base = base
     conflicts.close(
         session,

@@ -9,7 +9,7 @@ See docs/workers.md.
 """
 
 from xerosync.jobs.queue import EmbeddedConsumer, make_consumer, make_huey
-from xerosync.jobs.runs import KeepAlive, Schedule, follow_up, keep_tokens_alive
+from xerosync.jobs.runs import KeepAlive, Schedule, follow_up, keep_reports, keep_tokens_alive
 from xerosync.jobs.tasks import Tasks, every, register_tasks
 from xerosync.jobs.wake import wake_after_commit
 from xerosync.jobs.worker import build_worker, run_worker
@@ -22,6 +22,7 @@ __all__ = [
     "build_worker",
     "every",
     "follow_up",
+    "keep_reports",
     "keep_tokens_alive",
     "make_consumer",
     "make_huey",

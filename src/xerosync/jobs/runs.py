@@ -5,6 +5,7 @@ tasks in `xerosync.jobs.tasks` only wrap them):
     find_work(sync)             the sweeper's question, answered by the database
     connected(sync)             the connections the periodic pull visits
     keep_tokens_alive(sync, d)  refresh every grant idle for d days (Xero drops it at 60)
+    keep_reports(ctx, id)       fetch and keep one connection's reports; failures logged
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from xerosync.api import XeroSync
-from xerosync.engine import PullReport, PushReport
+from xerosync.engine import PullReport, PushReport, SyncContext, refresh_reports
 from xerosync.errors import NeedsReauth, XeroError
 from xerosync.settings import Settings
 from xerosync.store import connections, work
@@ -26,6 +27,7 @@ __all__ = [
     "connected",
     "find_work",
     "follow_up",
+    "keep_reports",
     "keep_tokens_alive",
 ]
 
@@ -42,6 +44,7 @@ class Schedule:
     sweep_every_minutes: int = 5
     token_keepalive_days: int = 30
     retry_after_seconds: float = 60.0
+    reports_every_minutes: int = 60
     #: the application's webhook endpoint the change feed is sent to (none: not sent)
     outbound_url: str | None = None
     outbound_secret: str = field(default="", repr=False)
@@ -53,6 +56,7 @@ class Schedule:
             sweep_every_minutes=settings.sweep_every_minutes,
             token_keepalive_days=settings.token_keepalive_days,
             retry_after_seconds=float(settings.retry_after_seconds),
+            reports_every_minutes=settings.reports_every_minutes,
             outbound_url=settings.outbound_webhook_url,
             outbound_secret=settings.outbound_webhook_secret.get_secret_value(),
         )
@@ -133,3 +137,21 @@ def keep_tokens_alive(sync: XeroSync, *, older_than_days: int) -> KeepAlive:
             result.refreshed.append(key)
             logger.info("jobs.keepalive_refreshed", extra={"grant": key})
     return result
+
+
+def keep_reports(ctx: SyncContext, connection_id: str) -> list[str]:
+    """Refresh one connection's reports (the names refreshed). A dead grant has already marked
+    the connection needs_reauth (the schedules skip it until it is connected again); any other
+    refusal is logged, and the next run tries again, the last copies kept meanwhile."""
+    try:
+        names = refresh_reports(ctx, connection_id)
+    except NeedsReauth:
+        logger.warning("jobs.reports_needs_reauth", extra={"connection": connection_id})
+        return []
+    except XeroError as exc:
+        logger.warning(
+            "jobs.reports_failed", extra={"connection": connection_id, "error": type(exc).__name__}
+        )
+        return []
+    logger.info("jobs.reports", extra={"connection": connection_id, "reports": names})
+    return names

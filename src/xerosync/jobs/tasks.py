@@ -4,7 +4,7 @@
     tasks.wake_push(connection_id)      # after the commit that stored the records
     tasks.wake_inbox(connection_id)     # after the commit that stored webhook events
 
-`push`, `pull` and `inbox` run `push_connection`, `pull_connection` and `pull_inbox` for one
+`push`, `pull` and `inbox` run `push_merged`, `pull_connection` and `pull_inbox` for one
 connection. Wake-ups are deduplicated by a marker in the queue's storage: a wake-up while one is
 queued (and not yet started) is dropped, since the queued one will see the new work; the marker
 is cleared when the task starts, so work stored while it runs gets a wake-up of its own. A
@@ -15,8 +15,9 @@ its connection busy returns, and one that stopped short (rate limit, Xero unavai
 waiting on a record not in Xero yet) schedules itself once more, later.
 
 Periodic: the sweeper (lost wake-ups), the incremental pull of every connected organisation
-(payments, bank transactions and journals have no webhooks; and any missed webhook), and the
-token keep-alive. A connection that needs re-authorising is skipped by all of them; its work
+(payments, bank transactions and journals have no webhooks; and any missed webhook), the
+refresh of every connected organisation's reports (`reports`, one task per connection), and
+the token keep-alive. A connection that needs re-authorising is skipped by all of them; its work
 waits in the database and runs when it is connected again.
 """
 
@@ -40,7 +41,7 @@ from xerosync.engine import (
     SyncContext,
     pull_connection,
     pull_inbox,
-    push_connection,
+    push_merged,
 )
 from xerosync.host.deliver import Delivered, deliver
 from xerosync.jobs.runs import (
@@ -49,9 +50,11 @@ from xerosync.jobs.runs import (
     connected,
     find_work,
     follow_up,
+    keep_reports,
     keep_tokens_alive,
 )
 from xerosync.notify.incidents import Send, watch_connection
+from xerosync.store import leases
 from xerosync.store.work import Work
 
 __all__ = ["Tasks", "every", "register_tasks"]
@@ -107,9 +110,18 @@ class Tasks:
     inbox: Any
     sweep: Any
     pull_all: Any
+    reports: Any
+    reports_all: Any
     keep_alive: Any
     deliver: Any
+    deliver_soon: Any
     marker_ttl: float
+
+    def wake(self, kind: str, connection_id: str) -> None:
+        """The service's `wake(kind, connection_id)`: kind "push" | "pull" | "inbox"."""
+        {"push": self.wake_push, "pull": self.wake_pull, "inbox": self.wake_inbox}[kind](
+            connection_id
+        )
 
     def wake_push(self, connection_id: str) -> bool:
         """Wake a worker to push `connection_id`; False when a wake-up is already queued."""
@@ -121,6 +133,13 @@ class Tasks:
     def wake_inbox(self, connection_id: str) -> bool:
         return self._wake("inbox", self.inbox, connection_id)
 
+    def wake_reports(self, connection_id: str) -> bool:
+        return self._wake("reports", self.reports, connection_id)
+
+    def wake_deliver(self) -> bool:
+        """Send the change feed to the application now rather than at the next minute."""
+        return self._wake("deliver", self.deliver_soon, "")
+
     def _wake(self, kind: str, task: Any, connection_id: str) -> bool:
         key = marker(kind, connection_id)
         now = time.time()
@@ -129,7 +148,7 @@ class Tasks:
             if isinstance(queued, int | float) and now - queued < self.marker_ttl:
                 return False
             self.huey.put(key, now)  # a marker whose message was lost: wake again
-        task(connection_id)
+        task(connection_id) if connection_id else task()
         return True
 
 
@@ -173,9 +192,11 @@ def register_tasks(
         )
         if delay is not None and again:
             handles[kind].schedule(args=(connection_id,), kwargs={"again": False}, delay=delay)
+        if plan.outbound_url:  # what this run told the feed reaches the application now
+            tasks.wake_deliver()
 
     def push(connection_id: str, again: bool = True) -> None:
-        run("push", push_connection, connection_id, again)
+        run("push", push_merged, connection_id, again)
 
     def pull(connection_id: str, again: bool = True) -> None:
         run("pull", pull_connection, connection_id, again)
@@ -203,18 +224,43 @@ def register_tasks(
             tasks.wake_pull(connection_id)
         return ids
 
+    def reports(connection_id: str) -> list[str]:
+        huey.delete(marker("reports", connection_id))
+        ctx = runtime.context()
+        names = keep_reports(ctx, connection_id)
+        if notify is not None:  # a grant found dead here is an incident like anywhere else
+            watch_connection(ctx.db, connection_id, now=ctx.clock.now(), send=notify)
+        return names
+
+    def reports_all() -> list[str]:
+        ids = connected(runtime.sync())
+        for connection_id in ids:
+            tasks.wake_reports(connection_id)
+        return ids
+
     def keep_alive() -> KeepAlive:
         return keep_tokens_alive(runtime.sync(), older_than_days=plan.token_keepalive_days)
 
     def deliver_feed() -> Delivered | None:
-        """Send the change feed to the application's endpoint (signed, in order, at least once)."""
+        """Send the change feed to the application's endpoint (signed, in order, at least once).
+        One sender at a time (a lease), so two workers never send the same events twice over."""
+        huey.delete(marker("deliver", ""))
         if not plan.outbound_url:
             return None
         ctx = runtime.context()
-        with httpx.Client(timeout=30) as http:
-            return deliver(
-                ctx.db, http, url=plan.outbound_url, secret=plan.outbound_secret, clock=ctx.clock
-            )
+        if not leases.acquire(ctx.db, "deliver", ctx.owner, now=ctx.clock.now(), ttl=120):
+            return None
+        try:
+            with httpx.Client(timeout=30) as http:
+                return deliver(
+                    ctx.db,
+                    http,
+                    url=plan.outbound_url,
+                    secret=plan.outbound_secret,
+                    clock=ctx.clock,
+                )
+        finally:
+            leases.release(ctx.db, "deliver", ctx.owner)
 
     tasks = Tasks(
         huey=huey,
@@ -223,8 +269,13 @@ def register_tasks(
         inbox=handles["inbox"],
         sweep=huey.periodic_task(every(plan.sweep_every_minutes), name="sweep")(sweep),
         pull_all=huey.periodic_task(every(plan.pull_every_minutes), name="pull_all")(pull_all),
+        reports=huey.task(name="reports")(reports),
+        reports_all=huey.periodic_task(every(plan.reports_every_minutes), name="reports_all")(
+            reports_all
+        ),
         keep_alive=huey.periodic_task(every(24 * 60), name="keep_alive")(keep_alive),
         deliver=huey.periodic_task(every(1), name="deliver")(deliver_feed),
+        deliver_soon=huey.task(name="deliver_soon")(deliver_feed),
         marker_ttl=marker_ttl,
     )
     return tasks

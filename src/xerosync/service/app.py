@@ -17,10 +17,11 @@ from fastapi import FastAPI
 
 from xerosync.api import XeroSync
 from xerosync.compose import build_sync
+from xerosync.service import dashboard
 from xerosync.service.deps import Service
 from xerosync.service.metrics import registry_for
 from xerosync.service.openapi import install as install_openapi
-from xerosync.service.routes import connect, ops, v1, webhooks
+from xerosync.service.routes import connect, finance, ops, v1, webhooks
 from xerosync.settings import Settings
 from xerosync.store.crypto import TokenCipher
 from xerosync.version import __version__
@@ -50,7 +51,7 @@ def create_app(
     )
     if not settings.webhook_key.get_secret_value():
         log.warning("service.no_webhook_key")  # every webhook delivery will get 401
-    if not settings.api_keys:
+    if not settings.api_keys and not service.has_stored_keys():
         log.warning("service.no_api_keys")  # the REST API and connection pages answer 503
 
     @asynccontextmanager
@@ -68,7 +69,9 @@ def create_app(
     )
     app.state.service = service
     app.state.metrics = registry_for(built.db)
-    for module in (connect, webhooks, v1, ops):
+    # finance before v1: its /connections/{c}/reports/{name} would else be read as a record's
+    # status (/connections/{c}/{entity}/{app_id})
+    for module in (connect, webhooks, finance, v1, ops, dashboard):
         app.include_router(module.router)
     install_openapi(app)
     return app

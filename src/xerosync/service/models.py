@@ -11,18 +11,44 @@ from pydantic import BaseModel, Field
 from xerosync.host.feed import Change
 from xerosync.host.status import RecordStatus
 from xerosync.host.submit import Submitted
+from xerosync.store.reports import StoredReport
 from xerosync.store.tables import ConflictRow, ConnectionRow, DeadLetter
+from xerosync.sync.finance import FinanceSummary
 
 __all__ = [
+    "REFUSALS",
     "ChangeOut",
     "ChangesOut",
     "ConflictOut",
     "ConnectionOut",
     "DeadLetterOut",
+    "DriftItemOut",
+    "FinanceOut",
+    "Problem",
+    "ReconciliationOut",
     "RecordStatusOut",
+    "RefreshedOut",
+    "ReportOut",
     "ResolveIn",
     "SubmittedOut",
 ]
+
+
+class Problem(BaseModel):
+    """A refusal: what is wrong, in words; for a request that is not valid, one entry per
+    problem (the record's index and id, or the parameter, and what is wrong with it)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+#: the answers of any route behind an API key, besides its own
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no API key, or not a valid one"},
+    403: {"model": Problem, "description": "a form posted from another site"},
+    404: {"model": Problem, "description": "not found, or not visible to this key"},
+    422: {"model": Problem, "description": "the request is not valid: what is wrong"},
+    503: {"model": Problem, "description": "no API key is configured anywhere"},
+}
 
 
 class ConnectionOut(BaseModel):
@@ -193,3 +219,58 @@ class DeadLetterOut(BaseModel):
             status=row.status,
             created_at=row.created_at,
         )
+
+
+class DriftItemOut(BaseModel):
+    entity: str
+    #: missing_in_xero | missing_in_app | amount | contact | fields | status
+    kind: str
+    app_id: str | None
+    xero_id: str | None
+    #: the app's side and Xero's side of the difference (amounts as strings)
+    app: Any = None
+    xero: Any = None
+
+
+class ReconciliationOut(BaseModel):
+    """A drift check of one connection: the app's records (through the mappings) against what
+    Xero holds now. `clean` when nothing differs."""
+
+    connection_id: str
+    ran_at: datetime
+    clean: bool
+    #: how many Xero records were read, per entity
+    checked: dict[str, int]
+    #: how many requests to Xero it took
+    calls: int
+    items: list[DriftItemOut]
+
+    @classmethod
+    def of(cls, ran_at: datetime, report: dict[str, Any]) -> ReconciliationOut:
+        return cls.model_validate({**report, "ran_at": ran_at})
+
+
+#: bank balances, twelve months of profit and loss, receivables by age, invoices paid and owed
+#: (money as strings: "1234.50")
+FinanceOut = FinanceSummary
+
+
+class ReportOut(BaseModel):
+    #: as Xero names it: ProfitAndLoss, BalanceSheet, BankSummary, TrialBalance
+    name: str
+    #: what Xero was asked (fromDate, toDate, periods, timeframe, date)
+    params: dict[str, Any]
+    #: Xero's report as returned: ReportTitles, Rows (Header, Section, Row, SummaryRow)...
+    body: dict[str, Any]
+    fetched_at: datetime
+
+    @classmethod
+    def of(cls, report: StoredReport) -> ReportOut:
+        return cls(
+            name=report.name, params=report.params, body=report.body, fetched_at=report.fetched_at
+        )
+
+
+class RefreshedOut(BaseModel):
+    #: the reports fetched and kept now; one Xero refused keeps its last copy
+    refreshed: list[str]

@@ -12,7 +12,7 @@ from pydantic.json_schema import models_json_schema
 
 from xerosync.sync.records import RECORD_TYPES
 
-__all__ = ["RECORDS_BODY", "install"]
+__all__ = ["RECORDS_BODY", "html_or_json", "install"]
 
 _REF = "#/components/schemas/{model}"
 
@@ -36,6 +36,25 @@ RECORDS_BODY: dict[str, Any] = {
             }
         },
     }
+}
+
+
+def html_or_json(description: str, json_schema: dict[str, Any]) -> dict[str, Any]:
+    """An answer that is a page for a browser and JSON for a program (`pages.wants_html`)."""
+    return {
+        "description": description,
+        "content": {
+            "text/html": {"schema": {"type": "string"}},
+            "application/json": {"schema": json_schema},
+        },
+    }
+
+
+#: a refusal as `pages` and `HTTPException` make it
+PROBLEM: dict[str, Any] = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
 }
 
 

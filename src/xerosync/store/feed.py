@@ -12,7 +12,7 @@ is emission order; a transaction rolled back takes its unwritten events with it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import event, insert, select, text
@@ -120,10 +120,18 @@ def emit_for(
 
 
 def read(
-    session: Session, *, after: int = 0, limit: int = 100, connection_id: str | None = None
+    session: Session,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    connection_id: str | None = None,
+    among: Collection[str] | None = None,
 ) -> list[FeedEvent]:
+    """Events after `after`: of one connection, of those `among` (None: every connection)."""
     write_pending(session)
     query = select(FeedEvent).where(FeedEvent.seq > after)
     if connection_id is not None:
         query = query.where(FeedEvent.connection_id == connection_id)
+    if among is not None:
+        query = query.where(FeedEvent.connection_id.in_(list(among)))
     return list(session.scalars(query.order_by(FeedEvent.seq).limit(limit)))

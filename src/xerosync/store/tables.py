@@ -9,6 +9,7 @@ push_batches     one row per write sent to Xero: its idempotency key and when it
 inbox            webhook events received, deduplicated on their key
 pull_cursors     If-Modified-Since marks per connection and entity
 xero_records     what Xero owns and we only read: accounts, tax rates, items
+reports          Xero's reports as last fetched, one per connection and report name
 conflicts        fields both sides changed that a person must decide
 dead_letters     pushes Xero refused or that cannot be made; retryable or discardable
 quarantine       raw records from Xero that could not be read
@@ -16,6 +17,8 @@ feed             the change feed for the application, ordered by `seq`
 audit_log        every write made to Xero
 leases           who is working on what (one push and one pull per connection at a time)
 oauth_states     sign-ins under way: state -> sealed PKCE verifier, single-use, short-lived
+api_keys         keys of the REST API (hashed), each limited to some connections or to none
+reconciliations  each drift check that was run, with its report
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
+    "ApiKeyRow",
     "AuditEntry",
     "Base",
     "ConflictRow",
@@ -59,9 +63,11 @@ __all__ = [
     "PullCursor",
     "PushBatch",
     "QuarantinedRecord",
+    "Reconciliation",
     "TokenGrant",
     "UTCDateTime",
     "XeroRecordRow",
+    "XeroReportRow",
 ]
 
 
@@ -90,6 +96,8 @@ Json = JSON().with_variant(postgresql.JSONB(), "postgresql")
 # Autoincrement keys: 64-bit on PostgreSQL; SQLite only auto-increments INTEGER PRIMARY KEY.
 Serial = BigInteger().with_variant(Integer(), "sqlite")
 Money = Numeric(19, 4, asdecimal=True)
+# The same, keeping Python's None as SQL NULL (not the JSON `null`), for "no value" columns.
+JsonOrNull = JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
 def utcnow() -> datetime:
@@ -151,6 +159,8 @@ class MappingRow(Base):
     xero_hash: Mapped[str | None] = mapped_column(String(64))
     xero_updated_at: Mapped[datetime | None]
     xero_status: Mapped[str | None] = mapped_column(String(32))
+    #: Xero's Type of the record (ACCREC/ACCPAY, RECEIVE/SPEND...), whoever created it
+    xero_type: Mapped[str | None] = mapped_column(String(32))
     total: Mapped[Decimal | None]
     amount_due: Mapped[Decimal | None]
     amount_paid: Mapped[Decimal | None]
@@ -242,6 +252,21 @@ class XeroRecordRow(Base):
     status: Mapped[str | None] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class XeroReportRow(Base):
+    """A report as Xero returned it (`body`) and what was asked for (`params`); each fetch
+    replaces the last."""
+
+    __tablename__ = "reports"
+
+    connection_id: Mapped[str] = mapped_column(
+        ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    params: Mapped[dict[str, Any]] = mapped_column(Json)
+    body: Mapped[dict[str, Any]] = mapped_column(Json)
+    fetched_at: Mapped[datetime]
 
 
 class ConflictRow(Base):
@@ -367,3 +392,39 @@ class OAuthState(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ApiKeyRow(Base):
+    """A key of the REST API. Only the SHA-256 of the key is kept (`store.api_keys` says why
+    that is enough); `prefix` is its first characters, for people to tell keys apart.
+    `connections` is the connection ids the key may see, or NULL for all of them."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    connections: Mapped[list[str] | None] = mapped_column(JsonOrNull)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        # never the hash (nor, of course, the key: it is not kept)
+        return (
+            f"ApiKeyRow(id={self.id!r}, name={self.name!r}, prefix={self.prefix!r}, "
+            f"connections={self.connections!r}, revoked={self.revoked_at is not None})"
+        )
+
+
+class Reconciliation(Base):
+    """One drift check of a connection (`XeroSync.reconcile`): when it ran and what it found."""
+
+    __tablename__ = "reconciliations"
+    __table_args__ = (Index("ix_reconciliations_connection", "connection_id", "ran_at"),)
+
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    connection_id: Mapped[str] = mapped_column(ForeignKey("connections.id", ondelete="CASCADE"))
+    ran_at: Mapped[datetime]
+    report: Mapped[dict[str, Any]] = mapped_column(Json)

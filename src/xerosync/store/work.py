@@ -15,9 +15,22 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.connections import CONNECTED
 from xerosync.store.outbox import IN_FLIGHT, PENDING
-from xerosync.store.tables import ConnectionRow, InboxEvent, OutboxRow, PushBatch, TokenGrant
+from xerosync.store.tables import (
+    ConnectionRow,
+    InboxEvent,
+    MappingRow,
+    OutboxRow,
+    PushBatch,
+    TokenGrant,
+)
 
-__all__ = ["Work", "connected_ids", "connections_with_work", "grants_to_keep_alive"]
+__all__ = [
+    "Work",
+    "connected_ids",
+    "connections_with_work",
+    "grants_to_keep_alive",
+    "updates_waiting",
+]
 
 
 @dataclass
@@ -81,3 +94,29 @@ def grants_to_keep_alive(session: Session, before: datetime) -> list[str]:
             .order_by(TokenGrant.key)
         )
     )
+
+
+def updates_waiting(session: Session, connection_id: str) -> dict[str, set[str]]:
+    """Xero ids, by entity, of records already in Xero with a change of the app's waiting to go:
+    what a push must pull first, so that it cannot overwrite an edit made in Xero."""
+    rows = session.execute(
+        select(MappingRow.entity, MappingRow.xero_id)
+        .join(
+            OutboxRow,
+            and_(
+                OutboxRow.connection_id == MappingRow.connection_id,
+                OutboxRow.entity == MappingRow.entity,
+                OutboxRow.app_id == MappingRow.app_id,
+            ),
+        )
+        .where(
+            OutboxRow.connection_id == connection_id,
+            OutboxRow.state == PENDING,
+            MappingRow.xero_id.is_not(None),
+        )
+    )
+    waiting: dict[str, set[str]] = {}
+    for entity, xero_id in rows:
+        if xero_id is not None:
+            waiting.setdefault(entity, set()).add(xero_id)
+    return waiting

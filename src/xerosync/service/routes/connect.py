@@ -13,21 +13,39 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from xerosync.errors import AuthError, XeroError
-from xerosync.service.deps import ApiKey, ServiceDep, answers
-from xerosync.service.models import ConnectionOut
+from xerosync.service.deps import ApiKey, CallerDep, Service, ServiceDep, Storable, answers
+from xerosync.service.models import REFUSALS, ConnectionOut, Problem
+from xerosync.service.openapi import PROBLEM, html_or_json
 from xerosync.service.pages import connections_page, message_page, wants_html
 from xerosync.store import oauth_states
 
-__all__ = ["router"]
+__all__ = ["begin_sign_in", "router"]
 
 log = logging.getLogger("xerosync.service")
 
 router = APIRouter(tags=["connections"])
 
+_CONNECTION = {"$ref": "#/components/schemas/ConnectionOut"}
 
-@router.get("/connect", dependencies=[ApiKey], response_class=RedirectResponse, status_code=303)
-def connect(request: Request, service: ServiceDep) -> RedirectResponse:
-    """Start a sign-in: the browser goes to Xero's consent page and comes back to `/callback`."""
+
+@router.get(
+    "/connect",
+    dependencies=[ApiKey, Storable],
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={**REFUSALS, 403: {**REFUSALS[403], "description": "not an operator key"}},
+)
+def connect(request: Request, service: ServiceDep, caller: CallerDep) -> RedirectResponse:
+    """Start a sign-in: the browser goes to Xero's consent page and comes back to `/callback`.
+    Only an operator key may (a key limited to some connections would not see the new one)."""
+    if not caller.operator:
+        raise HTTPException(403, "only an operator key (XEROSYNC_API_KEYS) may connect Xero")
+    return begin_sign_in(request, service)
+
+
+def begin_sign_in(request: Request, service: Service) -> RedirectResponse:
+    """Keep a new sign-in (state + PKCE) and send the browser to Xero's consent page (also the
+    dashboard's Reconnect button, for operators)."""
     sync = service.sync
     redirect = sync.client.config.redirect_uri or str(request.url_for("callback"))
     started = sync.client.oauth.authorization_request(redirect_uri=redirect)
@@ -43,7 +61,25 @@ def _refused(request: Request, status: int, title: str, message: str) -> Respons
     return JSONResponse({"detail": message}, status_code=status)
 
 
-@router.get("/callback", name="callback", response_model=None)
+@router.get(
+    "/callback",
+    name="callback",
+    dependencies=[Storable],
+    response_model=None,
+    responses={
+        200: html_or_json(
+            "the organisations connected",
+            {
+                "type": "object",
+                "properties": {"connected": {"type": "array", "items": _CONNECTION}},
+                "required": ["connected"],
+            },
+        ),
+        400: html_or_json("the sign-in is unknown, used, expired or was refused", PROBLEM),
+        422: {"model": Problem, "description": "text that cannot be kept (a NUL character)"},
+        502: html_or_json("Xero could not be reached", PROBLEM),
+    },
+)
 def callback(request: Request, service: ServiceDep) -> Any:
     """Xero sends the browser back here with `code` and `state` (or `error`)."""
     sync = service.sync
@@ -79,18 +115,40 @@ def callback(request: Request, service: ServiceDep) -> Any:
     return {"connected": [ConnectionOut.of(r).model_dump(mode="json") for r in rows]}
 
 
-@router.get("/connections", dependencies=[ApiKey], response_model=None)
-def connections(request: Request, service: ServiceDep) -> Any:
+@router.get(
+    "/connections",
+    dependencies=[ApiKey, Storable],
+    response_model=None,
+    responses={
+        **REFUSALS,
+        200: html_or_json("the connections", {"type": "array", "items": _CONNECTION}),
+    },
+)
+def connections(request: Request, service: ServiceDep, caller: CallerDep) -> Any:
     """The connected organisations (HTML for a browser, JSON otherwise)."""
-    rows = service.sync.connections()
+    rows = caller.visible(service.sync.connections(), lambda r: r.id)
     if wants_html(request):
         return HTMLResponse(connections_page(rows))
     return [ConnectionOut.of(r).model_dump(mode="json") for r in rows]
 
 
-@router.post("/connections/{connection}/disconnect", dependencies=[ApiKey], response_model=None)
-def disconnect(request: Request, service: ServiceDep, connection: str) -> Any:
+@router.post(
+    "/connections/{connection}/disconnect",
+    dependencies=[ApiKey, Storable],
+    response_model=None,
+    responses={
+        **REFUSALS,
+        502: {"model": Problem, "description": "Xero could not be reached"},
+        200: {
+            "description": "the connection, now disconnected",
+            "content": {"application/json": {"schema": _CONNECTION}},
+        },
+        303: {"description": "a browser goes back to the connections page"},
+    },
+)
+def disconnect(request: Request, service: ServiceDep, caller: CallerDep, connection: str) -> Any:
     """Disconnect the organisation in Xero; its work is kept and resumes on reconnect."""
+    service.visible_connection(caller, connection)
     with answers():
         try:
             service.sync.disconnect(connection)

@@ -145,6 +145,14 @@ def corrected(
     return replace(state, used=max(state.used, window.limit - remaining), reported=reported)
 
 
+def left(state: WindowState, window: Window, now: float) -> int:
+    """How many calls the window has room for at `now` (0 while a 429 holds it back)."""
+    state = current(state, window, now)
+    if state.blocked_until > now:
+        return 0
+    return max(0, window.limit - state.used)
+
+
 def longest_block(length: float) -> float:
     """The longest a 429 for a window of `length` seconds may hold calls back."""
     return length + RETRY_AFTER_RESOLUTION

@@ -21,6 +21,7 @@ from xerosync.clock import Clock
 from xerosync.errors import RateLimited
 from xerosync.xero.config import RateLimits
 from xerosync.xero.limits.budget import RateProblem, Remaining, Window, longest_block
+from xerosync.xero.limits.budget import left as room_left
 from xerosync.xero.limits.stores import BudgetStore
 
 logger = logging.getLogger("xerosync.xero")
@@ -64,6 +65,21 @@ class Governor:
 
     def _now(self) -> float:
         return self.clock.now().timestamp()
+
+    def left(self, tenant: str | None) -> Remaining:
+        """Calls left now in the tenant's minute and day windows and the app's minute, as
+        counted here (corrected by Xero's headers on every answer)."""
+        now = self._now()
+        app = self.app_window()
+        app_left = room_left(self.store.state(app), app, now)
+        if tenant is None:
+            return Remaining(app_minute=app_left)
+        minute, day = self.tenant_windows(tenant)
+        return Remaining(
+            minute=room_left(self.store.state(minute), minute, now),
+            day=room_left(self.store.state(day), day, now),
+            app_minute=app_left,
+        )
 
     # -- before and after a call ---------------------------------------------------------
 
