@@ -22,7 +22,7 @@ What the figures mean:
 - push: `--records` N submitted (N//10 contacts rounded to 50, the rest invoices naming them) with
   `submit_many` (timed apart, "submit"), then one `XeroSync.push`; calls = ceil(contacts/50) +
   ceil(invoices/50). records/s = N / (push wall time - time inside the fake).
-- pull: a fresh database and a fresh process (so `ru_maxrss` is the pull's own), one
+- pull: a fresh database and a fresh process (so its peak RSS is the pull's own), one
   `XeroSync.pull` of all entities: `--pull-records` invoices new to the store (each adopted: mapping,
   feed event), calls = ceil(N/1000) + 5 (one empty page for each other entity). Run twice: once
   plain (time, RSS) and, on the databases of --trace-databases (default SQLite only: the engine's
@@ -40,8 +40,9 @@ Goal (issue 7): >= 5,000 records/s on PostgreSQL, < 300 MB for the 100k pull.
 Measured 2026-11-30 (defaults; one sitting on a shared 2-core machine at load ~5-7, so wall
 figures swing; engine CPU ms/record in brackets), PostgreSQL: submit 4,267 records/s (0.19),
 push 719 (0.67; 2.3 statements/record), pull 2,428 (0.22); SQLite: submit 2,478, push 963,
-pull 3,378. RSS of the 100k pull: 183 MB (SQLite), 190 MB (PostgreSQL), no higher than before it
-started. Push is bound by Python (payload mapping, the client, the ORM), not the database.
+pull 3,378. Peak RSS of the 100k pull (VmHWM, its own worker): 116 MB on SQLite, 123 MB on
+PostgreSQL, from ~95 MB before it began. Push is bound by Python (payload mapping, the client,
+the ORM), not the database.
 
 Run it the same way each time (the defaults are the reference); the machine's other load shows in
 the figures, so compare runs from one sitting.
@@ -500,12 +501,25 @@ def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
 # -- pull ------------------------------------------------------------------------------------
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS so far. On Linux `VmHWM`: `ru_maxrss` survives exec, so a pull
+    worker started by a bench that had pushed 10,000 records began at the parent's ~180 MB."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_pull(kind: str, url: str, records: int, *, trace: bool = False) -> Figures:
     """Pull `records` invoices (all new to the store at `url`) in this process."""
     fake = FakeXero(pull_records=records)
     sync, conn = open_sync(url, fake)
     try:
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        baseline = peak_rss_mb()
         if trace:
             tracemalloc.start()
         statements = Statements(sync.db.engine)
@@ -534,7 +548,7 @@ def run_pull(kind: str, url: str, records: int, *, trace: bool = False) -> Figur
                 "per_entity": report.per_entity,
                 "sql_statements": statements.count,
                 "rss_baseline_mb": round(baseline, 1),
-                "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "rss_peak_mb": round(peak_rss_mb(), 1),
                 "tracemalloc_peak_mb": round(peak, 1) if peak is not None else None,
             },
             cpu,
