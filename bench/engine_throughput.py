@@ -37,12 +37,12 @@ What the figures mean:
   round trip + Python's own cost.
 Goal (issue 7): >= 5,000 records/s on PostgreSQL, < 300 MB for the 100k pull.
 
-Measured 2026-11-30 (defaults; one sitting on a shared 2-core machine at load ~5-7, so wall
-figures swing; engine CPU ms/record in brackets), PostgreSQL: submit 4,267 records/s (0.19),
-push 719 (0.67; 2.3 statements/record), pull 2,428 (0.22); SQLite: submit 2,478, push 963,
-pull 3,378. Peak RSS of the 100k pull (VmHWM, its own worker): 116 MB on SQLite, 123 MB on
-PostgreSQL, from ~95 MB before it began. Push is bound by Python (payload mapping, the client,
-the ORM), not the database.
+Measured 2026-11-30 on PostgreSQL at the defaults, 3 runs alternated with the code before the
+bulk writes on a quiet moment of a shared 2-core machine (medians; engine CPU ms/record in
+brackets): submit 4,152 records/s (0.19), push 1,028 (0.64; 2.3 statements/record), pull 3,599
+(0.20), against 1,654 (0.53), 473 (0.79) and 1,550 (0.48) before. Peak RSS of the 100k pull:
+122 MB from 99 MB at its start (137-140 MB before). Push is bound by Python (payload mapping, the
+client, the ORM), not the database.
 
 Run it the same way each time (the defaults are the reference); the machine's other load shows in
 the figures, so compare runs from one sitting.
