@@ -24,15 +24,14 @@ from __future__ import annotations
 import argparse
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import httpx
 
+from bench.xero_like import Scale, tenant_windows
 from xerosync.emulator import EmulatorConfig, create_app
-from xerosync.emulator.limits import offset_for, window_at
+from xerosync.emulator.request_log import Received
 from xerosync.testing import serve
 from xerosync.xero import MemoryTokenStore, RateLimits, XeroClient, XeroConfig
 from xerosync.xero.batching import MAX_BATCH_RECORDS
@@ -71,15 +70,7 @@ class Phase:
 def _per_window(entries: list[dict[str, Any]], tenant: str, minute_seconds: float) -> list[int]:
     """Answered calls per tenant minute window, from the emulator's request log: the same
     fixed, per-tenant-offset windows the emulator counts in (refused calls are not counted)."""
-    offset = offset_for(tenant, minute_seconds, "minute")
-    counts = Counter(
-        window_at(datetime.fromisoformat(e["at"]).timestamp(), minute_seconds, offset).index
-        for e in entries
-        if e["status"] != 429
-    )
-    if not counts:
-        return []
-    return [counts.get(i, 0) for i in range(min(counts), max(counts) + 1)]
+    return tenant_windows([Received(**e) for e in entries], tenant, Scale(minute_seconds))
 
 
 def _connect(base_url: str, config: EmulatorConfig, limits: RateLimits) -> tuple[XeroClient, str]:

@@ -502,8 +502,9 @@ def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak RSS so far. On Linux `VmHWM`: `ru_maxrss` survives exec, so a pull
-    worker started by a bench that had pushed 10,000 records began at the parent's ~180 MB."""
+    """This process's peak resident memory. Linux's `VmHWM` belongs to the program now running;
+    `ru_maxrss` (the fallback) carries over the parent's peak across fork and exec, so a worker
+    started by a large parent would report the parent's size."""
     try:
         with open("/proc/self/status") as status:
             for line in status:

@@ -9,9 +9,11 @@ if [ ! -x .venv/bin/python ]; then
   "$py" -m venv .venv
 fi
 stamp=".venv/.installed$1"
-# an install with more extras (scripts/test's) serves a command that needs fewer
-if [ -z "$1" ] && [ -f ".venv/.installed[test]" ] && [ ! pyproject.toml -nt ".venv/.installed[test]" ]; then
-  stamp=".venv/.installed[test]"
+# an install with more extras (scripts/test's) serves a command that needs none
+if [ -z "$1" ]; then
+  for other in .venv/.installed\[*\]; do
+    if [ -f "$other" ] && [ ! pyproject.toml -nt "$other" ]; then stamp="$other"; fi
+  done
 fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ examples/shop/pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip

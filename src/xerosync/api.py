@@ -30,6 +30,7 @@ from xerosync.engine import (
     PullReport,
     PushReport,
     SyncContext,
+    count_records,
     drift_report,
     pull_by_ids,
     pull_connection,
@@ -53,6 +54,7 @@ from xerosync.store import inbox, problems, reconciliations
 from xerosync.store import reports as report_store
 from xerosync.store.crypto import TokenCipher
 from xerosync.store.db import Database
+from xerosync.store.overview import EntityOverview, entity_overview
 from xerosync.store.reports import StoredReport
 from xerosync.store.tables import (
     ApiKeyRow,
@@ -63,7 +65,9 @@ from xerosync.store.tables import (
 )
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.sync.config import MappingConfig
+from xerosync.sync.entities import PUSH_ORDER
 from xerosync.sync.finance import FinanceSummary
+from xerosync.sync.plan import BudgetLeft, EntityWork, Plan, plan_connection, plan_sync
 from xerosync.sync.records import AppRecord
 from xerosync.xero.auth.oauth import AuthorizationRequest
 from xerosync.xero.auth.tokens import DEFAULT_KEY
@@ -256,6 +260,69 @@ class XeroSync:
             return changes(
                 session, after=after, limit=limit, connection_id=connection_id, among=among
             )
+
+    # -- where things stand ----------------------------------------------------------------
+
+    def overview(self, connection: str) -> list[EntityOverview]:
+        """Per entity: work waiting, records synced and failed, conflicts, dead letters, and
+        when it last pushed and pulled."""
+        with self.db.transaction() as session:
+            return entity_overview(session, self._connection_id(session, connection))
+
+    def plan(
+        self,
+        connection: str | None = None,
+        *,
+        push: bool = True,
+        pull: bool = True,
+        count: bool = False,
+    ) -> Plan:
+        """A dry run of `sync` for one connection (or every connected one): calls per entity,
+        time at the tenant's budgets, and whether what is left of today's budget suffices.
+        Nothing is sent to Xero, unless `count`: then one call per entity asks Xero how many
+        records the pull would read (exact pages for a first import of years of history)."""
+        limits = self.client.config.limits
+        with self.db.transaction() as session:
+            rows = (
+                [connection_store.get(session, self._connection_id(session, connection))]
+                if connection
+                else [
+                    r
+                    for r in connection_store.listed(session)
+                    if r.status == connection_store.CONNECTED
+                ]
+            )
+            found = [
+                (r.id, r.tenant_id, r.tenant_name, entity_overview(session, r.id)) for r in rows
+            ]
+        plans = []
+        for connection_id, tenant, name, overview in found:
+            by_entity = {o.entity: o for o in overview}
+            counted = (
+                count_records(self.context, connection_id, PUSH_ORDER) if count and pull else {}
+            )
+            work = [
+                EntityWork(
+                    entity,
+                    to_push=by_entity[entity].pending + by_entity[entity].in_flight
+                    if entity in by_entity
+                    else 0,
+                    has_cursor=entity in by_entity and by_entity[entity].has_cursor,
+                    to_pull=counted.get(entity),
+                )
+                for entity in PUSH_ORDER
+            ]
+            budget = BudgetLeft(
+                per_minute=limits.minute,
+                per_day=limits.day,
+                day_left=self.client.governor.left(tenant).day,
+                minute_seconds=limits.minute_seconds,
+                day_seconds=limits.day_seconds,
+            )
+            plans.append(
+                plan_connection(connection_id, work, budget, name=name, push=push, pull=pull)
+            )
+        return plan_sync(plans)
 
     # -- work ------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ pg_database = sync_fixtures.pg_database
 db_url = sync_fixtures.db_url
 db = sync_fixtures.db
 harness = sync_fixtures.harness
+books = sync_fixtures.books
 
 API_KEY = "host-app-key-0123456789"
 WEBHOOK_KEY = "xero-webhook-key-abcdef"

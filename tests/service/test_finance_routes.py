@@ -4,29 +4,13 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 
 import httpx
-import pytest
 
-from tests.client.emulator_oauth import SCOPES
-from tests.conftest import EmulatorFactory
 from tests.service.conftest import AUTH, running, service_settings
-from tests.sync.conftest import Harness, connect_harness
-from xerosync.clock import FakeClock
-from xerosync.emulator import EmulatorConfig
+from tests.sync.conftest import KEPT, Harness
 from xerosync.service import create_app
-
-KEPT = ["ProfitAndLoss", "BalanceSheet", "BankSummary", "TrialBalance"]
-
-
-@pytest.fixture
-def books(emulator_factory: EmulatorFactory, db_url: str, clock: FakeClock) -> Iterator[Harness]:
-    emulator = emulator_factory(EmulatorConfig(auto_approve=True))
-    h = connect_harness(emulator, db_url, clock, scopes=(*SCOPES, "accounting.reports.read"))
-    yield h
-    h.sync.close()
 
 
 def serve_for(h: Harness, db_url: str) -> AbstractContextManager[httpx.Client]:

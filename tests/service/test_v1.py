@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from openapi_spec_validator import validate
+from prometheus_client import generate_latest
 
 from tests.conftest import EmulatorFactory
 from tests.service.conftest import API_KEY, AUTH, running, service_settings
@@ -16,6 +17,7 @@ from tests.sync.conftest import Harness, connect_harness, contact, invoice
 from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
 from xerosync.service import create_app
+from xerosync.service.metrics import worker_registry
 
 
 def test_records_in_status_and_feed_out(
@@ -103,6 +105,37 @@ def test_metrics_show_the_outbox_and_connections(client: httpx.Client, harness: 
     assert "xerosync_quarantined_records 0.0" in text
     assert "python_gc" not in text  # the app's own registry, not the process-global one
     assert client.get("/healthz").json()["status"] == "ok"
+    assert f'xerosync_lag_seconds{{connection="{harness.connection}"}}' in text
+
+
+def test_metrics_count_the_calls_to_xero_and_the_budgets_left(
+    client: httpx.Client, harness: Harness
+) -> None:
+    url = f"/v1/connections/{harness.connection}/contacts"
+    client.post(url, json=[contact(1), contact(2)], headers=AUTH).raise_for_status()
+    harness.sync.push(harness.connection)  # the service's own XeroSync, as embedded workers use
+    with harness.emulator.admin() as admin:  # the next call is refused by the minute limit
+        admin.post(
+            "/limits/spend", json={"tenant_id": harness.tenant_id, "calls": 60}
+        ).raise_for_status()
+    harness.sync.pull(harness.connection, entities=["contacts"])
+
+    text = client.get("/metrics").text
+
+    tenant = harness.tenant_id
+    assert f'xerosync_xero_calls_total{{status="200",tenant="{tenant}"}}' in text
+    assert f'xerosync_xero_rate_limited_total{{limit="minute",tenant="{tenant}"}} 1.0' in text
+    day_left = [
+        line
+        for line in text.splitlines()
+        if line.startswith(f'xerosync_budget_left{{tenant="{tenant}",window="day"}}')
+    ]
+    assert day_left
+    assert float(day_left[0].split()[-1]) < 5000
+    worker = generate_latest(worker_registry(lambda: harness.sync)).decode()  # a worker's port
+    assert f'xerosync_xero_calls_total{{status="429",tenant="{tenant}"}} 1.0' in worker
+    assert "xerosync_outbox_depth" not in worker  # the store's numbers come from the service
+    assert generate_latest(worker_registry(lambda: None)) == b""  # nothing before its first task
 
 
 def test_the_openapi_document_describes_the_api(client: httpx.Client) -> None:

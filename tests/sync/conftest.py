@@ -145,3 +145,16 @@ def invoice(n: int, customer: int = 1, amount: str = "100.00", **extra: Any) -> 
         "lines": [{"description": f"Order {n}", "unit_amount": amount, "tax_class": "OUTPUT2"}],
         **extra,
     }
+
+
+#: the reports xerosync keeps (XeroSync.refresh_reports)
+KEPT = ["ProfitAndLoss", "BalanceSheet", "BankSummary", "TrialBalance"]
+
+
+@pytest.fixture
+def books(emulator_factory: EmulatorFactory, db_url: str, clock: FakeClock) -> Iterator[Harness]:
+    """The harness, consented with the reports scope."""
+    emulator = emulator_factory(EmulatorConfig(auto_approve=True))
+    h = connect_harness(emulator, db_url, clock, scopes=(*SCOPES, "accounting.reports.read"))
+    yield h
+    h.sync.close()

@@ -4,32 +4,16 @@ against what Xero itself says, asked separately (its reports for other ranges, i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from tests.client.emulator_oauth import SCOPES
-from tests.conftest import EmulatorFactory
-from tests.sync.conftest import Harness, connect_harness, contact, invoice
-from xerosync.clock import FakeClock
-from xerosync.emulator import EmulatorConfig
+from tests.sync.conftest import KEPT, Harness, contact, invoice
 from xerosync.engine import reports as engine_reports
 from xerosync.errors import InsufficientScope, NeedsReauth
 from xerosync.xero.models.dates import parse_date
-
-KEPT = ["ProfitAndLoss", "BalanceSheet", "BankSummary", "TrialBalance"]
-
-
-@pytest.fixture
-def books(emulator_factory: EmulatorFactory, db_url: str, clock: FakeClock) -> Iterator[Harness]:
-    """The harness, consented with the reports scope."""
-    emulator = emulator_factory(EmulatorConfig(auto_approve=True))
-    h = connect_harness(emulator, db_url, clock, scopes=(*SCOPES, "accounting.reports.read"))
-    yield h
-    h.sync.close()
 
 
 def xero_report(h: Harness, name: str, **params: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import tempfile
 import threading
 from contextlib import ExitStack, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -22,8 +23,9 @@ from rich.progress import (
 from rich.table import Table
 
 from xerosync.cli.logs import setup_logging
-from xerosync.demo import DemoOptions, DemoSummary
-from xerosync.demo.run import Step, demo_running
+
+if TYPE_CHECKING:  # the demo (emulator, service, shop) is imported only when it runs
+    from xerosync.demo import DemoOptions, DemoSummary
 
 __all__ = ["demo"]
 
@@ -44,6 +46,8 @@ def demo(
     """Run xerosync end to end on this machine: the Xero emulator, the service and its workers
     (SQLite), and an example shop whose orders become invoices in Xero and whose customers' payments
     come back. Exits 0 when every record reached Xero once and the shop learnt every payment."""
+    from xerosync.demo import DemoOptions
+
     console = Console(stderr=as_json)
     with ExitStack() as stack:
         folder = data_dir or Path(
@@ -65,6 +69,8 @@ def demo(
 def _play(
     options: DemoOptions, console: Console, *, as_json: bool, keep_running: bool
 ) -> DemoSummary:
+    from xerosync.demo.run import Step, demo_running
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

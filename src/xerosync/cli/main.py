@@ -6,14 +6,28 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from xerosync.cli.conflicts import conflicts
+from xerosync.cli.connect import connect
+from xerosync.cli.connections import connections, disconnect
+from xerosync.cli.deadletters import deadletters
 from xerosync.cli.demo import demo
+from xerosync.cli.keys import keys
 from xerosync.cli.migrate import migrate
+from xerosync.cli.plan import plan
+from xerosync.cli.reconcile import reconcile
+from xerosync.cli.reports import reports
 from xerosync.cli.serve import serve
+from xerosync.cli.status import status
+from xerosync.cli.sync_now import sync_now
 from xerosync.cli.worker import worker
 from xerosync.emulator import EmulatorConfig, create_app
 from xerosync.emulator.app import DEMO_TENANT_NAME
 
-app = typer.Typer(help="xerosync: keep your application and Xero in step.", no_args_is_help=True)
+app = typer.Typer(
+    help="xerosync: keep your application and Xero in step.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
 console = Console()
 
 
@@ -61,6 +75,17 @@ app.command(name="worker")(worker)
 
 app.command(name="migrate")(migrate)
 
+app.command(name="connect")(connect)
+app.command(name="connections")(connections)
+app.command(name="disconnect")(disconnect)
+app.command(name="sync")(sync_now)
+app.command(name="plan")(plan)
+app.command(name="status")(status)
+app.add_typer(conflicts, name="conflicts")
+app.add_typer(deadletters, name="deadletters")
+app.command(name="reconcile")(reconcile)
+app.command(name="reports")(reports)
+app.add_typer(keys, name="keys")
 app.command(name="demo")(demo)
 
 

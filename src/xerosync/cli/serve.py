@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from xerosync.cli.logs import setup_logging
+from xerosync.compose import build_sync
 from xerosync.errors import ConfigError
 from xerosync.jobs import EmbeddedConsumer, Tasks, build_worker
 from xerosync.service import create_app
@@ -33,8 +34,10 @@ def serve(
     settings = Settings()
     setup_logging(level=settings.log_level, fmt=settings.log_format)
     try:
-        tasks = build_worker(settings)
-        app = create_app(settings, wake=waker(tasks))
+        sync = build_sync(settings)
+        # embedded workers share the service's XeroSync: one client, one count of the budgets
+        tasks = build_worker(settings, sync_factory=lambda: sync)
+        app = create_app(settings, sync=sync, wake=tasks.wake)
     except ConfigError as exc:
         typer.echo(f"xerosync serve: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -48,6 +51,7 @@ def serve(
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
+        sync.close()
 
 
 def waker(tasks: Tasks) -> Callable[[str, str], None]:

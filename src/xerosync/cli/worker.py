@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import typer
+from prometheus_client import start_http_server
 
 from xerosync.cli.logs import setup_logging
-from xerosync.jobs import run_worker
+from xerosync.jobs import Tasks, run_worker
+from xerosync.service.metrics import worker_registry
 from xerosync.settings import Settings
 
 __all__ = ["worker"]
@@ -18,6 +20,10 @@ def worker(
         "--periodic/--no-periodic",
         help="Run the schedules (sweeper, periodic pulls, token keep-alive) in this process.",
     ),
+    metrics_port: int = typer.Option(
+        0, help="Serve this worker's Prometheus metrics (calls, 429s, budgets) on this port."
+    ),
+    metrics_host: str = typer.Option("127.0.0.1", help="Interface for --metrics-port."),
     log_level: str | None = typer.Option(
         None, help="DEBUG, INFO, WARNING or ERROR (default: XEROSYNC_LOG_LEVEL)."
     ),
@@ -27,4 +33,15 @@ def worker(
     docs/workers.md."""
     settings = Settings()
     setup_logging(level=log_level or settings.log_level, fmt=settings.log_format)
-    run_worker(settings, workers=workers, periodic=periodic)
+    run_worker(
+        settings,
+        workers=workers,
+        periodic=periodic,
+        serving=(lambda tasks: _metrics(tasks, metrics_host, metrics_port))
+        if metrics_port
+        else None,
+    )
+
+
+def _metrics(tasks: Tasks, host: str, port: int) -> None:
+    start_http_server(port, addr=host, registry=worker_registry(tasks.sync))

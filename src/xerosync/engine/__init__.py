@@ -13,6 +13,7 @@ them at once: one does the work and the others return at once saying it was busy
 """
 
 from xerosync.engine.context import SyncContext
+from xerosync.engine.counts import count_records
 from xerosync.engine.drift import DriftItem, DriftReport, drift_report, repair_drift
 from xerosync.engine.fresh import push_merged
 from xerosync.engine.pull import PullReport, pull_by_ids, pull_connection, pull_inbox
@@ -27,6 +28,7 @@ __all__ = [
     "PullReport",
     "PushReport",
     "SyncContext",
+    "count_records",
     "drift_report",
     "pull_by_ids",
     "pull_connection",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xerosync.clock import Clock
@@ -38,6 +39,9 @@ class SyncContext:
     max_attempts: int = 5
     #: re-read this much before the last pull's start (clock skew, records changed mid-pull)
     pull_overlap: float = 60.0
+    #: told after each page a pull applies: (connection id, entity, page number, pages in all
+    #: when Xero says); a first import of years of history shows its progress through it
+    on_page: Callable[[str, str, int, int | None], None] | None = None
 
     #: the conflict rules of `mapping`, read once (a pull merges every changed record)
     rules: RuleBook = field(init=False)

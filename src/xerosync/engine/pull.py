@@ -55,7 +55,8 @@ class PullReport:
         self.per_entity[entity] = self.per_entity.get(entity, 0) + applied.seen
 
 
-_OPTIONS: Mapping[str, Mapping[str, str]] = {
+#: query parameters every pull of the entity sends (archived records are changes too)
+PULL_OPTIONS: Mapping[str, Mapping[str, str]] = {
     "contacts": {"includeArchived": "true"},
     "invoices": {"includeArchived": "true"},
 }
@@ -125,7 +126,7 @@ def _pull_entity(
         since = cursors.get(session, connection_id, entity)
     touched: dict[str, set[str]] = {}
     pages = resource(ctx.client, entity).pages(
-        tenant=tenant, modified_since=since, order=ORDER, params=_OPTIONS.get(entity)
+        tenant=tenant, modified_since=since, order=ORDER, params=PULL_OPTIONS.get(entity)
     )
     newest: datetime | None = None
     adopted = 0  # mappings added since the table's statistics were last refreshed
@@ -141,6 +142,9 @@ def _pull_entity(
                 session, connection_id, entity, modified_since=mark, now=started, seen=applied.seen
             )
         report.add(entity, applied)
+        if ctx.on_page is not None:
+            pages = page.pagination.page_count if page.pagination else None
+            ctx.on_page(connection_id, entity, page.number, pages)
         for kind, ids in applied.touched.items():
             touched.setdefault(kind, set()).update(ids)
         adopted += applied.created
@@ -162,7 +166,7 @@ def _pull_ids(
     if not wanted:
         return
     for page in resource(ctx.client, entity).pages(
-        tenant=tenant, ids=wanted, params=_OPTIONS.get(entity)
+        tenant=tenant, ids=wanted, params=PULL_OPTIONS.get(entity)
     ):
         report.calls += 1
         with ctx.db.transaction() as session:

@@ -116,6 +116,8 @@ class Tasks:
     deliver: Any
     deliver_soon: Any
     marker_ttl: float
+    #: the worker process's XeroSync (built on first use), e.g. for its metrics
+    sync: Callable[[], XeroSync]
 
     def wake(self, kind: str, connection_id: str) -> None:
         """The service's `wake(kind, connection_id)`: kind "push" | "pull" | "inbox"."""
@@ -277,5 +279,6 @@ def register_tasks(
         deliver=huey.periodic_task(every(1), name="deliver")(deliver_feed),
         deliver_soon=huey.task(name="deliver_soon")(deliver_feed),
         marker_ttl=marker_ttl,
+        sync=runtime.sync,
     )
     return tasks

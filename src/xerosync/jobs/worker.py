@@ -47,8 +47,17 @@ def mailer(settings: Settings) -> Send | None:
     ).send
 
 
-def run_worker(settings: Settings, *, workers: int = 2, periodic: bool = True) -> None:
-    """Run a consumer until SIGINT (finishes running tasks first) or SIGTERM."""
+def run_worker(
+    settings: Settings,
+    *,
+    workers: int = 2,
+    periodic: bool = True,
+    serving: Callable[[Tasks], object] | None = None,
+) -> None:
+    """Run a consumer until SIGINT (finishes running tasks first) or SIGTERM; `serving(tasks)`
+    is called first (the CLI starts the worker's metrics endpoint with it)."""
     settings.require_xero()
     tasks = build_worker(settings)
+    if serving is not None:
+        serving(tasks)
     make_consumer(tasks.huey, workers=workers, periodic=periodic).run()

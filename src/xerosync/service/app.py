@@ -68,7 +68,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
-    app.state.metrics = registry_for(built.db)
+    app.state.metrics = registry_for(built.db, lambda: built)
     # finance before v1: its /connections/{c}/reports/{name} would else be read as a record's
     # status (/connections/{c}/{entity}/{app_id})
     for module in (connect, webhooks, finance, v1, ops, dashboard):

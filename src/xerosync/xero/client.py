@@ -46,6 +46,7 @@ from xerosync.xero.retry import (
     parse_retry_after,
     should_retry,
 )
+from xerosync.xero.stats import CallStats
 from xerosync.xero.transport import (
     build_http_client,
     encode_json,
@@ -95,6 +96,8 @@ class XeroClient:
         self.http = http_client or build_http_client(config)
         self.oauth = XeroOAuth(config, self.http, self.clock)
         self.tokens = TokenKeeper(token_store, self.oauth, self.clock, margin=config.refresh_margin)
+        #: calls and 429s this process has seen, for metrics
+        self.stats = CallStats()
         self.governor = Governor(
             budget_store or MemoryBudgetStore(),
             config.limits,
@@ -164,9 +167,13 @@ class XeroClient:
                 try:
                     response = self._exchange(request, auth)
                     outcome = response.status_code
+                    self.stats.answered(
+                        tenant, outcome, response.headers.get("x-rate-limit-problem")
+                    )
                 except XeroConnectionError as exc:
                     failure: XeroConnectionError = exc
                     outcome = failure_kind(exc)
+                    self.stats.failed(tenant, str(outcome))
             if response is not None:
                 self.governor.observe(tenant, response.headers, admitted)
                 if response.is_success:

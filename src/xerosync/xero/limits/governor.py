@@ -22,6 +22,7 @@ from xerosync.errors import RateLimited
 from xerosync.xero.config import RateLimits
 from xerosync.xero.limits.budget import RateProblem, Remaining, Window, longest_block
 from xerosync.xero.limits.budget import left as room_left
+from xerosync.xero.limits.fair import FairQueue, Ticket
 from xerosync.xero.limits.stores import BudgetStore
 
 logger = logging.getLogger("xerosync.xero")
@@ -39,12 +40,14 @@ class Governor:
         *,
         app_key: str,
         pause: Callable[[float], None] = time.sleep,
+        fair_share: bool = True,
     ) -> None:
         self.store = store
         self.limits = limits
         self.clock = clock
         self.app_key = app_key
         self.pause = pause
+        self.fair: FairQueue | None = FairQueue() if fair_share else None
 
     # -- windows --------------------------------------------------------------------
 
@@ -96,26 +99,62 @@ class Governor:
                 self.store.free_slot(f"{self.app_key}:{tenant}:concurrent", token)
 
     def acquire(self, tenant: str | None) -> float:
-        """Wait until every window has room, count the call; returns when it was admitted."""
+        """Wait until every window has room, count the call; returns when it was admitted.
+
+        Tenants share the app's minute (`fair`, unless `fair_share` is off): none takes more
+        than its share of a minute while others ask, and while the minute is spent their
+        callers queue for it and take the next one's calls in turn, least served first."""
         windows = self.windows(tenant)
-        while True:
-            now = self._now()
-            verdict = self.store.admit(windows, now)
-            if verdict.wait <= 0:
-                return now
-            if verdict.scope == "day":
-                until = datetime.fromtimestamp(self._now() + verdict.wait, UTC)
-                raise RateLimited(
-                    "the tenant's daily call limit is spent",
-                    scope="day",
-                    until=until,
-                    tenant=tenant,
+        queue = self.fair if tenant is not None else None
+        ticket: Ticket | None = None
+        try:
+            while True:
+                if queue is not None:
+                    hold = queue.hold_back(
+                        str(tenant), self._now(), self.limits.minute_seconds, self.limits.app_minute
+                    )
+                    if hold > 0:  # this tenant has had its share of the app's minute
+                        if ticket is not None:
+                            queue.leave(ticket)
+                            ticket = None
+                        self.clock.sleep(hold)
+                        continue
+                if queue is not None and ticket is None and queue.busy():
+                    ticket = queue.join(str(tenant))
+                if queue is not None and ticket is not None:
+                    queue.wait_turn(ticket)
+                now = self._now()
+                verdict = self.store.admit(windows, now)
+                if verdict.wait <= 0:
+                    if queue is not None:
+                        queue.served(ticket, str(tenant))
+                        queue.count(str(tenant), now, self.limits.minute_seconds)
+                        ticket = None
+                    return now
+                if verdict.scope == "day":
+                    until = datetime.fromtimestamp(self._now() + verdict.wait, UTC)
+                    raise RateLimited(
+                        "the tenant's daily call limit is spent",
+                        scope="day",
+                        until=until,
+                        tenant=tenant,
+                    )
+                if queue is not None:
+                    if verdict.scope == "appminute" and ticket is None:
+                        ticket = queue.join(str(tenant))
+                        if not queue.may_go(ticket):
+                            continue  # wait for our turn, then ask again
+                    elif verdict.scope != "appminute" and ticket is not None:
+                        queue.leave(ticket)  # our own tenant's window: block nobody
+                        ticket = None
+                logger.info(
+                    "limits.waiting",
+                    extra={"tenant": tenant, "scope": verdict.scope, "seconds": verdict.wait},
                 )
-            logger.info(
-                "limits.waiting",
-                extra={"tenant": tenant, "scope": verdict.scope, "seconds": verdict.wait},
-            )
-            self.clock.sleep(verdict.wait)
+                self.clock.sleep(verdict.wait)
+        finally:
+            if queue is not None and ticket is not None:
+                queue.leave(ticket)
 
     def _take_concurrent(self, tenant: str | None) -> str | None:
         if tenant is None:

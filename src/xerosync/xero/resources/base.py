@@ -50,6 +50,8 @@ __all__ = [
 
 M = TypeVar("M", bound=XeroModel)
 MAX_IDS = 50
+#: pages fetched while the caller works on one (see `xerosync.xero.paging`)
+PAGES_AHEAD = 2
 R = TypeVar("R", bound=XeroRecord)
 
 
@@ -262,7 +264,7 @@ class Listable(Resource[M]):
                 number, items, Pagination.from_json(data.get("pagination")), tuple(failures)
             )
 
-        yield from iter_pages(fetch, page_size=size)
+        yield from iter_pages(fetch, page_size=size, ahead=PAGES_AHEAD)
 
     def get(self, record_id: str, *, tenant: str) -> M:
         """One record by its Xero ID (full detail, line items included); `NotFound` if absent."""

@@ -1,0 +1,143 @@
+"""Webhook ingest through the service's `/webhooks/xero`: events per second stored durably, and the
+latency of each delivery (p50, p99) at a steady offered rate.
+
+Xero sends up to 50 events a delivery; `rate` events/s are offered as deliveries of `batch`
+events, open-loop (each delivery leaves at its scheduled time whether or not earlier ones have been
+answered, from `senders` threads), for `seconds` seconds, each signed with the webhook key. The
+service runs on a real socket (`xerosync.testing.serve`) over a throwaway database; "stored" is the
+count of rows in the inbox afterwards (every event is new, so all must be there). Xero wants an
+answer within 5 seconds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+import uuid
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import func, select
+
+from bench.engine_throughput import database
+from xerosync.api import XeroSync
+from xerosync.service import create_app
+from xerosync.settings import Settings
+from xerosync.store.crypto import new_key
+from xerosync.store.tables import InboxEvent
+from xerosync.testing import serve
+from xerosync.xero import XeroConfig
+from xerosync.xero.webhooks import SIGNATURE_HEADER, sign
+
+WEBHOOK_KEY = "bench-webhook-key-0123456789"
+XERO_WINDOW_SECONDS = 5.0
+
+
+def _delivery(tenants: list[str], n: int, batch: int) -> bytes:
+    events = [
+        {
+            "resourceUrl": f"https://api.xero.com/api.xro/2.0/Invoices/{uuid.uuid4()}",
+            "resourceId": str(uuid.uuid4()),
+            "eventDateUtc": "2026-11-30T08:00:00.000",
+            "eventType": "UPDATE",
+            "eventCategory": "INVOICE",
+            "tenantId": tenants[(n + i) % len(tenants)],
+            "tenantType": "ORGANISATION",
+        }
+        for i in range(batch)
+    ]
+    return orjson.dumps(
+        {
+            "events": events,
+            "firstEventSequence": n,
+            "lastEventSequence": n + batch - 1,
+            "entropy": "x",
+        }
+    )
+
+
+def run(
+    kind: str,
+    admin_url: str,
+    *,
+    rate: int = 1000,
+    seconds: float = 10.0,
+    batch: int = 50,
+    tenants: int = 5,
+    senders: int = 8,
+) -> dict[str, Any]:
+    with database(kind, admin_url) as url:
+        tenant_ids = [str(uuid.uuid4()) for _ in range(tenants)]
+        xero = XeroConfig.for_emulator(
+            "http://xero.invalid", client_id="bench", client_secret="bench-secret"
+        )
+        keys = [new_key()]
+        sync = XeroSync.open(url, xero, token_keys=keys, migrate=False)
+        for n, tenant in enumerate(tenant_ids):
+            sync.add_connection(tenant, tenant_name=f"Org {n}")
+        settings = Settings.model_validate(
+            {
+                "database_url": url,
+                "token_keys": keys,
+                "xero_client_id": "bench",
+                "xero_client_secret": "bench-secret",
+                "webhook_key": WEBHOOK_KEY,
+                "api_keys": ["bench-api-key-0123456789"],
+            }
+        )
+        deliveries = max(1, round(rate * seconds / batch))
+        bodies = [_delivery(tenant_ids, n * batch, batch) for n in range(deliveries)]
+        interval = batch / rate
+        latencies: list[float] = []
+        statuses: list[int] = []
+        lock = threading.Lock()
+        app = create_app(settings, sync=sync, wake=lambda _kind, _c: None)
+        with serve(app) as base_url:
+            started = time.perf_counter() + 0.2
+
+            def send(worker: int) -> None:
+                with httpx.Client(base_url=base_url, timeout=30) as http:
+                    for n in range(worker, deliveries, senders):
+                        due = started + n * interval
+                        pause = due - time.perf_counter()
+                        if pause > 0:
+                            time.sleep(pause)
+                        body = bodies[n]
+                        headers = {
+                            SIGNATURE_HEADER: sign(body, WEBHOOK_KEY),
+                            "Content-Type": "application/json",
+                        }
+                        sent = time.perf_counter()
+                        response = http.post("/webhooks/xero", content=body, headers=headers)
+                        took = time.perf_counter() - max(sent, due)
+                        with lock:
+                            latencies.append(took)
+                            statuses.append(response.status_code)
+
+            threads = [threading.Thread(target=send, args=(w,)) for w in range(senders)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+        with sync.db.transaction() as session:
+            stored = int(session.scalar(select(func.count()).select_from(InboxEvent)) or 0)
+        sync.close()
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return {
+        "database": kind,
+        "offered_events_per_second": rate,
+        "events": deliveries * batch,
+        "deliveries": deliveries,
+        "events_per_delivery": batch,
+        "accepted": sum(1 for s in statuses if s == 200) * batch,
+        "stored": stored,
+        "stored_events_per_second": round(stored / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(p99 * 1000, 2),
+        "max_ms": round(latencies[-1] * 1000, 2),
+        "seconds": round(elapsed, 3),
+    }
