@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from xerosync.api import XeroSync
 from xerosync.errors import ConfigError
@@ -153,6 +154,53 @@ def test_the_feed_replays_in_order_from_any_cursor(db: Database) -> None:
     rest = sync.changes(after=first[-1].seq)
     assert [c.app_id for c in first + rest] == [f"o-{n}" for n in range(5)]
     assert sync.changes(after=first[-1].seq) == rest  # reading changes nothing: replayable
+
+
+def test_the_feed_keeps_what_was_committed_in_the_order_it_was_emitted(db: Database) -> None:
+    """Events are written together when the session flushes or commits: one rolled back is
+    never written, and a reader in the same transaction already sees what was emitted."""
+    sync = XeroSync(
+        db,
+        XeroClient(
+            XeroConfig(client_id="app"), token_store=DatabaseTokenStore(db, TokenCipher([KEY]))
+        ),
+    )
+    connection = sync.add_connection("tenant-1")
+
+    def emit(session: Session, name: str) -> None:
+        feed.emit(session, connection_id=connection, entity="invoices", app_id=name, kind="pushed")
+
+    with db.sessions() as session:
+        transaction = session.begin()
+        emit(session, "rolled-back")
+        transaction.rollback()
+        with session.begin():
+            emit(session, "first")
+            emit(session, "second")
+            inside = [e.app_id for e in feed.read(session, connection_id=connection)]
+            emit(session, "third")
+    assert inside == ["first", "second"]
+    changes = sync.changes()
+    assert [c.app_id for c in changes] == ["first", "second", "third"]
+    assert [c.seq for c in changes] == sorted(c.seq for c in changes)
+
+
+def test_tables_a_bulk_submit_grew_are_measured_again_once(db: Database) -> None:
+    """PostgreSQL plans look-ups by key as scans of tables it never measured: after a bulk
+    submit the push has them analyzed first, and not again until they double."""
+    sync = XeroSync(
+        db,
+        XeroClient(
+            XeroConfig(client_id="app"), token_store=DatabaseTokenStore(db, TokenCipher([KEY]))
+        ),
+    )
+    connection = sync.add_connection("tenant-1")
+    sync.submit_many(
+        connection, "contacts", [{"id": f"c-{n}", "name": f"Customer {n}"} for n in range(2000)]
+    )
+    grown = db.analyze_grown("mappings", "outbox")
+    assert sorted(grown) == ([] if db.is_sqlite else ["mappings", "outbox"])
+    assert db.analyze_grown("mappings", "outbox") == []
 
 
 def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:

@@ -19,7 +19,7 @@ from xerosync.engine.context import SyncContext
 from xerosync.engine.resources import XeroState, xero_state
 from xerosync.errors import UnreadableRecord
 from xerosync.store import conflicts, feed, outbox, problems
-from xerosync.store.mappings import SessionRefs
+from xerosync.store.mappings import SessionRefs, insert_new
 from xerosync.store.tables import MappingRow
 from xerosync.sync.entities import FIELDS
 from xerosync.sync.mapping import canonical, from_xero
@@ -104,6 +104,7 @@ def apply_records(
     named = [c.contact_id for r in records if (c := getattr(r, "contact", None)) and c.contact_id]
     refs.preload_xero("contacts", named)  # one query, before any row is added (no autoflush)
     now = ctx.clock.now()
+    new: list[MappingRow] = []  # written together after the page, by `insert_new`
     for record, state in zip(records, states, strict=True):
         applied.seen += 1
         if state.updated_at and (applied.newest is None or state.updated_at > applied.newest):
@@ -123,6 +124,8 @@ def apply_records(
         if mapping is None:
             mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs, data)
             mapping.xero_hash = digest
+            mappings[state.xero_id] = mapping
+            new.append(mapping)
             applied.created += 1
             continue
         _xero_owned(session, mapping, state, data)
@@ -132,6 +135,7 @@ def apply_records(
             _report_xero_change(session, ctx, mapping, record, refs)
         mapping.xero_hash = digest
         applied.changed += 1
+    insert_new(session, new)
     return applied
 
 
@@ -155,7 +159,8 @@ def _adopt_new(
     refs: SessionRefs,
     raw: dict[str, Any],
 ) -> MappingRow:
-    """A record the app did not create (or not yet known to be ours): kept with no app id."""
+    """A record the app did not create (or not yet known to be ours): kept with no app id. The
+    mapping is built here and written with the rest of the page's by the caller."""
     fields = from_xero(entity, record, refs, ctx.mapping)
     mapping = MappingRow(
         connection_id=connection_id,
@@ -168,7 +173,6 @@ def _adopt_new(
         version=0,
         synced_version=0,
     )
-    session.add(mapping)
     _xero_owned(session, mapping, state, raw, announce=False)
     data = {**normalise(fields), "number": state.number, "status": state.status}
     if entity == "payments":

@@ -18,6 +18,7 @@ __all__ = ["push_merged"]
 
 
 def push_merged(ctx: SyncContext, connection_id: str) -> PushReport:
+    ctx.db.analyze_grown("mappings", "outbox")  # after a bulk submit: plans by key, not scans
     with ctx.db.transaction() as session:
         waiting = work.updates_waiting(session, connection_id)
     pulled_calls = 0

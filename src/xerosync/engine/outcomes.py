@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
@@ -37,6 +37,8 @@ class Loaded:
     mappings: dict[str, MappingRow]
     held: dict[str, dict[str, Any]]  # app id -> fields waiting for a person
     succeeded: list[str] = field(default_factory=list)
+    #: outbox rows that went through, closed together by `finish`
+    done: list[OutboxRow] = field(default_factory=list)
 
     @classmethod
     def read(
@@ -45,11 +47,13 @@ class Loaded:
         mappings = {
             m.app_id: m
             for m in session.scalars(
-                select(MappingRow).where(
+                select(MappingRow)
+                .where(
                     MappingRow.connection_id == connection_id,
                     MappingRow.entity == entity,
                     MappingRow.app_id.in_(app_ids),
                 )
+                .options(defer(MappingRow.app_data))  # not needed here: not decoded
             )
             if m.app_id is not None
         }
@@ -66,7 +70,9 @@ class Loaded:
         return cls(mappings, held)
 
     def finish(self, session: Session, connection_id: str, entity: str) -> None:
-        """Dead letters of records that went through now are settled."""
+        """The rows that went through are done, and their dead letters settled."""
+        outbox.finish_many(session, self.done, outbox.DONE)
+        self.done = []
         if self.succeeded:
             session.execute(
                 update(DeadLetter)
@@ -160,7 +166,7 @@ def record_success(
     elif mapping.sync_status != "conflict":
         mapping.sync_status = "synced" if mapping.version <= row.version else "pending"
     mapping.last_error = None
-    outbox.finish(session, row, outbox.DONE)
+    loaded.done.append(row)
     loaded.succeeded.append(row.app_id)
     feed.emit_for(
         session,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
@@ -149,11 +149,13 @@ def _mappings(
 ) -> dict[str, MappingRow]:
     ids = [r.app_id for r in rows]
     found = session.scalars(
-        select(MappingRow).where(
+        select(MappingRow)
+        .where(
             MappingRow.connection_id == connection_id,
             MappingRow.entity == entity,
             MappingRow.app_id.in_(ids),
         )
+        .options(defer(MappingRow.app_data), defer(MappingRow.base))  # what to send is the row's
     )
     return {m.app_id: m for m in found if m.app_id is not None}
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from xerosync.store import outbox
 from xerosync.store.conflicts import open_held
-from xerosync.store.mappings import by_app
+from xerosync.store.mappings import by_app, insert_new
 from xerosync.store.tables import MappingRow, OutboxRow
 from xerosync.sync.entities import ENTITIES
 from xerosync.sync.records import AppRecord, parse_record
@@ -73,6 +73,8 @@ def submit_records(
         )
         held.update(open_held(session, connection_id, entity, chunk))
     results = []
+    new_mappings: list[MappingRow] = []  # written together at the end, ids not read back
+    new_rows: list[OutboxRow] = []
     for record in parsed:
         data = record.model_dump(mode="json")
         digest = snapshot_hash(data)
@@ -86,7 +88,7 @@ def submit_records(
                 version=0,
                 synced_version=0,
             )
-            session.add(mapping)
+            new_mappings.append(mapping)
         elif mapping.app_hash == digest and mapping.sync_status != "deleted":
             results.append(Submitted(entity, record.id, "unchanged", mapping.version))
             continue
@@ -105,8 +107,11 @@ def submit_records(
             version=mapping.version,
             payload=payload,
             waiting=waiting.get(record.id),
+            new=new_rows,
         )
         results.append(Submitted(entity, record.id, "queued", mapping.version))
+    insert_new(session, new_mappings)
+    outbox.insert_new(session, new_rows)
     return results
 
 

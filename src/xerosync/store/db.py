@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,6 +108,29 @@ class Database:
             return
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql(f'ANALYZE "{table}"')
+
+    def analyze_grown(self, *tables: str) -> list[str]:
+        """`analyze` those of `tables` that have more than doubled (by size on disk) since
+        PostgreSQL last measured them, or were never measured and are no longer tiny; the names
+        analyzed. Autovacuum does the same, but up to a minute later: a push right after a bulk
+        submit would otherwise look records up by key with scans of the whole table (10,000
+        records: 12 s of a 24 s push). Repeated on each doubling only. No-op on SQLite."""
+        if self.is_sqlite:
+            return []
+        with self.engine.connect() as connection:
+            sizes = connection.execute(
+                text(
+                    "SELECT relname, relpages, "
+                    "pg_relation_size(oid) / current_setting('block_size')::int "
+                    "FROM pg_class WHERE relkind = 'r' AND relname = ANY(:names) "
+                    "AND relnamespace = 'public'::regnamespace"
+                ),
+                {"names": list(tables)},
+            ).all()
+        grown = [name for name, measured, now in sizes if now >= 8 and now > 2 * max(measured, 0)]
+        for name in grown:
+            self.analyze(name)
+        return grown
 
     def dispose(self) -> None:
         self.engine.dispose()

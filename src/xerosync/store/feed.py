@@ -4,6 +4,10 @@ Readers keep the `seq` of the last event they handled and ask for what comes aft
 written in the same transaction as the change they describe. On PostgreSQL a transaction-scoped
 lock makes events commit in `seq` order, so a reader never sees seq 11 before seq 10 exists and
 skips 10 for good.
+
+Events are kept on the session and written together, in the order emitted, when it next flushes
+or commits: one multi-row INSERT for a page or batch instead of an ORM insert per event. Seq order
+is emission order; a transaction rolled back takes its unwritten events with it.
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 
 from xerosync.store.tables import FeedEvent, MappingRow
 
-__all__ = ["KINDS", "emit", "emit_for", "lock", "read"]
+__all__ = ["KINDS", "emit", "emit_for", "lock", "read", "write_pending"]
 
 #: what an event says happened
 KINDS = frozenset(
@@ -37,6 +41,8 @@ KINDS = frozenset(
 )
 
 _FEED_LOCK = 0x5E5F  # any constant, shared by every writer
+_PENDING = "feed_pending"  # session.info: (transaction, events not yet written)
+_HOOKED = "feed_hooked"
 
 
 def lock(session: Session) -> None:
@@ -67,17 +73,45 @@ def emit(
 ) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown feed event kind {kind!r}")
+    if session.get_transaction() is None:
+        session.connection()  # begin: the events belong to this transaction
     lock(session)
-    session.add(
-        FeedEvent(
-            connection_id=connection_id,
-            entity=entity,
-            app_id=app_id,
-            xero_id=xero_id,
-            kind=kind,
-            data=dict(data or {}),
-        )
+    _pending(session, session.get_transaction()).append(
+        {
+            "connection_id": connection_id,
+            "entity": entity,
+            "app_id": app_id,
+            "xero_id": xero_id,
+            "kind": kind,
+            "data": dict(data or {}),
+        }
     )
+
+
+def _pending(session: Session, transaction: SessionTransaction | None) -> list[dict[str, Any]]:
+    entry = session.info.get(_PENDING)
+    if entry is None or entry[0] is not transaction:
+        entry = session.info[_PENDING] = (transaction, [])
+    if not session.info.get(_HOOKED):
+        event.listen(session, "before_flush", _before_flush)
+        event.listen(session, "before_commit", write_pending)
+        session.info[_HOOKED] = True
+    events: list[dict[str, Any]] = entry[1]
+    return events
+
+
+def _before_flush(session: Session, _context: object, _instances: object) -> None:
+    write_pending(session)
+
+
+def write_pending(session: Session) -> None:
+    """Write the events emitted in this transaction so far (flushes and commits do it)."""
+    entry = session.info.pop(_PENDING, None)
+    if entry is None:
+        return
+    transaction, events = entry
+    if events and transaction is session.get_transaction():  # else: rolled back with it
+        session.execute(insert(FeedEvent), events)
 
 
 def emit_for(
@@ -104,6 +138,7 @@ def read(
     among: Collection[str] | None = None,
 ) -> list[FeedEvent]:
     """Events after `after`: of one connection, of those `among` (None: every connection)."""
+    write_pending(session)
     query = select(FeedEvent).where(FeedEvent.seq > after)
     if connection_id is not None:
         query = query.where(FeedEvent.connection_id == connection_id)

@@ -3,15 +3,15 @@ synced snapshot (the base of three-way merges) and what Xero last said of the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from xerosync.store.tables import MappingRow
 
-__all__ = ["SessionRefs", "by_app", "by_xero"]
+__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new"]
 
 
 def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow | None:
@@ -32,6 +32,17 @@ def by_xero(session: Session, connection_id: str, entity: str, xero_id: str) -> 
             MappingRow.xero_id == xero_id,
         )
     )
+
+
+def insert_new(session: Session, rows: Sequence[MappingRow]) -> None:
+    """Write mappings built but never added to the session, all at once. Unlike `session.add`,
+    no ids are read back (one statement for the lot, not a RETURNING insert the driver must
+    parse): the objects stay detached and are not to be used after."""
+    if rows:
+        session.execute(
+            insert(MappingRow),
+            [{k: v for k, v in vars(row).items() if not k.startswith("_")} for row in rows],
+        )
 
 
 class SessionRefs:

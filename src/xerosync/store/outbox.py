@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, case, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch
 
@@ -31,7 +32,9 @@ __all__ = [
     "claim",
     "depth",
     "finish",
+    "finish_many",
     "in_flight_batches",
+    "insert_new",
     "pending",
     "queue",
     "release",
@@ -54,11 +57,14 @@ def add(
     version: int,
     payload: Mapping[str, Any] | None,
     waiting: OutboxRow | Literal["look"] | None = "look",
+    new: list[OutboxRow] | None = None,
 ) -> OutboxRow:
     """Queue a change. A pending row for the same record and operation is replaced in place
     (its newer content is what must reach Xero; the older never left); one of another
     operation is superseded. `waiting` is that pending row when the caller has read it already
-    (None: there is none), so a caller queuing many records looks them all up at once."""
+    (None: there is none), so a caller queuing many records looks them all up at once. Given
+    `new`, a new row is put there instead of in the session, for the caller to write them all
+    with `insert_new`."""
     pending = (
         session.scalar(
             select(OutboxRow).where(
@@ -87,8 +93,22 @@ def add(
         payload=dict(payload) if payload is not None else None,
         state=PENDING,
     )
-    session.add(row)
+    if new is None:
+        session.add(row)
+    else:
+        new.append(row)
     return row
+
+
+def insert_new(session: Session, rows: Sequence[OutboxRow]) -> None:
+    """Write rows `add` put aside, in one statement (ids are not read back: the objects stay
+    detached and are not to be used after). Ids follow the list's order, as a record's changes
+    must."""
+    if rows:
+        session.execute(
+            insert(OutboxRow),
+            [{k: v for k, v in vars(row).items() if not k.startswith("_")} for row in rows],
+        )
 
 
 def queue(
@@ -155,13 +175,35 @@ def claim(
     )
     session.add(batch)
     session.flush()
-    for position, row in enumerate(rows):
-        row.state = IN_FLIGHT
-        row.batch_id = batch.id
-        row.position = position
-        row.attempts += 1
-        row.waiting_on = None
+    positions = {row.id: position for position, row in enumerate(rows)}
+    _update_rows(
+        session,
+        rows,
+        state=IN_FLIGHT,
+        batch_id=batch.id,
+        position=case(positions, value=OutboxRow.id),
+        attempts=OutboxRow.attempts + 1,
+        waiting_on=None,
+    )
+    for row in rows:
+        set_committed_value(row, "position", positions[row.id])
+        set_committed_value(row, "attempts", row.attempts + 1)
     return batch
+
+
+def _update_rows(session: Session, rows: Sequence[OutboxRow], **values: Any) -> None:
+    """One UPDATE for all `rows` (not one per row), the loaded objects told of the plain values
+    without being marked changed."""
+    if not rows:
+        return
+    session.execute(
+        update(OutboxRow).where(OutboxRow.id.in_([row.id for row in rows])).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    plain = {k: v for k, v in values.items() if not isinstance(v, ColumnElement)}
+    for row in rows:
+        for name, value in plain.items():
+            set_committed_value(row, name, value)
 
 
 def in_flight_batches(
@@ -193,6 +235,11 @@ def batch_body(batch: PushBatch) -> list[dict[str, Any]]:
 def finish(session: Session, row: OutboxRow, state: str, error: str | None = None) -> None:
     row.state = state
     row.last_error = error
+
+
+def finish_many(session: Session, rows: Sequence[OutboxRow], state: str) -> None:
+    """`finish` for many rows at once, in one statement (a batch's records that went through)."""
+    _update_rows(session, rows, state=state, last_error=None)
 
 
 def release(session: Session, rows: Sequence[OutboxRow], *, waiting_on: str | None = None) -> None:
