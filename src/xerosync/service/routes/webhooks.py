@@ -18,6 +18,8 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from xerosync.service.deps import Service, ServiceDep
+from xerosync.store import connections as connection_store
+from xerosync.store import inbox
 from xerosync.xero.webhooks import SIGNATURE_HEADER, respond
 
 __all__ = ["MAX_BODY_BYTES", "router"]
@@ -49,9 +51,12 @@ def _store(service: Service, body: bytes) -> None:
     by_tenant: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         by_tenant[str(event.get("tenantId", ""))].append(event)
+    sync = service.sync
     for tenant_id, tenant_events in by_tenant.items():
-        new = service.sync.receive_webhook_events(tenant_events)
-        connection_id = service.connection_id(tenant_id) if new else None
+        with sync.db.transaction() as session:  # one commit a tenant: Xero waits for the 200
+            new = inbox.store_events(sync.db, session, tenant_events, now=sync.context.clock.now())
+            found = connection_store.find(session, tenant_id) if new else None
+            connection_id = found.id if found is not None else None
         log.info(
             "webhooks.received",
             extra={"tenant": tenant_id, "events": len(tenant_events), "new": new},
