@@ -8,16 +8,12 @@ page or raw database row."""
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
-from email import message_from_bytes
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.faults.cluster import (
     API_KEY,
@@ -29,6 +25,7 @@ from tests.faults.cluster import (
     service_pages,
     wait_until,
 )
+from tests.support.smtp import Inbox, smtp_server
 from tests.sync.conftest import contact, invoice
 from xerosync.jobs import wake_after_commit
 
@@ -36,27 +33,10 @@ INVOICES = 1000
 LATER = 20  # handed in while the connection waits for a person
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 @pytest.mark.slow

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.support.smtp import Inbox, smtp_server
 from tests.sync.conftest import Harness, contact
 from xerosync.notify.email import Mailer
 from xerosync.notify.incidents import watch_connection
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, Mailer]]:
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port for the server
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server() as (inbox, port):
         yield inbox, Mailer(host="127.0.0.1", port=port, recipients=("finance@example.com",))
-    finally:
-        controller.stop()
 
 
 def test_a_dead_grant_is_mailed_once_and_again_only_after_it_was_fixed(
