@@ -20,6 +20,7 @@ def label(row: OutboxRow) -> str:
 
 
 def record_failure(session: Session, row: OutboxRow, reason: str, messages: Sequence[str]) -> None:
+    feed.lock(session)  # before this function's row locks (a no-op if already held)
     problems.dead_letter(session, row, reason=reason, messages=messages)
     outbox.finish(session, row, outbox.FAILED, "; ".join(messages))
     mapping = by_app(session, row.connection_id, row.entity, row.app_id)
