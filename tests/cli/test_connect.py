@@ -11,13 +11,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.cli.conftest import Invoke, free_port, set_env
+from tests.cli.conftest import Invoke, set_env
 from tests.conftest import EmulatorFactory, RunningEmulator
 from tests.sync.conftest import TOKEN_KEYS
 from xerosync.cli.connect import local_redirect
 from xerosync.emulator import EmulatorConfig
 from xerosync.store.db import Database
 from xerosync.store.tables import ConnectionRow
+from xerosync.testing import free_port
 
 
 @pytest.fixture

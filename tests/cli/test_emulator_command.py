@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.cli.conftest import free_port
 from xerosync.emulator import EmulatorConfig
+from xerosync.testing import free_port
 from xerosync.xero import MemoryTokenStore, XeroClient, XeroConfig
 
 

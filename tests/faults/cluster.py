@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -40,7 +39,7 @@ from xerosync.settings import Settings
 from xerosync.store import outbox
 from xerosync.store.crypto import new_key
 from xerosync.store.tables import Base, MappingRow, OutboxRow
-from xerosync.testing import serve, throwaway_postgres
+from xerosync.testing import free_port, serve, throwaway_postgres
 
 #: Redis DB indexes of the fault suite's own: queues live in the first (each under a name of
 #: its own); a test that flushes its Redis gets the second to itself
@@ -51,11 +50,6 @@ CLIENT_SECRET = "planted-client-secret-7f3a9c2e5b"
 API_KEY = "planted-api-key-4d8e1f6a0c93b2"
 WEBHOOK_KEY = "planted-webhook-key-a1b2c3d4e5f6"
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(done: Callable[[], bool], *, timeout: float, what: str, every: float = 0.2) -> None:

@@ -61,8 +61,6 @@ PULL_OPTIONS: Mapping[str, Mapping[str, str]] = {
     "invoices": {"includeArchived": "true"},
 }
 ORDER = "UpdatedDateUTC ASC"
-#: new mappings after which a pull refreshes the table's statistics (PostgreSQL)
-ANALYZE_EVERY = 10_000
 
 
 def _floor(moment: datetime) -> datetime:
@@ -129,7 +127,6 @@ def _pull_entity(
         tenant=tenant, modified_since=since, order=ORDER, params=PULL_OPTIONS.get(entity)
     )
     newest: datetime | None = None
-    adopted = 0  # mappings added since the table's statistics were last refreshed
     for page in pages:
         report.calls += 1
         with ctx.db.transaction() as session:
@@ -143,14 +140,12 @@ def _pull_entity(
             )
         report.add(entity, applied)
         if ctx.on_page is not None:
-            pages = page.pagination.page_count if page.pagination else None
-            ctx.on_page(connection_id, entity, page.number, pages)
+            count = page.pagination.page_count if page.pagination else None
+            ctx.on_page(connection_id, entity, page.number, count)
         for kind, ids in applied.touched.items():
             touched.setdefault(kind, set()).update(ids)
-        adopted += applied.created
-        if adopted >= ANALYZE_EVERY:  # a first pull of a large organisation is a bulk load
-            ctx.db.analyze("mappings")
-            adopted = 0
+        if applied.created:  # a first pull of a large organisation is a bulk load
+            ctx.db.analyze_grown("mappings")
     return touched
 
 
