@@ -10,16 +10,18 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
-from xerosync.engine.prepare import has_allocations, kind_of
+from xerosync.engine.prepare import has_allocations, kind_of, synced_base
 from xerosync.engine.resources import xero_state
 from xerosync.store import audit, feed, outbox
+from xerosync.store.bulk import update_many
 from xerosync.store.mappings import SessionRefs
 from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, OutboxRow
-from xerosync.sync.mapping import canonical, from_xero
-from xerosync.sync.records import parse_record
+from xerosync.sync.mapping import from_xero
+from xerosync.sync.records import AppRecord, parse_record
 from xerosync.sync.snapshot import normalise
 from xerosync.xero.batching import Outcome, RecordOutcome
 from xerosync.xero.models.base import XeroModel
@@ -39,6 +41,8 @@ class Loaded:
     succeeded: list[str] = field(default_factory=list)
     #: outbox rows that went through, closed together by `finish`
     done: list[OutboxRow] = field(default_factory=list)
+    #: mapping id -> the values `change` gave it, written together by `finish`
+    changed: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def read(
@@ -53,7 +57,8 @@ class Loaded:
                     MappingRow.entity == entity,
                     MappingRow.app_id.in_(app_ids),
                 )
-                .options(defer(MappingRow.app_data))  # not needed here: not decoded
+                # not needed here, not decoded: the base only under an open conflict
+                .options(defer(MappingRow.app_data), defer(MappingRow.base))
             )
             if m.app_id is not None
         }
@@ -69,8 +74,22 @@ class Loaded:
             held[row.app_id or ""] = {f["field"]: f.get("xero") for f in row.fields}
         return cls(mappings, held)
 
+    def change(self, mapping: MappingRow, values: Mapping[str, Any]) -> None:
+        """Give `mapping` these values: at once on the object (as if loaded so), in the database
+        by `finish`, together with the batch's other mappings, in one UPDATE a set of columns."""
+        for name, value in values.items():
+            set_committed_value(mapping, name, value)
+        self.changed.setdefault(mapping.id, {}).update(values)
+
     def finish(self, session: Session, connection_id: str, entity: str) -> None:
-        """The rows that went through are done, and their dead letters settled."""
+        """The mappings' changes written, the rows that went through done, and their dead
+        letters settled."""
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for mapping_id, values in self.changed.items():
+            by_columns.setdefault(tuple(values), []).append({"id": mapping_id, **values})
+        for rows in by_columns.values():
+            update_many(session, MappingRow, rows)
+        self.changed = {}
         outbox.finish_many(session, self.done, outbox.DONE)
         self.done = []
         if self.succeeded:
@@ -115,7 +134,9 @@ def record_success(
     record: XeroModel | None,
     now: datetime,
     loaded: Loaded | None = None,
+    agreed: Mapping[str, Any] | None = None,
 ) -> None:
+    """`agreed`: the record's synced snapshot if already worked out (`Prepared.base`)."""
     if loaded is None:
         loaded = Loaded.read(session, row.connection_id, row.entity, [row.app_id])
         if record is not None:
@@ -126,31 +147,32 @@ def record_success(
         own = False
     mapping = loaded.mappings.get(row.app_id)
     assert mapping is not None, f"{_label(row)} has no mapping"
+    changes: dict[str, Any] = {}
     if record is not None:
         state = xero_state(row.entity, record)
-        if state.xero_id:
-            mapping.xero_id = state.xero_id
-        mapping.xero_number = state.number or mapping.xero_number
-        mapping.xero_status = state.status or mapping.xero_status
-        mapping.xero_type = state.type or mapping.xero_type
-        mapping.total = state.total if state.total is not None else mapping.total
-        if state.amount_due is not None:
-            mapping.amount_due = state.amount_due
-        if state.amount_paid is not None:
-            mapping.amount_paid = state.amount_paid
-        mapping.xero_updated_at = state.updated_at or mapping.xero_updated_at
+        changes.update(
+            xero_id=state.xero_id or mapping.xero_id,
+            xero_number=state.number or mapping.xero_number,
+            xero_status=state.status or mapping.xero_status,
+            xero_type=state.type or mapping.xero_type,
+            total=state.total if state.total is not None else mapping.total,
+            amount_due=state.amount_due if state.amount_due is not None else mapping.amount_due,
+            amount_paid=(
+                state.amount_paid if state.amount_paid is not None else mapping.amount_paid
+            ),
+            xero_updated_at=state.updated_at or mapping.xero_updated_at,
+        )
     if kind in ("create", "update") and row.payload is not None:
-        app_record = parse_record(row.entity, row.payload)
-        base = normalise(canonical(app_record, ctx.mapping))
-        old = mapping.base or {}
-        for name in loaded.held.get(row.app_id, {}):  # undecided: keep what both last agreed on
+        base = dict(agreed) if agreed is not None else synced_base(_app_record(row), ctx)
+        held = loaded.held.get(row.app_id, {})
+        old = (mapping.base or {}) if held else {}
+        for name in held:  # undecided: keep what both last agreed on
             if name in old:
                 base[name] = old[name]
             else:
                 base.pop(name, None)
-        mapping.base = base
-        mapping.xero_hash = None  # the next read of the record sets it
-        if kind == "create" and has_allocations(app_record):
+        changes.update(base=base, xero_hash=None)  # the next read of the record sets the hash
+        if kind == "create" and row.entity == "credit_notes" and has_allocations(_app_record(row)):
             outbox.add(
                 session,
                 connection_id=row.connection_id,
@@ -160,12 +182,18 @@ def record_success(
                 version=row.version,
                 payload=row.payload,
             )
-    mapping.synced_version = max(mapping.synced_version or 0, row.version)
     if kind == "delete":
-        mapping.sync_status = "deleted"
+        status = "deleted"
     elif mapping.sync_status != "conflict":
-        mapping.sync_status = "synced" if mapping.version <= row.version else "pending"
-    mapping.last_error = None
+        status = "synced" if mapping.version <= row.version else "pending"
+    else:
+        status = mapping.sync_status
+    changes.update(
+        synced_version=max(mapping.synced_version or 0, row.version),
+        sync_status=status,
+        last_error=None,
+    )
+    loaded.change(mapping, changes)
     loaded.done.append(row)
     loaded.succeeded.append(row.app_id)
     feed.emit_for(
@@ -181,6 +209,10 @@ def record_success(
     )
     if own:
         loaded.finish(session, row.connection_id, row.entity)
+
+
+def _app_record(row: OutboxRow) -> AppRecord:
+    return parse_record(row.entity, row.payload or {})
 
 
 def record_match(
@@ -215,9 +247,11 @@ def record_outcomes(
     method: str,
     now: datetime,
     matches: Mapping[int, XeroModel] | None = None,
+    bases: Sequence[Mapping[str, Any] | None] | None = None,
 ) -> dict[str, int]:
     """Write one batch's outcomes (matched to rows by their position in the batch). `matches`
-    are refused creates whose record Xero already holds (see `engine.matching`): adopted."""
+    are refused creates whose record Xero already holds (see `engine.matching`): adopted.
+    `bases`: each position's synced snapshot, when the caller prepared the batch itself."""
     feed.lock(session)  # before any row lock: see `feed.lock`
     rows = list(
         session.scalars(
@@ -266,7 +300,8 @@ def record_outcomes(
                 )
                 counts["rejected"] += 1
                 continue
-            record_success(session, ctx, row, kind, outcome.record, now, loaded)
+            agreed = bases[outcome.index] if bases and outcome.index < len(bases) else None
+            record_success(session, ctx, row, kind, outcome.record, now, loaded, agreed)
             counts["ok"] += 1
         elif outcome.outcome == Outcome.NOT_SENT:
             record_failure(session, row, "too_large", list(outcome.messages))

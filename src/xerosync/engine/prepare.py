@@ -17,10 +17,11 @@ from xerosync.store.mappings import SessionRefs, by_app
 from xerosync.store.tables import MappingRow, OutboxRow
 from xerosync.sync.config import Books, check_codes
 from xerosync.sync.entities import ID_FIELD
-from xerosync.sync.mapping import MissingReference, to_xero
+from xerosync.sync.mapping import MissingReference, canonical, to_xero
 from xerosync.sync.records import AppCreditNote, AppRecord, parse_record
+from xerosync.sync.snapshot import normalise
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["Prepared", "prepare", "synced_base"]
 
 Method = Literal["PUT", "POST", "DELPAY", "ALLOC"]
 
@@ -31,6 +32,9 @@ class Prepared:
     method: Method
     body: dict[str, Any]
     xero_id: str | None = None
+    #: what both sides agree on once this create or update is through (`synced_base`), worked
+    #: out here from the record already parsed, so recording the answer need not parse it again
+    base: dict[str, Any] | None = None
 
 
 def _waiting_or_missing(session: Session, row: OutboxRow, missing: MissingReference) -> None:
@@ -147,10 +151,16 @@ def prepare(
     except MissingReference as missing:
         _waiting_or_missing(session, row, missing)
         return None
+    base = synced_base(record, ctx)
     if mapping is not None and mapping.xero_id:
         body[ID_FIELD[row.entity]] = mapping.xero_id
-        return Prepared(row, "POST", body, mapping.xero_id)
-    return Prepared(row, "PUT", body)
+        return Prepared(row, "POST", body, mapping.xero_id, base)
+    return Prepared(row, "PUT", body, base=base)
+
+
+def synced_base(record: AppRecord, ctx: SyncContext) -> dict[str, Any]:
+    """The snapshot both sides agree on once `record` is in Xero as the app has it."""
+    return normalise(canonical(record, ctx.mapping))
 
 
 def kind_of(method: str, operation: str) -> str:

@@ -52,6 +52,10 @@ __all__ = ["PushReport", "push_connection"]
 
 Checkpoint = Callable[[str], None]
 
+#: batches claimed in one transaction even when sent one at a time: the claim's statements are
+#: the same for 200 rows as for 50, and a claimed batch not yet sent is resumed like any other
+CLAIM_AHEAD = 4
+
 
 def _no_checkpoint(_name: str) -> None:
     return None
@@ -90,6 +94,8 @@ class _Claim:
     key: str
     body: list[dict[str, Any]]
     xero_ids: list[str | None] = field(default_factory=list)
+    #: each record's synced snapshot, when claimed here (not when resumed from the store)
+    bases: list[dict[str, Any] | None] = field(default_factory=list)
 
 
 def push_connection(
@@ -187,23 +193,31 @@ def _drain(
     while True:
         claims: list[_Claim] = []
         while len(claims) < ctx.concurrency:  # several independent batches in flight
-            claimed, after = _claim_next(ctx, connection_id, entity, after, report)
+            batches = max(ctx.concurrency - len(claims), CLAIM_AHEAD)
+            claimed, after = _claim_next(ctx, connection_id, entity, after, report, batches)
             if claimed is None:
                 break
             claims += claimed
-            checkpoint("claimed")
+            for _ in claimed:  # one a batch, however many were claimed together
+                checkpoint("claimed")
         if not claims:
             return
         _send_all(ctx, connection_id, tenant, claims, report, checkpoint)
 
 
 def _claim_next(
-    ctx: SyncContext, connection_id: str, entity: str, after: int, report: PushReport
+    ctx: SyncContext,
+    connection_id: str,
+    entity: str,
+    after: int,
+    report: PushReport,
+    batches: int = 1,
 ) -> tuple[list[_Claim] | None, int]:
-    """Claim the next (up to) 50 pending rows of `entity` after outbox id `after`; None when
-    there are none left."""
+    """Claim the next pending rows of `entity` after outbox id `after`, up to `batches` batches'
+    worth; None when there are none left."""
     with ctx.db.transaction() as session:
-        rows = outbox.pending(session, connection_id, entity, limit=MAX_BATCH_RECORDS, after=after)
+        limit = MAX_BATCH_RECORDS * batches
+        rows = outbox.pending(session, connection_id, entity, limit=limit, after=after)
         if not rows:
             return None, after
         busy = in_flight_ids(session, connection_id, entity)
@@ -237,8 +251,15 @@ def _send_all(
     """Send independent batches at once (up to `ctx.concurrency` calls in flight: Xero takes a
     second or more per write, so one at a time cannot use a tenant's 60 calls a minute). Each
     records its own outcomes; the first failure is raised once all have finished."""
-    if len(claims) == 1:
-        _send(ctx, connection_id, tenant, claims[0], report, checkpoint)
+    if ctx.concurrency == 1 or len(claims) == 1:  # one at a time: no threads needed
+        failed: Exception | None = None
+        for claim in claims:
+            try:
+                _send(ctx, connection_id, tenant, claim, report, checkpoint)
+            except Exception as exc:  # as the threads below: each is tried, the first raised
+                failed = failed or exc
+        if failed is not None:
+            raise failed
         return
     with ThreadPoolExecutor(max_workers=ctx.concurrency, thread_name_prefix="push") as pool:
         futures = [
@@ -257,23 +278,12 @@ def _claim(
     entity: str,
     prepared: Sequence[Prepared],
 ) -> list[_Claim]:
-    now = ctx.clock.now()
-    claims: list[_Claim] = []
+    batches: list[tuple[outbox.NewBatch, list[Prepared]]] = []
 
-    def claim(items: Sequence[Prepared], method: str) -> None:
+    def claim(items: list[Prepared], method: str) -> None:
         key = f"xerosync-{uuid.uuid4().hex}"
-        body = [p.body for p in items]
-        batch = outbox.claim(
-            session,
-            [p.row for p in items],
-            connection_id=connection_id,
-            entity=entity,
-            method=method,
-            key=key,
-            body=body,
-            now=now,
-        )
-        claims.append(_Claim(batch.id, entity, method, key, body, [p.xero_id for p in items]))
+        new = outbox.NewBatch([p.row for p in items], method, key, [p.body for p in items])
+        batches.append((new, items))
 
     envelope = resource(ctx.client, entity).envelope
     for method in ("PUT", "POST"):
@@ -298,7 +308,25 @@ def _claim(
     for single in prepared:
         if single.method in ("DELPAY", "ALLOC"):
             claim([single], single.method)
-    return claims
+    made = outbox.claim(
+        session,
+        [new for new, _ in batches],
+        connection_id=connection_id,
+        entity=entity,
+        now=ctx.clock.now(),
+    )
+    return [
+        _Claim(
+            batch.id,
+            entity,
+            new.method,
+            new.key,
+            [p.body for p in items],
+            [p.xero_id for p in items],
+            [p.base for p in items],
+        )
+        for batch, (new, items) in zip(made, batches, strict=True)
+    ]
 
 
 # -- sending and recording -----------------------------------------------------------------
@@ -357,6 +385,7 @@ def _send(
                     method=claim.method,
                     now=ctx.clock.now(),
                     matches=matches,
+                    bases=claim.bases,
                 )
             report.count(ok=counts["ok"], rejected=counts["rejected"])
             checkpoint("recorded")

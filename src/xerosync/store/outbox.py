@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from xerosync.store.bulk import update_many
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch
 
 __all__ = [
@@ -150,45 +152,62 @@ def pending(
     )
 
 
+@dataclass(frozen=True)
+class NewBatch:
+    """Rows (in this order) to send in one call under idempotency key `key`; `body[i]` is what is
+    sent for `rows[i]`."""
+
+    rows: Sequence[OutboxRow]
+    method: str
+    key: str
+    body: Sequence[Mapping[str, Any]]
+
+
 def claim(
     session: Session,
-    rows: Sequence[OutboxRow],
+    batches: Sequence[NewBatch],
     *,
     connection_id: str,
     entity: str,
-    method: str,
-    key: str,
-    body: Sequence[Mapping[str, Any]],
     now: datetime,
-) -> PushBatch:
-    """Move `rows` (in this order) into one batch sent under idempotency key `key`; `body[i]`
-    is what is sent for `rows[i]`."""
-    batch = PushBatch(
-        connection_id=connection_id,
-        entity=entity,
-        method=method,
-        idempotency_key=key,
-        body=json.dumps([dict(b) for b in body]),
-        size=len(rows),
-        created_at=now,
-        first_sent_at=now,
-    )
-    session.add(batch)
+) -> list[PushBatch]:
+    """Move each batch's rows into a push batch of their own: one INSERT and one UPDATE for them
+    all (claiming batches one at a time cost a round of statements each)."""
+    made = [
+        PushBatch(
+            connection_id=connection_id,
+            entity=entity,
+            method=new.method,
+            idempotency_key=new.key,
+            body=json.dumps([dict(b) for b in new.body]),
+            size=len(new.rows),
+            created_at=now,
+            first_sent_at=now,
+        )
+        for new in batches
+    ]
+    if not made:
+        return made
+    session.add_all(made)
     session.flush()
-    positions = {row.id: position for position, row in enumerate(rows)}
-    _update_rows(
-        session,
-        rows,
-        state=IN_FLIGHT,
-        batch_id=batch.id,
-        position=case(positions, value=OutboxRow.id),
-        attempts=OutboxRow.attempts + 1,
-        waiting_on=None,
-    )
-    for row in rows:
-        set_committed_value(row, "position", positions[row.id])
-        set_committed_value(row, "attempts", row.attempts + 1)
-    return batch
+    params = [
+        {
+            "id": row.id,
+            "state": IN_FLIGHT,
+            "batch_id": batch.id,
+            "position": position,
+            "attempts": row.attempts + 1,
+            "waiting_on": None,
+        }
+        for batch, new in zip(made, batches, strict=True)
+        for position, row in enumerate(new.rows)
+    ]
+    update_many(session, OutboxRow, params)
+    rows = [row for new in batches for row in new.rows]
+    for row, values in zip(rows, params, strict=True):
+        for name in ("state", "batch_id", "position", "attempts", "waiting_on"):
+            set_committed_value(row, name, values[name])
+    return made
 
 
 def _update_rows(session: Session, rows: Sequence[OutboxRow], **values: Any) -> None:

@@ -1,0 +1,91 @@
+"""`update_many`: many rows, each with values of its own, written in one statement on PostgreSQL
+(an executemany on SQLite), exactly as the ORM would write them one by one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from xerosync.store import connections
+from xerosync.store.bulk import update_many
+from xerosync.store.db import Database
+from xerosync.store.tables import MappingRow
+
+
+def _mappings(db: Database, count: int) -> tuple[str, list[int]]:
+    with db.transaction() as session:
+        conn = connections.upsert(
+            session, tenant_id="t-1", tenant_name="Bulk Ltd", grant_key="default"
+        )
+        rows = [
+            MappingRow(
+                connection_id=conn.id,
+                entity="invoices",
+                app_id=f"order-{n}",
+                base={"n": n},
+                total=Decimal("1.00"),
+                sync_status="pending",
+            )
+            for n in range(count)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return conn.id, [r.id for r in rows]
+
+
+def test_each_row_gets_its_own_values_and_the_rest_are_untouched(db: Database) -> None:
+    _, ids = _mappings(db, 5)
+    changed_at = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    with db.transaction() as session:
+        update_many(
+            session,
+            MappingRow,
+            [
+                {
+                    "id": ids[n],
+                    "xero_id": f"x-{n}",
+                    "total": Decimal(f"{n}.25") if n else None,
+                    "base": {"n": n, "name": f"Ä {n}"},
+                    "xero_hash": None,
+                    "xero_updated_at": changed_at,
+                    "sync_status": "synced",
+                }
+                for n in range(4)  # the fifth row is not in the list
+            ],
+        )
+    with db.transaction() as session:
+        found = {m.id: m for m in session.scalars(select(MappingRow))}
+    for n in range(4):
+        row = found[ids[n]]
+        assert row.xero_id == f"x-{n}"
+        assert row.total == (Decimal(f"{n}.25") if n else None)  # a NULL stays a NULL
+        assert row.base == {"n": n, "name": f"Ä {n}"}
+        assert row.xero_hash is None
+        assert row.xero_updated_at is not None
+        assert row.xero_updated_at.astimezone(UTC) == changed_at
+        assert row.sync_status == "synced"
+    untouched = found[ids[4]]
+    assert (untouched.xero_id, untouched.sync_status, untouched.base) == (
+        None,
+        "pending",
+        {"n": 4},
+    )
+
+
+def test_an_empty_list_writes_nothing(db: Database) -> None:
+    _, ids = _mappings(db, 1)
+    with db.transaction() as session:
+        update_many(session, MappingRow, [])
+    with db.transaction() as session:
+        assert session.get(MappingRow, ids[0]) is not None
+
+
+def test_a_thousand_rows_in_one_call(db: Database) -> None:
+    _, ids = _mappings(db, 1_200)
+    with db.transaction() as session:
+        update_many(session, MappingRow, [{"id": i, "xero_number": f"INV-{i}"} for i in ids])
+    with db.transaction() as session:
+        numbers = dict(session.execute(select(MappingRow.id, MappingRow.xero_number)).all())
+    assert numbers == {i: f"INV-{i}" for i in ids}
