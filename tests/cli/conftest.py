@@ -43,7 +43,6 @@ def db_url(tmp_path: Path) -> str:
     return url
 
 
-
 @pytest.fixture
 def no_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """No XEROSYNC_* from the machine running the tests; wide tables (nothing cut short)."""

@@ -51,7 +51,6 @@ API_KEY = "planted-api-key-4d8e1f6a0c93b2"
 WEBHOOK_KEY = "planted-webhook-key-a1b2c3d4e5f6"
 
 
-
 def wait_until(done: Callable[[], bool], *, timeout: float, what: str, every: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while not done():
