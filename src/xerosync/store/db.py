@@ -61,12 +61,7 @@ class Database:
     def _make_engine(url: str, echo: bool) -> Engine:
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":
-            engine = create_engine(url, echo=echo, pool_pre_ping=True, future=True)
-            # many rows inserted at once go as multi-row INSERTs, not one statement a row
-            # through the driver's executemany (psycopg pipelines those, but still pays a
-            # prepared execution per row): the feed's events and a pull's new mappings
-            engine.dialect.use_insertmanyvalues_wo_returning = True
-            return engine
+            return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
         memory = parsed.database in (None, "", ":memory:")
         engine = create_engine(
             url,
