@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -55,6 +56,8 @@ Checkpoint = Callable[[str], None]
 #: batches claimed in one transaction even when sent one at a time: the claim's statements are
 #: the same for 200 rows as for 50, and a claimed batch not yet sent is resumed like any other
 CLAIM_AHEAD = 4
+#: the share of the lease's time after which a push renews it before its next call
+RENEW_AFTER = 1 / 3
 
 
 def _no_checkpoint(_name: str) -> None:
@@ -74,6 +77,8 @@ class PushReport:
     waiting: int = 0  # rows left pending: they name a record not in Xero yet
     error: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    #: when this push last took or renewed the connection's lease (see `_renew`)
+    _leased_at: datetime | None = field(default=None, repr=False, compare=False)
 
     def count(self, **amounts: int) -> None:
         """Add to the counters (batches are sent from several threads)."""
@@ -104,9 +109,11 @@ def push_connection(
     """Push everything pending for one connection. Safe to call from many workers at once."""
     report = PushReport(connection_id)
     lease = f"push:{connection_id}"
-    if not leases.acquire(ctx.db, lease, ctx.owner, now=ctx.clock.now(), ttl=ctx.lease_ttl):
+    now = ctx.clock.now()
+    if not leases.acquire(ctx.db, lease, ctx.owner, now=now, ttl=ctx.lease_ttl):
         report.busy = True
         return report
+    report._leased_at = now
     try:
         _push(ctx, connection_id, report, checkpoint)
     except Exception:
@@ -140,11 +147,18 @@ class _LeaseLost(Exception):
     """Our lease ran out and another worker has the connection now: stop at once."""
 
 
-def _renew(ctx: SyncContext, connection_id: str) -> None:
-    if not leases.renew(
-        ctx.db, f"push:{connection_id}", ctx.owner, now=ctx.clock.now(), ttl=ctx.lease_ttl
-    ):
-        raise _LeaseLost(f"push lease of connection {connection_id} lost to another worker")
+def _renew(ctx: SyncContext, connection_id: str, report: PushReport) -> None:
+    """Make sure the lease is still ours before a call. Renewed once a third of its time has
+    passed since it was last taken: until then no other worker can have it, and a renewal is a
+    write transaction of its own, which once cost as much as recording a batch."""
+    now = ctx.clock.now()
+    with report._lock:
+        taken = report._leased_at
+        if taken is not None and (now - taken).total_seconds() < ctx.lease_ttl * RENEW_AFTER:
+            return
+        if not leases.renew(ctx.db, f"push:{connection_id}", ctx.owner, now=now, ttl=ctx.lease_ttl):
+            raise _LeaseLost(f"push lease of connection {connection_id} lost to another worker")
+        report._leased_at = now
 
 
 # -- new work ------------------------------------------------------------------------------
@@ -365,7 +379,7 @@ def _send(
     report: PushReport,
     checkpoint: Checkpoint,
 ) -> None:
-    _renew(ctx, connection_id)
+    _renew(ctx, connection_id, report)
     try:
         for outcomes in _calls(ctx, tenant, claim):
             report.count(calls=1)
@@ -476,7 +490,7 @@ def _adopt_or_release(
     ctx: SyncContext, connection_id: str, tenant: str, claim: _Claim, report: PushReport
 ) -> None:
     """Past Xero's idempotency memory: adopt what Xero has, send the rest again (new key)."""
-    _renew(ctx, connection_id)
+    _renew(ctx, connection_id, report)
     found: dict[int, XeroModel] = find_created(ctx.client, tenant, claim.entity, claim.body)
     with ctx.db.transaction() as session:
         rows = _batch_rows(session, claim.batch_id)
