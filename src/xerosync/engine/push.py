@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, load_only
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
@@ -175,7 +175,16 @@ def _mappings(
             MappingRow.entity == entity,
             MappingRow.app_id.in_(ids),
         )
-        .options(defer(MappingRow.app_data), defer(MappingRow.base))  # what to send is the row's
+        # what to send is the row's; preparing it reads no more of the mapping than this
+        .options(
+            load_only(
+                MappingRow.app_id,
+                MappingRow.xero_id,
+                MappingRow.xero_status,
+                MappingRow.amount_paid,
+                MappingRow.sync_status,
+            )
+        )
     )
     return {m.app_id: m for m in found if m.app_id is not None}
 
