@@ -5,7 +5,6 @@ reads and writes the store."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from xerosync.sync.mapping import canonical, from_xero
 from xerosync.sync.merge import MergeResult, merge
 from xerosync.sync.records import parse_record
 from xerosync.sync.rules import Side
-from xerosync.sync.snapshot import normalise, snapshot_hash
+from xerosync.sync.snapshot import normalise, snapshot_hash, xero_digest
 from xerosync.xero.models.base import XeroModel
 
 __all__ = ["Applied", "apply_records", "quarantine_all"]
@@ -111,8 +110,7 @@ def apply_records(
             applied.newest = state.updated_at
         if not state.xero_id:
             continue
-        data = record.to_json_dict()
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        digest = xero_digest(record)
         mapping = mappings.get(state.xero_id)
         if mapping is not None and mapping.xero_hash == digest:
             applied.unchanged += 1
@@ -120,15 +118,15 @@ def apply_records(
                 mapping.xero_type = state.type
             continue
         if entity == "payments":
-            _touch(applied, data)
+            _touch(applied, record.to_json_dict())
         if mapping is None:
-            mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs, data)
+            mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs)
             mapping.xero_hash = digest
             mappings[state.xero_id] = mapping
             new.append(mapping)
             applied.created += 1
             continue
-        _xero_owned(session, mapping, state, data)
+        _xero_owned(session, mapping, state, record)
         if mapping.app_id is not None and mapping.base is not None and FIELDS[entity]:
             applied.conflicts += _merge(session, ctx, mapping, record, state, refs, now)
         elif mapping.app_id is None:
@@ -157,7 +155,6 @@ def _adopt_new(
     record: XeroModel,
     state: XeroState,
     refs: SessionRefs,
-    raw: dict[str, Any],
 ) -> MappingRow:
     """A record the app did not create (or not yet known to be ours): kept with no app id. The
     mapping is built here and written with the rest of the page's by the caller."""
@@ -173,7 +170,7 @@ def _adopt_new(
         version=0,
         synced_version=0,
     )
-    _xero_owned(session, mapping, state, raw, announce=False)
+    _xero_owned(session, mapping, state, record, announce=False)
     data = {**normalise(fields), "number": state.number, "status": state.status}
     if entity == "payments":
         data["amount"] = str(state.total) if state.total is not None else None
@@ -202,7 +199,7 @@ def _xero_owned(
     session: Session,
     mapping: MappingRow,
     state: XeroState,
-    data: dict[str, Any],
+    record: XeroModel,
     *,
     announce: bool = True,
 ) -> None:
@@ -226,7 +223,7 @@ def _xero_owned(
         "previous_status": before_status,
         "amount_due": str(mapping.amount_due) if mapping.amount_due is not None else None,
         "amount_paid": str(mapping.amount_paid) if mapping.amount_paid is not None else None,
-        "fully_paid_on": data.get("FullyPaidOnDate"),
+        "fully_paid_on": record.to_json_dict().get("FullyPaidOnDate"),
     }
     feed.emit_for(
         session, mapping, "paid" if mapping.xero_status == "PAID" else "status_changed", summary
