@@ -18,7 +18,7 @@ from xerosync.engine.context import SyncContext
 from xerosync.engine.resources import XeroState, xero_state
 from xerosync.errors import UnreadableRecord
 from xerosync.store import conflicts, feed, outbox, problems
-from xerosync.store.mappings import SessionRefs, insert_new
+from xerosync.store.mappings import SessionRefs, by_xero, insert_rows
 from xerosync.store.tables import MappingRow
 from xerosync.sync.entities import FIELDS
 from xerosync.sync.mapping import canonical, from_xero
@@ -103,7 +103,7 @@ def apply_records(
     named = [c.contact_id for r in records if (c := getattr(r, "contact", None)) and c.contact_id]
     refs.preload_xero("contacts", named)  # one query, before any row is added (no autoflush)
     now = ctx.clock.now()
-    new: list[MappingRow] = []  # written together after the page, by `insert_new`
+    new: dict[str, dict[str, Any]] = {}  # adopted rows, written together after the page
     for record, state in zip(records, states, strict=True):
         applied.seen += 1
         if state.updated_at and (applied.newest is None or state.updated_at > applied.newest):
@@ -112,6 +112,8 @@ def apply_records(
             continue
         digest = xero_digest(record)
         mapping = mappings.get(state.xero_id)
+        if mapping is None and state.xero_id in new:  # twice on one page: write the first
+            mapping = mappings[state.xero_id] = _written(session, new, state.xero_id)
         if mapping is not None and mapping.xero_hash == digest:
             applied.unchanged += 1
             if mapping.xero_type is None and state.type:  # kept before the type was
@@ -120,10 +122,8 @@ def apply_records(
         if entity == "payments":
             _touch(applied, record.to_json_dict())
         if mapping is None:
-            mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs)
-            mapping.xero_hash = digest
-            mappings[state.xero_id] = mapping
-            new.append(mapping)
+            row = _adopt_new(session, ctx, connection_id, entity, record, state, refs)
+            new[state.xero_id] = {**row, "xero_hash": digest}
             applied.created += 1
             continue
         _xero_owned(session, mapping, state, record)
@@ -133,8 +133,19 @@ def apply_records(
             _report_xero_change(session, ctx, mapping, record, refs)
         mapping.xero_hash = digest
         applied.changed += 1
-    insert_new(session, new)
+    insert_rows(session, list(new.values()))
     return applied
+
+
+def _written(session: Session, new: dict[str, dict[str, Any]], xero_id: str) -> MappingRow:
+    """The mapping adopted from `xero_id`'s first appearance on this page, written (with the
+    others waiting) and read back, to be applied again like any mapping."""
+    insert_rows(session, list(new.values()))
+    row = new[xero_id]
+    new.clear()
+    mapping = by_xero(session, row["connection_id"], row["entity"], xero_id)
+    assert mapping is not None  # just written, in this transaction
+    return mapping
 
 
 def _touch(applied: Applied, data: dict[str, Any]) -> None:
@@ -155,23 +166,30 @@ def _adopt_new(
     record: XeroModel,
     state: XeroState,
     refs: SessionRefs,
-) -> MappingRow:
-    """A record the app did not create (or not yet known to be ours): kept with no app id. The
-    mapping is built here and written with the rest of the page's by the caller."""
-    fields = from_xero(entity, record, refs, ctx.mapping)
-    mapping = MappingRow(
-        connection_id=connection_id,
-        entity=entity,
-        app_id=None,
-        xero_id=state.xero_id,
-        origin="xero",
-        base=normalise(fields),
-        sync_status="synced",
-        version=0,
-        synced_version=0,
-    )
-    _xero_owned(session, mapping, state, record, announce=False)
-    data = {**normalise(fields), "number": state.number, "status": state.status}
+) -> dict[str, Any]:
+    """A record the app did not create (or not yet known to be ours): kept with no app id. Its
+    mapping's row is returned as plain values (Xero's state taken as `_xero_owned` takes it),
+    for the caller to write with the rest of the page's."""
+    fields = normalise(from_xero(entity, record, refs, ctx.mapping))
+    row = {
+        "connection_id": connection_id,
+        "entity": entity,
+        "app_id": None,
+        "xero_id": state.xero_id,
+        "origin": "xero",
+        "base": fields,
+        "sync_status": "synced",
+        "version": 0,
+        "synced_version": 0,
+        "xero_number": state.number or None,
+        "xero_status": state.status or None,
+        "xero_type": state.type or None,
+        "total": state.total,
+        "amount_due": state.amount_due,
+        "amount_paid": state.amount_paid,
+        "xero_updated_at": state.updated_at or None,
+    }
+    data = {**fields, "number": state.number, "status": state.status}
     if entity == "payments":
         data["amount"] = str(state.total) if state.total is not None else None
         data.update(_paid_target(record, refs))
@@ -183,7 +201,7 @@ def _adopt_new(
         kind="payment_received" if entity == "payments" else "created_in_xero",
         data=data,
     )
-    return mapping
+    return row
 
 
 def _paid_target(record: XeroModel, refs: SessionRefs) -> dict[str, Any]:
@@ -200,8 +218,6 @@ def _xero_owned(
     mapping: MappingRow,
     state: XeroState,
     record: XeroModel,
-    *,
-    announce: bool = True,
 ) -> None:
     """Status, number and money are Xero's: take them, and tell the app what moved."""
     before_status = mapping.xero_status
@@ -215,7 +231,7 @@ def _xero_owned(
     if state.amount_paid is not None:
         mapping.amount_paid = state.amount_paid
     mapping.xero_updated_at = state.updated_at or mapping.xero_updated_at
-    if not announce or before_status == mapping.xero_status:
+    if before_status == mapping.xero_status:
         return
     summary = {
         "number": mapping.xero_number,

@@ -3,7 +3,7 @@ synced snapshot (the base of three-way merges) and what Xero last said of the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.tables import MappingRow
 
-__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new"]
+__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows"]
 
 
 def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow | None:
@@ -43,6 +43,13 @@ def insert_new(session: Session, rows: Sequence[MappingRow]) -> None:
             insert(MappingRow),
             [{k: v for k, v in vars(row).items() if not k.startswith("_")} for row in rows],
         )
+
+
+def insert_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Write mappings given as plain values, each row naming the same columns: one Core
+    executemany, with no ORM object built, tracked or read back for any of them."""
+    if rows:
+        session.execute(insert(MappingRow.metadata.tables[MappingRow.__tablename__]), rows)
 
 
 class SessionRefs:
