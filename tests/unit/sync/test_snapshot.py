@@ -138,3 +138,9 @@ def test_a_record_read_again_digests_alike_in_any_field_order() -> None:
 )
 def test_a_change_anywhere_in_the_record_changes_its_digest(changes: dict[str, object]) -> None:
     assert xero_digest(_read(**changes)) != xero_digest(_read())
+
+
+def test_a_record_beyond_orjson_still_digests_and_alike() -> None:
+    huge = _read(Huge=2**70)
+    assert xero_digest(huge) == xero_digest(_read(Huge=2**70))
+    assert xero_digest(huge) != xero_digest(_read(Huge=2**70 + 1))
