@@ -17,7 +17,7 @@ from xerosync.api import XeroSync
 from xerosync.errors import ConfigError
 from xerosync.store import feed, leases
 from xerosync.store.crypto import TokenCipher, new_key
-from xerosync.store.db import Database
+from xerosync.store.db import Database, among
 from xerosync.store.migrate import pending_changes
 from xerosync.store.tables import OutboxRow, TokenGrant
 from xerosync.store.tokens import DatabaseTokenStore
@@ -201,6 +201,17 @@ def test_tables_a_bulk_submit_grew_are_measured_again_once(db: Database) -> None
     grown = db.analyze_grown("mappings", "outbox")
     assert sorted(grown) == ([] if db.is_sqlite else ["mappings", "outbox"])
     assert db.analyze_grown("mappings", "outbox") == []
+
+
+@pytest.mark.parametrize("wanted", [0, 1, 3, 600])
+def test_among_finds_exactly_the_keys_named(db: Database, wanted: int) -> None:
+    """`among` is `IN` on SQLite and one array parameter on PostgreSQL: the same rows."""
+    with db.transaction() as session:
+        session.add_all(TokenGrant(key=f"k-{n}", ciphertext=b"x") for n in range(5))
+    keys = [f"k-{n}" for n in range(wanted)] + [f"absent-{n}" for n in range(wanted)]
+    with db.transaction() as session:
+        found = session.scalars(select(TokenGrant.key).where(among(session, TokenGrant.key, keys)))
+        assert sorted(found) == [f"k-{n}" for n in range(min(wanted, 5))]
 
 
 def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:

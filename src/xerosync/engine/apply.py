@@ -18,6 +18,7 @@ from xerosync.engine.context import SyncContext
 from xerosync.engine.resources import XeroState, xero_state
 from xerosync.errors import UnreadableRecord
 from xerosync.store import conflicts, feed, outbox, problems
+from xerosync.store.db import among
 from xerosync.store.mappings import SessionRefs, by_xero, insert_rows
 from xerosync.store.tables import MappingRow
 from xerosync.sync.entities import FIELDS
@@ -76,7 +77,7 @@ def _by_xero(
     found: dict[str, MappingRow] = {}
     for start in range(0, len(ids), 500):
         rows = session.scalars(
-            select(MappingRow).where(MappingRow.xero_id.in_(ids[start : start + 500]))
+            select(MappingRow).where(among(session, MappingRow.xero_id, ids[start : start + 500]))
         )
         found.update(
             {

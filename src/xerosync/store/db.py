@@ -2,25 +2,25 @@
 
 SQLite is the embedded default (one file, WAL, foreign keys on, writers wait rather than fail);
 PostgreSQL is for production. Everything above this module is written once for both: the only
-dialect checks in the store are `Database.is_sqlite` and `insert_ignore`.
+dialect checks in the store are `Database.is_sqlite`, `insert_ignore` and `among`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import ColumnElement, Engine, any_, bindparam, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert
 
 from xerosync.store.tables import Base
 
-__all__ = ["Database", "normalise_url"]
+__all__ = ["Database", "among", "normalise_url"]
 
 _SQLITE_BUSY_MS = 30_000
 
@@ -46,6 +46,17 @@ def _sqlite_begin(connection: Any) -> None:
     # pysqlite's own BEGIN handling is off (isolation_level=None below); every transaction
     # starts IMMEDIATE so writers queue on the lock instead of failing at their first write.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def among(
+    session: Session, column: InstrumentedAttribute[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL `column = ANY(:values)`, one array parameter: the
+    statement is the same text whatever the number of values, so neither SQLAlchemy nor psycopg
+    builds and parses a statement of 500 placeholders for each look-up of 500 keys."""
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
 
 
 class Database:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from xerosync.store.db import among
 from xerosync.store.tables import MappingRow
 
 __all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows"]
@@ -85,7 +86,7 @@ class SessionRefs:
                 select(key, value).where(
                     MappingRow.connection_id == self._connection_id,
                     MappingRow.entity == entity,
-                    key.in_(chunk),
+                    among(self._session, key, chunk),
                 )
             )
             found: dict[str, str | None] = dict(rows.all())
