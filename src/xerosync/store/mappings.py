@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from xerosync.store.db import among
-from xerosync.store.tables import MappingRow
+from xerosync.store.db import among, insert_many
+from xerosync.store.tables import MappingRow, utcnow
 
 __all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows"]
+
+_TABLE = MappingRow.metadata.tables[MappingRow.__tablename__]
 
 
 def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow | None:
@@ -47,10 +49,12 @@ def insert_new(session: Session, rows: Sequence[MappingRow]) -> None:
 
 
 def insert_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Write mappings given as plain values, each row naming the same columns: one Core
-    executemany, with no ORM object built, tracked or read back for any of them."""
+    """Write mappings given as plain values, each row naming the same columns (all those with a
+    default but `updated_at`), with no ORM object built, tracked or read back for any of them:
+    `insert_many`, a COPY on PostgreSQL."""
     if rows:
-        session.execute(insert(MappingRow.metadata.tables[MappingRow.__tablename__]), rows)
+        now = utcnow()
+        insert_many(session, _TABLE, [{**row, "updated_at": now} for row in rows])
 
 
 class SessionRefs:
