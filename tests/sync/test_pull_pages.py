@@ -1,6 +1,7 @@
 """A page of records new to the store is adopted in bulk (their mappings written together after
 the page): a record that appears twice on one page is still applied twice, in order, and a second
-pull of the same records finds each of them unchanged."""
+pull of the same records finds each of them unchanged, loading whole only the mappings of those
+that changed."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import select, update
 
 from xerosync.api import XeroSync
 from xerosync.clock import FakeClock
 from xerosync.store.crypto import TokenCipher, new_key
 from xerosync.store.db import Database
+from xerosync.store.tables import MappingRow
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.xero import TokenSet, XeroClient, XeroConfig
 
@@ -22,14 +25,17 @@ GAMMA = "00000000-0000-0000-0000-0000000000c3"
 
 
 class FakeXero:
-    """Serves `contacts` as the one page of GET /Contacts; every other list is empty."""
+    """Serves `contacts` and `invoices` as the one page of their GET; every other list is empty."""
 
-    def __init__(self, contacts: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, contacts: list[dict[str, Any]], invoices: list[dict[str, Any]] | None = None
+    ) -> None:
         self.contacts = contacts
+        self.invoices = invoices or []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         endpoint = request.url.path.rsplit("/", 1)[-1]
-        items = self.contacts if endpoint == "Contacts" else []
+        items = {"Contacts": self.contacts, "Invoices": self.invoices}.get(endpoint, [])
         pagination = {"page": 1, "pageSize": 1000, "pageCount": 1, "itemCount": len(items)}
         return httpx.Response(200, json={endpoint: items, "pagination": pagination})
 
@@ -100,3 +106,39 @@ def test_a_record_twice_on_one_page_is_applied_twice_in_order(db_url: str) -> No
     assert events[-1].data == {"fields": {"name": "Gamma Ltd"}}
     fake.contacts = [contact(GAMMA, "Gamma Ltd")]
     assert sync.pull(conn, entities=["contacts"]).unchanged == 1
+
+
+def test_only_the_records_changed_since_last_read_are_applied_again(db_url: str) -> None:
+    fake = FakeXero([contact(ACME, "Acme"), contact(BETA, "Beta"), contact(GAMMA, "Gamma")])
+    sync, conn = make_sync(db_url, fake)
+    sync.pull(conn, entities=["contacts"])
+    fake.contacts[1] = contact(BETA, "Beta Ltd")
+
+    again = sync.pull(conn, entities=["contacts"])
+
+    assert (again.created, again.changed, again.unchanged) == (0, 1, 2)
+    learned = [e for e in sync.changes(limit=100) if e.kind == "changed_in_xero"]
+    assert [(e.xero_id, e.data) for e in learned] == [(BETA, {"fields": {"name": "Beta Ltd"}})]
+
+
+def test_an_unchanged_record_kept_before_its_type_was_gets_its_type(db_url: str) -> None:
+    invoice = {
+        "InvoiceID": "00000000-0000-0000-0000-0000000000d4",
+        "Type": "ACCREC",
+        "Contact": {"ContactID": ACME, "Name": "Acme"},
+        "Status": "AUTHORISED",
+        "Total": 11.5,
+        "UpdatedDateUTC": "/Date(1793664000000+0000)/",
+    }
+    fake = FakeXero([contact(ACME, "Acme")], [invoice])
+    sync, conn = make_sync(db_url, fake)
+    sync.pull(conn, entities=["contacts", "invoices"])
+    with sync.db.transaction() as session:
+        session.execute(update(MappingRow).values(xero_type=None))
+
+    again = sync.pull(conn, entities=["contacts", "invoices"])
+
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 2)
+    with sync.db.transaction() as session:
+        types = dict(session.execute(select(MappingRow.entity, MappingRow.xero_type)).all())
+    assert types == {"contacts": None, "invoices": "ACCREC"}

@@ -68,24 +68,38 @@ def quarantine_all(
     return len(failures)
 
 
-def _by_xero(
-    session: Session, connection_id: str, entity: str, ids: list[str]
-) -> dict[str, MappingRow]:
-    """The mappings of these Xero records. Asked by Xero id alone (its own index), then kept to
-    this connection and kind: a query that also names them lets PostgreSQL pick an index
-    that walks every mapping of the connection, which grows with the books."""
-    found: dict[str, MappingRow] = {}
+def _known(session: Session, connection_id: str, entity: str, ids: list[str]) -> dict[str, Any]:
+    """What is kept of these Xero records already mapped: each mapping's id, hash and type only
+    (a record read again unchanged needs no more; whole mappings are loaded for the others, by
+    `_load`). Asked by Xero id alone (its own index), then kept to this connection and kind: a
+    query that also names them lets PostgreSQL pick an index that walks every mapping of the
+    connection, which grows with the books."""
+    found: dict[str, Any] = {}
+    columns = (MappingRow.id, MappingRow.xero_id, MappingRow.xero_hash, MappingRow.xero_type)
     for start in range(0, len(ids), 500):
-        rows = session.scalars(
-            select(MappingRow).where(among(session, MappingRow.xero_id, ids[start : start + 500]))
+        rows = session.execute(
+            select(*columns, MappingRow.connection_id, MappingRow.entity).where(
+                among(session, MappingRow.xero_id, ids[start : start + 500])
+            )
         )
         found.update(
             {
-                m.xero_id: m
-                for m in rows
-                if m.xero_id and m.connection_id == connection_id and m.entity == entity
+                row.xero_id: row
+                for row in rows
+                if row.xero_id and row.connection_id == connection_id and row.entity == entity
             }
         )
+    return found
+
+
+def _load(session: Session, ids: list[int]) -> dict[str, MappingRow]:
+    """The whole mappings of these ids, by Xero id."""
+    found: dict[str, MappingRow] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.scalars(
+            select(MappingRow).where(among(session, MappingRow.id, ids[start : start + 500]))
+        )
+        found.update({m.xero_id: m for m in rows if m.xero_id})
     return found
 
 
@@ -99,20 +113,31 @@ def apply_records(
     feed.lock(session)  # before any row lock: see `feed.lock`
     applied = Applied()
     states = [xero_state(entity, r) for r in records]
-    mappings = _by_xero(session, connection_id, entity, [s.xero_id for s in states if s.xero_id])
+    digests = [xero_digest(r) if s.xero_id else "" for r, s in zip(records, states, strict=True)]
+    known = _known(session, connection_id, entity, [s.xero_id for s in states if s.xero_id])
+    # Whole mappings only of the records changed since last read (or kept before their type was)
+    stale = [
+        seen.id
+        for state, digest in zip(states, digests, strict=True)
+        if (seen := known.get(state.xero_id or ""))
+        and (seen.xero_hash != digest or (seen.xero_type is None and state.type))
+    ]
+    mappings = _load(session, stale)
     refs = SessionRefs(session, connection_id)
     named = [c.contact_id for r in records if (c := getattr(r, "contact", None)) and c.contact_id]
     refs.preload_xero("contacts", named)  # one query, before any row is added (no autoflush)
     now = ctx.clock.now()
     new: dict[str, dict[str, Any]] = {}  # adopted rows, written together after the page
-    for record, state in zip(records, states, strict=True):
+    for record, state, digest in zip(records, states, digests, strict=True):
         applied.seen += 1
         if state.updated_at and (applied.newest is None or state.updated_at > applied.newest):
             applied.newest = state.updated_at
         if not state.xero_id:
             continue
-        digest = xero_digest(record)
         mapping = mappings.get(state.xero_id)
+        if mapping is None and state.xero_id in known:  # not loaded: read again unchanged
+            applied.unchanged += 1
+            continue
         if mapping is None and state.xero_id in new:  # twice on one page: write the first
             mapping = mappings[state.xero_id] = _written(session, new, state.xero_id)
         if mapping is not None and mapping.xero_hash == digest:
