@@ -110,6 +110,6 @@ def xero_digest(record: XeroModel) -> str:
     data = record.model_dump(by_alias=True, exclude_none=True)
     try:
         text = orjson.dumps(data, option=_DIGEST_OPTIONS, default=str)
-    except orjson.JSONEncodeError:  # beyond orjson (an integer past 64 bits): the slower way
+    except orjson.JSONEncodeError:  # beyond orjson (an int past 64 bits, a lone surrogate)
         text = json.dumps(data, sort_keys=True, default=str).encode()
     return hashlib.sha256(text).hexdigest()
