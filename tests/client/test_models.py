@@ -4,6 +4,7 @@ write back what they read."""
 from __future__ import annotations
 
 import functools
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -168,6 +169,20 @@ def test_payload_leaves_out_what_xero_computes() -> None:
     assert payload["InvoiceID"] == raw["InvoiceID"]
     assert payload["Type"] == raw["Type"]
     assert "Balances" not in (payload.get("Contact") or {})
+
+
+def test_only_json_dumps_leave_out_what_xero_computes_at_every_depth() -> None:
+    raw = _records("/Invoices", "get", "Invoices")[0]
+    invoice = Invoice.model_validate({**raw, "Contact": {**raw["Contact"], "IsCustomer": True}})
+    payload = invoice.to_payload()
+    assert "IsCustomer" not in payload["Contact"]  # the nested contact's own read-only field
+    as_json = invoice.model_dump_json(by_alias=True, exclude_none=True, context={"payload": True})
+    assert json.loads(as_json) == payload
+    # A Python-mode dump (what a pull's change digest reads) keeps everything Xero said.
+    python = invoice.model_dump(by_alias=True, exclude_none=True, context={"payload": True})
+    assert python["Total"] == invoice.total
+    assert python["Contact"]["IsCustomer"] is True
+    assert python.keys() == invoice.to_json_dict().keys()
 
 
 def test_models_accept_python_names_and_write_xero_names() -> None:

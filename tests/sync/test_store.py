@@ -7,19 +7,21 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xerosync.api import XeroSync
 from xerosync.errors import ConfigError
 from xerosync.store import feed, leases
 from xerosync.store.crypto import TokenCipher, new_key
-from xerosync.store.db import Database
+from xerosync.store.db import Database, among, insert_many
 from xerosync.store.migrate import pending_changes
-from xerosync.store.tables import OutboxRow, TokenGrant
+from xerosync.store.tables import MappingRow, OutboxRow, TokenGrant
 from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.xero import TokenSet, XeroClient, XeroConfig
 
@@ -201,6 +203,77 @@ def test_tables_a_bulk_submit_grew_are_measured_again_once(db: Database) -> None
     grown = db.analyze_grown("mappings", "outbox")
     assert sorted(grown) == ([] if db.is_sqlite else ["mappings", "outbox"])
     assert db.analyze_grown("mappings", "outbox") == []
+
+
+@pytest.mark.parametrize("wanted", [0, 1, 3, 600])
+def test_among_finds_exactly_the_keys_named(db: Database, wanted: int) -> None:
+    """`among` is `IN` on SQLite and one array parameter on PostgreSQL: the same rows."""
+    with db.transaction() as session:
+        session.add_all(TokenGrant(key=f"k-{n}", ciphertext=b"x") for n in range(5))
+    keys = [f"k-{n}" for n in range(wanted)] + [f"absent-{n}" for n in range(wanted)]
+    with db.transaction() as session:
+        found = session.scalars(select(TokenGrant.key).where(among(session, TokenGrant.key, keys)))
+        assert sorted(found) == [f"k-{n}" for n in range(min(wanted, 5))]
+
+
+MAPPINGS = MappingRow.metadata.tables["mappings"]
+
+
+def test_insert_many_writes_what_an_insert_writes(db: Database) -> None:
+    """A COPY on PostgreSQL, an executemany on SQLite: the same rows read back, bind processing
+    (JSON, aware datetimes, money) and the server's defaults included; a clash is SQLAlchemy's
+    IntegrityError, as from an INSERT."""
+    sync = XeroSync(
+        db,
+        XeroClient(
+            XeroConfig(client_id="app"), token_store=DatabaseTokenStore(db, TokenCipher([KEY]))
+        ),
+    )
+    connection = sync.add_connection("tenant-1")
+    moment = datetime(2026, 11, 30, 13, 0, tzinfo=timezone(timedelta(hours=13)))
+    row = {
+        "connection_id": connection,
+        "entity": "invoices",
+        "app_id": None,
+        "xero_id": "x-1",
+        "origin": "xero",
+        "base": {"reference": 'Tab\there, quote " and \\N', "lines": [1, None]},
+        "app_data": None,
+        "sync_status": "synced",
+        "version": 0,
+        "synced_version": 0,
+        "total": Decimal("11.5"),
+        "xero_updated_at": moment,
+        "updated_at": moment,
+    }
+    with db.transaction() as session:
+        session.execute(insert(MAPPINGS), [{**row, "xero_id": "x-0"}])
+        insert_many(session, MAPPINGS, [row, {**row, "xero_id": "x-2", "base": {}}])
+    with db.transaction() as session:
+        found = session.scalars(select(MappingRow).order_by(MappingRow.xero_id)).all()
+        raw = session.execute(
+            select(MAPPINGS.c.app_data.is_(None), MAPPINGS.c.total, MAPPINGS.c.updated_at)
+            .where(MAPPINGS.c.xero_id.in_(["x-0", "x-1"]))
+            .order_by(MAPPINGS.c.xero_id)
+        ).all()
+    assert raw[0] == raw[1]
+    found = found[1:]
+    assert [m.xero_id for m in found] == ["x-1", "x-2"]
+    assert found[0].base == row["base"]
+    assert found[1].base == {}
+    assert found[0].app_data is None
+    assert found[0].total == Decimal("11.5")
+    assert found[0].xero_updated_at == moment
+    assert found[0].xero_updated_at.tzinfo is not None
+    assert found[0].id is not None
+    unstamped = {k: v for k, v in row.items() if k != "updated_at"}
+    with (
+        pytest.raises(ValueError, match="updated_at has a Python-side default"),
+        db.transaction() as session,
+    ):
+        insert_many(session, MAPPINGS, [unstamped])
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        insert_many(session, MAPPINGS, [row])
 
 
 def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:

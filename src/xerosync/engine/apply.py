@@ -5,7 +5,6 @@ reads and writes the store."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,14 +18,15 @@ from xerosync.engine.context import SyncContext
 from xerosync.engine.resources import XeroState, xero_state
 from xerosync.errors import UnreadableRecord
 from xerosync.store import conflicts, feed, outbox, problems
-from xerosync.store.mappings import SessionRefs, insert_new
+from xerosync.store.db import among
+from xerosync.store.mappings import SessionRefs, by_xero, insert_rows
 from xerosync.store.tables import MappingRow
 from xerosync.sync.entities import FIELDS
 from xerosync.sync.mapping import canonical, from_xero
 from xerosync.sync.merge import MergeResult, merge
 from xerosync.sync.records import parse_record
 from xerosync.sync.rules import Side
-from xerosync.sync.snapshot import normalise, snapshot_hash
+from xerosync.sync.snapshot import normalise, snapshot_hash, xero_digest
 from xerosync.xero.models.base import XeroModel
 
 __all__ = ["Applied", "apply_records", "quarantine_all"]
@@ -68,24 +68,38 @@ def quarantine_all(
     return len(failures)
 
 
-def _by_xero(
-    session: Session, connection_id: str, entity: str, ids: list[str]
-) -> dict[str, MappingRow]:
-    """The mappings of these Xero records. Asked by Xero id alone (its own index), then kept to
-    this connection and kind: a query that also names them lets PostgreSQL pick an index
-    that walks every mapping of the connection, which grows with the books."""
-    found: dict[str, MappingRow] = {}
+def _known(session: Session, connection_id: str, entity: str, ids: list[str]) -> dict[str, Any]:
+    """What is kept of these Xero records already mapped: each mapping's id, hash and type only
+    (a record read again unchanged needs no more; whole mappings are loaded for the others, by
+    `_load`). Asked by Xero id alone (its own index), then kept to this connection and kind: a
+    query that also names them lets PostgreSQL pick an index that walks every mapping of the
+    connection, which grows with the books."""
+    found: dict[str, Any] = {}
+    columns = (MappingRow.id, MappingRow.xero_id, MappingRow.xero_hash, MappingRow.xero_type)
     for start in range(0, len(ids), 500):
-        rows = session.scalars(
-            select(MappingRow).where(MappingRow.xero_id.in_(ids[start : start + 500]))
+        rows = session.execute(
+            select(*columns, MappingRow.connection_id, MappingRow.entity).where(
+                among(session, MappingRow.xero_id, ids[start : start + 500])
+            )
         )
         found.update(
             {
-                m.xero_id: m
-                for m in rows
-                if m.xero_id and m.connection_id == connection_id and m.entity == entity
+                row.xero_id: row
+                for row in rows
+                if row.xero_id and row.connection_id == connection_id and row.entity == entity
             }
         )
+    return found
+
+
+def _load(session: Session, ids: list[int]) -> dict[str, MappingRow]:
+    """The whole mappings of these ids, by Xero id."""
+    found: dict[str, MappingRow] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.scalars(
+            select(MappingRow).where(among(session, MappingRow.id, ids[start : start + 500]))
+        )
+        found.update({m.xero_id: m for m in rows if m.xero_id})
     return found
 
 
@@ -99,44 +113,65 @@ def apply_records(
     feed.lock(session)  # before any row lock: see `feed.lock`
     applied = Applied()
     states = [xero_state(entity, r) for r in records]
-    mappings = _by_xero(session, connection_id, entity, [s.xero_id for s in states if s.xero_id])
+    digests = [xero_digest(r) if s.xero_id else "" for r, s in zip(records, states, strict=True)]
+    known = _known(session, connection_id, entity, [s.xero_id for s in states if s.xero_id])
+    # Whole mappings only of the records changed since last read (or kept before their type was)
+    stale = [
+        seen.id
+        for state, digest in zip(states, digests, strict=True)
+        if (seen := known.get(state.xero_id or ""))
+        and (seen.xero_hash != digest or (seen.xero_type is None and state.type))
+    ]
+    mappings = _load(session, stale)
     refs = SessionRefs(session, connection_id)
     named = [c.contact_id for r in records if (c := getattr(r, "contact", None)) and c.contact_id]
     refs.preload_xero("contacts", named)  # one query, before any row is added (no autoflush)
     now = ctx.clock.now()
-    new: list[MappingRow] = []  # written together after the page, by `insert_new`
-    for record, state in zip(records, states, strict=True):
+    new: dict[str, dict[str, Any]] = {}  # adopted rows, written together after the page
+    for record, state, digest in zip(records, states, digests, strict=True):
         applied.seen += 1
         if state.updated_at and (applied.newest is None or state.updated_at > applied.newest):
             applied.newest = state.updated_at
         if not state.xero_id:
             continue
-        data = record.to_json_dict()
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
         mapping = mappings.get(state.xero_id)
+        if mapping is None and state.xero_id in known:  # not loaded: read again unchanged
+            applied.unchanged += 1
+            continue
+        if mapping is None and state.xero_id in new:  # twice on one page: write the first
+            mapping = mappings[state.xero_id] = _written(session, new, state.xero_id)
         if mapping is not None and mapping.xero_hash == digest:
             applied.unchanged += 1
             if mapping.xero_type is None and state.type:  # kept before the type was
                 mapping.xero_type = state.type
             continue
         if entity == "payments":
-            _touch(applied, data)
+            _touch(applied, record.to_json_dict())
         if mapping is None:
-            mapping = _adopt_new(session, ctx, connection_id, entity, record, state, refs, data)
-            mapping.xero_hash = digest
-            mappings[state.xero_id] = mapping
-            new.append(mapping)
+            row = _adopt_new(session, ctx, connection_id, entity, record, state, refs)
+            new[state.xero_id] = {**row, "xero_hash": digest}
             applied.created += 1
             continue
-        _xero_owned(session, mapping, state, data)
+        _xero_owned(session, mapping, state, record)
         if mapping.app_id is not None and mapping.base is not None and FIELDS[entity]:
             applied.conflicts += _merge(session, ctx, mapping, record, state, refs, now)
         elif mapping.app_id is None:
             _report_xero_change(session, ctx, mapping, record, refs)
         mapping.xero_hash = digest
         applied.changed += 1
-    insert_new(session, new)
+    insert_rows(session, list(new.values()))
     return applied
+
+
+def _written(session: Session, new: dict[str, dict[str, Any]], xero_id: str) -> MappingRow:
+    """The mapping adopted from `xero_id`'s first appearance on this page, written (with the
+    others waiting) and read back, to be applied again like any mapping."""
+    insert_rows(session, list(new.values()))
+    row = new[xero_id]
+    new.clear()
+    mapping = by_xero(session, row["connection_id"], row["entity"], xero_id)
+    assert mapping is not None  # just written, in this transaction
+    return mapping
 
 
 def _touch(applied: Applied, data: dict[str, Any]) -> None:
@@ -157,24 +192,30 @@ def _adopt_new(
     record: XeroModel,
     state: XeroState,
     refs: SessionRefs,
-    raw: dict[str, Any],
-) -> MappingRow:
-    """A record the app did not create (or not yet known to be ours): kept with no app id. The
-    mapping is built here and written with the rest of the page's by the caller."""
-    fields = from_xero(entity, record, refs, ctx.mapping)
-    mapping = MappingRow(
-        connection_id=connection_id,
-        entity=entity,
-        app_id=None,
-        xero_id=state.xero_id,
-        origin="xero",
-        base=normalise(fields),
-        sync_status="synced",
-        version=0,
-        synced_version=0,
-    )
-    _xero_owned(session, mapping, state, raw, announce=False)
-    data = {**normalise(fields), "number": state.number, "status": state.status}
+) -> dict[str, Any]:
+    """A record the app did not create (or not yet known to be ours): kept with no app id. Its
+    mapping's row is returned as plain values (Xero's state taken as `_xero_owned` takes it),
+    for the caller to write with the rest of the page's."""
+    fields = normalise(from_xero(entity, record, refs, ctx.mapping))
+    row = {
+        "connection_id": connection_id,
+        "entity": entity,
+        "app_id": None,
+        "xero_id": state.xero_id,
+        "origin": "xero",
+        "base": fields,
+        "sync_status": "synced",
+        "version": 0,
+        "synced_version": 0,
+        "xero_number": state.number or None,
+        "xero_status": state.status or None,
+        "xero_type": state.type or None,
+        "total": state.total,
+        "amount_due": state.amount_due,
+        "amount_paid": state.amount_paid,
+        "xero_updated_at": state.updated_at or None,
+    }
+    data = {**fields, "number": state.number, "status": state.status}
     if entity == "payments":
         data["amount"] = str(state.total) if state.total is not None else None
         data.update(_paid_target(record, refs))
@@ -186,7 +227,7 @@ def _adopt_new(
         kind="payment_received" if entity == "payments" else "created_in_xero",
         data=data,
     )
-    return mapping
+    return row
 
 
 def _paid_target(record: XeroModel, refs: SessionRefs) -> dict[str, Any]:
@@ -202,9 +243,7 @@ def _xero_owned(
     session: Session,
     mapping: MappingRow,
     state: XeroState,
-    data: dict[str, Any],
-    *,
-    announce: bool = True,
+    record: XeroModel,
 ) -> None:
     """Status, number and money are Xero's: take them, and tell the app what moved."""
     before_status = mapping.xero_status
@@ -218,7 +257,7 @@ def _xero_owned(
     if state.amount_paid is not None:
         mapping.amount_paid = state.amount_paid
     mapping.xero_updated_at = state.updated_at or mapping.xero_updated_at
-    if not announce or before_status == mapping.xero_status:
+    if before_status == mapping.xero_status:
         return
     summary = {
         "number": mapping.xero_number,
@@ -226,7 +265,7 @@ def _xero_owned(
         "previous_status": before_status,
         "amount_due": str(mapping.amount_due) if mapping.amount_due is not None else None,
         "amount_paid": str(mapping.amount_paid) if mapping.amount_paid is not None else None,
-        "fully_paid_on": data.get("FullyPaidOnDate"),
+        "fully_paid_on": record.to_json_dict().get("FullyPaidOnDate"),
     }
     feed.emit_for(
         session, mapping, "paid" if mapping.xero_status == "PAID" else "status_changed", summary

@@ -2,25 +2,37 @@
 
 SQLite is the embedded default (one file, WAL, foreign keys on, writers wait rather than fail);
 PostgreSQL is for production. Everything above this module is written once for both: the only
-dialect checks in the store are `Database.is_sqlite` and `insert_ignore`.
+dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among` and
+`insert_many`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Table,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert
 
 from xerosync.store.tables import Base
 
-__all__ = ["Database", "normalise_url"]
+__all__ = ["Database", "among", "insert_many", "normalise_url"]
 
 _SQLITE_BUSY_MS = 30_000
 
@@ -46,6 +58,54 @@ def _sqlite_begin(connection: Any) -> None:
     # pysqlite's own BEGIN handling is off (isolation_level=None below); every transaction
     # starts IMMEDIATE so writers queue on the lock instead of failing at their first write.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def among(
+    session: Session, column: InstrumentedAttribute[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL `column = ANY(:values)`, one array parameter: the
+    statement is the same text whatever the number of values, so neither SQLAlchemy nor psycopg
+    builds and parses a statement of 500 placeholders for each look-up of 500 keys."""
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+
+
+def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT `rows`, each naming the same columns, into `table` in `session`'s transaction: on
+    PostgreSQL as one `COPY ... FROM STDIN`, elsewhere as one executemany. The values go through
+    each column's own bind processing (JSON, aware datetimes) either way. Columns left out take
+    the server's default or NULL: one with a Python-side `default=` must be given a value.
+
+    On PostgreSQL a COPY costs psycopg and the server under half what an INSERT a row does (1,000
+    mappings: 10 ms of CPU against 26), but it is no INSERT statement: SQLAlchemy's statement
+    events do not see it, and it returns nothing."""
+    if not rows:
+        return
+    columns = [table.c[name] for name in rows[0]]
+    for column in table.c:
+        if column.default is not None and column.name not in rows[0]:
+            raise ValueError(f"{table.name}.{column.name} has a Python-side default: give a value")
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql":
+        connection.execute(insert(table), list(rows))
+        return
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN"
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row[c.name] for c in columns]
+                copy.write_row(
+                    [v if p is None else p(v) for p, v in zip(processors, values, strict=True)]
+                )
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error) from exc
+    finally:
+        cursor.close()
 
 
 class Database:

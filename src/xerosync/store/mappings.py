@@ -3,15 +3,18 @@ synced snapshot (the base of three-way merges) and what Xero last said of the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from xerosync.store.tables import MappingRow
+from xerosync.store.db import among, insert_many
+from xerosync.store.tables import MappingRow, utcnow
 
-__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new"]
+__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows"]
+
+_TABLE = MappingRow.metadata.tables[MappingRow.__tablename__]
 
 
 def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow | None:
@@ -43,6 +46,15 @@ def insert_new(session: Session, rows: Sequence[MappingRow]) -> None:
             insert(MappingRow),
             [{k: v for k, v in vars(row).items() if not k.startswith("_")} for row in rows],
         )
+
+
+def insert_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Write mappings given as plain values, each row naming the same columns (all those with a
+    default but `updated_at`), with no ORM object built, tracked or read back for any of them:
+    `insert_many`, a COPY on PostgreSQL."""
+    if rows:
+        now = utcnow()
+        insert_many(session, _TABLE, [{**row, "updated_at": now} for row in rows])
 
 
 class SessionRefs:
@@ -78,7 +90,7 @@ class SessionRefs:
                 select(key, value).where(
                     MappingRow.connection_id == self._connection_id,
                     MappingRow.entity == entity,
-                    key.in_(chunk),
+                    among(self._session, key, chunk),
                 )
             )
             found: dict[str, str | None] = dict(rows.all())

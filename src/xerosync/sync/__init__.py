@@ -6,7 +6,7 @@ then act on `to_xero`, `to_app` and `pending`.
 
 from xerosync.sync.merge import Choice, FieldConflict, MergeResult, merge, resolve
 from xerosync.sync.rules import Rule, RuleBook, Side, winner
-from xerosync.sync.snapshot import changed_fields, normalise, snapshot_hash
+from xerosync.sync.snapshot import changed_fields, normalise, snapshot_hash, xero_digest
 
 __all__ = [
     "Choice",
@@ -21,4 +21,5 @@ __all__ = [
     "resolve",
     "snapshot_hash",
     "winner",
+    "xero_digest",
 ]

@@ -17,6 +17,7 @@ ALLOWED = {
     "pydantic",
     "json",
     "math",
+    "orjson",
     "typing",
     "uuid",
     "__future__",

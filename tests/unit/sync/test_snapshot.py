@@ -8,7 +8,8 @@ from uuid import UUID
 
 import pytest
 
-from xerosync.sync import changed_fields, normalise, snapshot_hash
+from xerosync.sync import changed_fields, normalise, snapshot_hash, xero_digest
+from xerosync.xero.models import Invoice
 
 
 @pytest.mark.parametrize(
@@ -97,3 +98,49 @@ def test_changed_fields(
     before: dict[str, object] | None, after: dict[str, object], expected: set[str]
 ) -> None:
     assert changed_fields(before, after) == expected
+
+
+_READ = {
+    "InvoiceID": "00000000-0000-0000-0000-000000000001",
+    "Type": "ACCREC",
+    "Contact": {"ContactID": "00000000-0000-0000-0000-0000000000c1", "Name": "Acme"},
+    "Date": "/Date(1793577600000+0000)/",
+    "LineItems": [{"Description": "Widget", "Quantity": 1.0, "UnitAmount": 10.0}],
+    "Total": 11.5,
+    "AmountDue": 11.5,
+    "UpdatedDateUTC": "/Date(1793664000000+0000)/",
+    "BrandNewField2027": {"Nested": [1, 2]},
+}
+
+
+def _read(**changes: object) -> Invoice:
+    return Invoice.model_validate({**_READ, **changes})
+
+
+def test_a_record_read_again_digests_alike_in_any_field_order() -> None:
+    again = Invoice.model_validate(dict(reversed(list(_READ.items()))))
+    assert xero_digest(_read()) == xero_digest(again)
+    assert xero_digest(_read()) == xero_digest(_read(Reference=None))  # None is absent
+    assert len(xero_digest(_read())) == 64
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"AmountDue": 0.0},  # read-only to a push, but a change a pull must see
+        {"Total": 11.51},
+        {"Date": "/Date(1793664000000+0000)/"},
+        {"UpdatedDateUTC": "/Date(1793664001000+0000)/"},
+        {"LineItems": [{"Description": "Widget", "Quantity": 2.0, "UnitAmount": 10.0}]},
+        {"Contact": {"ContactID": "00000000-0000-0000-0000-0000000000c1", "Name": "Acme Ltd"}},
+        {"BrandNewField2027": {"Nested": [1, 3]}},  # kept, unknown to the models
+    ],
+)
+def test_a_change_anywhere_in_the_record_changes_its_digest(changes: dict[str, object]) -> None:
+    assert xero_digest(_read(**changes)) != xero_digest(_read())
+
+
+@pytest.mark.parametrize(("odd", "other"), [(2**70, 2**70 + 1), ("\ud800", "\ud801")])
+def test_a_record_beyond_orjson_still_digests_and_alike(odd: object, other: object) -> None:
+    assert xero_digest(_read(Odd=odd)) == xero_digest(_read(Odd=odd))
+    assert xero_digest(_read(Odd=odd)) != xero_digest(_read(Odd=other))

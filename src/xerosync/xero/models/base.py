@@ -94,10 +94,12 @@ class XeroModel(BaseModel):
     #: Python names of fields Xero computes; left out of `to_payload()`.
     read_only: ClassVar[frozenset[str]] = frozenset()
 
-    @model_serializer(mode="wrap")
+    @model_serializer(mode="wrap", when_used="json")
     def _drop_read_only(
         self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
     ) -> dict[str, Any]:
+        """JSON dumps only: `to_payload` is one. A Python-mode dump (`model_dump()`, what a
+        pull's change digest reads) then calls no Python for each nested model."""
         data: dict[str, Any] = handler(self)
         if isinstance(info.context, dict) and info.context.get("payload"):
             fields = type(self).model_fields
