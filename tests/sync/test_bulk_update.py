@@ -9,9 +9,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from xerosync.store import connections
-from xerosync.store.bulk import update_many
-from xerosync.store.db import Database
-from xerosync.store.tables import MappingRow
+from xerosync.store.db import Database, update_many
+from xerosync.store.tables import MappingRow, table_of
 
 
 def _mappings(db: Database, count: int) -> tuple[str, list[int]]:
@@ -41,7 +40,7 @@ def test_each_row_gets_its_own_values_and_the_rest_are_untouched(db: Database) -
     with db.transaction() as session:
         update_many(
             session,
-            MappingRow,
+            table_of(MappingRow),
             [
                 {
                     "id": ids[n],
@@ -77,7 +76,7 @@ def test_each_row_gets_its_own_values_and_the_rest_are_untouched(db: Database) -
 def test_an_empty_list_writes_nothing(db: Database) -> None:
     _, ids = _mappings(db, 1)
     with db.transaction() as session:
-        update_many(session, MappingRow, [])
+        update_many(session, table_of(MappingRow), [])
     with db.transaction() as session:
         assert session.get(MappingRow, ids[0]) is not None
 
@@ -85,7 +84,9 @@ def test_an_empty_list_writes_nothing(db: Database) -> None:
 def test_a_thousand_rows_in_one_call(db: Database) -> None:
     _, ids = _mappings(db, 1_200)
     with db.transaction() as session:
-        update_many(session, MappingRow, [{"id": i, "xero_number": f"INV-{i}"} for i in ids])
+        update_many(
+            session, table_of(MappingRow), [{"id": i, "xero_number": f"INV-{i}"} for i in ids]
+        )
     with db.transaction() as session:
         numbers = dict(session.execute(select(MappingRow.id, MappingRow.xero_number)).all())
     assert numbers == {i: f"INV-{i}" for i in ids}

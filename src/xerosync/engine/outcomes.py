@@ -17,9 +17,9 @@ from xerosync.engine.failures import record_failure
 from xerosync.engine.prepare import has_allocations, kind_of, synced_base
 from xerosync.engine.resources import xero_state
 from xerosync.store import audit, feed, outbox
-from xerosync.store.bulk import update_many
+from xerosync.store.db import update_many
 from xerosync.store.mappings import SessionRefs
-from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, OutboxRow
+from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, OutboxRow, table_of
 from xerosync.sync.mapping import from_xero
 from xerosync.sync.records import AppRecord, parse_record
 from xerosync.sync.snapshot import normalise
@@ -88,7 +88,7 @@ class Loaded:
         for mapping_id, values in self.changed.items():
             by_columns.setdefault(tuple(values), []).append({"id": mapping_id, **values})
         for rows in by_columns.values():
-            update_many(session, MappingRow, rows)
+            update_many(session, table_of(MappingRow), rows)
         self.changed = {}
         outbox.finish_many(session, self.done, outbox.DONE)
         self.done = []

@@ -2,26 +2,30 @@
 
 SQLite is the embedded default (one file, WAL, foreign keys on, writers wait rather than fail);
 PostgreSQL is for production. Everything above this module is written once for both: the only
-dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among` and
-`insert_many`.
+dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among`, `insert_many`
+and `update_many`.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Dialect,
     Engine,
     Table,
+    TextClause,
     any_,
     bindparam,
     create_engine,
     event,
     insert,
     text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -30,9 +34,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert
 
-from xerosync.store.tables import Base
+from xerosync.store.tables import Base, utcnow
 
-__all__ = ["Database", "among", "insert_many", "normalise_url"]
+__all__ = ["Database", "among", "insert_many", "normalise_url", "update_many"]
 
 _SQLITE_BUSY_MS = 30_000
 
@@ -106,6 +110,63 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error) from exc
     finally:
         cursor.close()
+
+
+def update_many(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *, key: str = "id"
+) -> None:
+    """Set each row's values on the row of `table` whose `key` column it names; every row names
+    the same columns. On PostgreSQL one UPDATE joined to the `unnest` of one array a column: the
+    same text whatever the number of rows (so compiled once and prepared by the server), where
+    SQLAlchemy would send an executemany (a prepared statement a row, and the ORM's unit of work
+    its bookkeeping an object). Elsewhere one executemany. The values go through each column's
+    own bind processing either way; `updated_at`, if the table has one and it is not given, is
+    set as the models' `onupdate` sets it."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    changed = [name for name in names if name != key]
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        each = (
+            update(table)
+            .where(table.c[key] == bindparam("row_key"))
+            .values({name: bindparam(f"new_{name}") for name in changed})
+        )
+        session.execute(
+            each, [{"row_key": row[key], **{f"new_{n}": row[n] for n in changed}} for row in rows]
+        )
+        return
+    statement = _unnest_update(dialect, table, names, key)
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    arrays = {
+        f"a_{name}": [row[name] if p is None else p(row[name]) for row in rows]
+        for name, p in zip(names, processors, strict=True)
+    }
+    session.execute(statement, {**arrays, "changed_at": utcnow()})
+
+
+@functools.cache
+def _unnest_update(dialect: Dialect, table: Table, names: tuple[str, ...], key: str) -> TextClause:
+    """`UPDATE t SET c = new.c, ... FROM unnest(CAST(:a_key AS type[]), CAST(:a_c AS type[]),
+    ...) AS new(key, c, ...) WHERE t.key = new.key`."""
+    quote, table_name = dialect.identifier_preparer.quote, dialect.identifier_preparer.format_table
+    arrays = [
+        f"CAST(:a_{n} AS {table.c[n].type.dialect_impl(dialect).compile(dialect=dialect)}[])"
+        for n in names
+    ]
+    quoted = [quote(name) for name in names]
+    settings = ", ".join(
+        f"{q} = new.{q}" for name, q in zip(names, quoted, strict=True) if name != key
+    )
+    if "updated_at" in table.c and "updated_at" not in names:
+        settings += ", updated_at = :changed_at"
+    # only names from the table's own definition go into the text; every value is a parameter
+    return text(
+        f"UPDATE {table_name(table)} SET {settings} "  # noqa: S608
+        f"FROM unnest({', '.join(arrays)}) AS new({', '.join(quoted)}) "
+        f"WHERE {table_name(table)}.{quote(key)} = new.{quote(key)}"
+    )
 
 
 class Database:

@@ -6,8 +6,8 @@ lock makes events commit in `seq` order, so a reader never sees seq 11 before se
 skips 10 for good.
 
 Events are kept on the session and written together, in the order emitted, when it next flushes
-or commits: one multi-row INSERT for a page or batch instead of an ORM insert per event. Seq order
-is emission order; a transaction rolled back takes its unwritten events with it.
+or commits: one bulk write (`insert_many`) for a page or batch instead of an ORM insert per
+event. Seq order is emission order; a transaction rolled back takes its unwritten events with it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
-from xerosync.store.tables import FeedEvent, MappingRow
+from xerosync.store.db import insert_many
+from xerosync.store.tables import FeedEvent, MappingRow, table_of, utcnow
 
 __all__ = ["KINDS", "emit", "emit_for", "lock", "read", "write_pending"]
 
@@ -111,7 +112,8 @@ def write_pending(session: Session) -> None:
         return
     transaction, events = entry
     if events and transaction is session.get_transaction():  # else: rolled back with it
-        session.execute(insert(FeedEvent), events)
+        now = utcnow()  # in emission order, so `seq` follows it (a COPY on PostgreSQL)
+        insert_many(session, table_of(FeedEvent), [{**e, "created_at": now} for e in events])
 
 
 def emit_for(

@@ -10,11 +10,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from xerosync.store.db import among, insert_many
-from xerosync.store.tables import MappingRow, utcnow
+from xerosync.store.tables import MappingRow, table_of, utcnow
 
 __all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows"]
 
-_TABLE = MappingRow.metadata.tables[MappingRow.__tablename__]
+_TABLE = table_of(MappingRow)
 
 
 def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> MappingRow | None:

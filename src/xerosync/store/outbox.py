@@ -21,8 +21,8 @@ from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from xerosync.store.bulk import update_many
-from xerosync.store.tables import MappingRow, OutboxRow, PushBatch
+from xerosync.store.db import update_many
+from xerosync.store.tables import MappingRow, OutboxRow, PushBatch, table_of
 
 __all__ = [
     "DONE",
@@ -202,7 +202,7 @@ def claim(
         for batch, new in zip(made, batches, strict=True)
         for position, row in enumerate(new.rows)
     ]
-    update_many(session, OutboxRow, params)
+    update_many(session, table_of(OutboxRow), params)
     rows = [row for new in batches for row in new.rows]
     for row, values in zip(rows, params, strict=True):
         for name in ("state", "batch_id", "position", "attempts", "waiting_on"):

@@ -37,6 +37,7 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -68,6 +69,7 @@ __all__ = [
     "UTCDateTime",
     "XeroRecordRow",
     "XeroReportRow",
+    "table_of",
 ]
 
 
@@ -106,6 +108,11 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: Json, Decimal: Money}
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table as a `Table` (`Model.__table__` is typed as any FROM clause)."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class ConnectionRow(Base):
