@@ -32,8 +32,9 @@ What the figures mean:
 - engine CPU ms/record: this process's CPU time (less the fake's) per record. Wall time on a shared
   machine swings with other load; CPU time much less. 5,000 records/s is 0.2 ms a record.
 - SQL statements/record: statements the database runs per record (each row of an executemany
-  is one; a multi-row INSERT is one); "round trip" is the median `SELECT 1` on the bench
-  database, taken before the push. On PostgreSQL, engine time is roughly statements/record x
+  is one; a multi-row INSERT or an UPDATE joined to arrays is one; a COPY, PostgreSQL's bulk
+  insert of new mappings and feed events, is not seen at all); "round trip" is the median
+  `SELECT 1` on the bench database, taken before the push. On PostgreSQL, engine time is roughly statements/record x
   round trip + Python's own cost.
 Goal (issue 7): >= 5,000 records/s on PostgreSQL, < 300 MB for the 100k pull.
 
