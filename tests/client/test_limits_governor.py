@@ -93,9 +93,13 @@ def test_the_app_wide_minute_is_shared_by_tenants(
     )
     fake.script = [answer(200, {}) for _ in range(5)]
     start = clock.monotonic()
-    for tenant in ("a", "b", "c", "d"):
+    for tenant in ("a", "b", "c"):
         client.request("GET", "Invoices", tenant=tenant)
     assert clock.monotonic() == start
+    # the app window's boundary is unknown: its last call is kept back to go out later in the
+    # window, where its answer would show Xero's reset
+    client.request("GET", "Invoices", tenant="d")
+    assert clock.monotonic() - start == pytest.approx(30.0)
     client.request("GET", "Invoices", tenant="e")
     assert clock.monotonic() - start == pytest.approx(60.0)
 
