@@ -24,8 +24,8 @@ is known, a window keeps back a few calls (`reserve`) and spreads them over the 
 length, one every `spacing`: each is answered (Xero's window still has room: they are within
 the limit), and the first answer counted after Xero's reset shows the count risen, which aligns
 the window to within a spacing. If all of them were answered with no rise, Xero's window ends
-in the last spacing before ours (it holds our window's first call, so it ends within a length
-of it): the next window is aligned to our window's end. An app-minute 429 (someone else spent
+in the last spacing before ours, or a little after (it holds our window's first call, so it
+ends within a length of that call's arrival): the next window is aligned a `margin` after ours. An app-minute 429 (someone else spent
 the minute, or a boundary was misjudged) starts such a spread afresh after a pause: only its
 calls may then be refused, and each refusal pauses again.
 """
@@ -90,6 +90,12 @@ def spacing(window: Window) -> float:
     return window.length / (reserve(window) + 1)
 
 
+def margin(window: Window) -> float:
+    """How much later than our first call of a window Xero may count it (a second of a
+    minute: it travels): a window learned from that call ends this much later, to err late."""
+    return window.length / PROBE_POLL
+
+
 @dataclass(frozen=True)
 class Admission:
     """`wait` == 0: the call was counted. Otherwise nothing was counted and `scope` says why.
@@ -106,12 +112,18 @@ def current(state: WindowState, window: Window, now: float) -> WindowState:
         return WindowState(start=now, blocked_until=state.blocked_until)
     if now < state.start + window.length:
         return state
-    if state.aligned or 0 < reserve(window) <= state.paced:
-        # aligned, or every call of the reserve was answered in Xero's window: it ends within
-        # the last spacing before ours (a late estimate)
-        passed = math.floor((now - state.start) / window.length)
+    if state.aligned:
+        # at least one: (now - start) / length may round below 1 when now == start + length
+        passed = max(1, math.floor((now - state.start) / window.length))
         start = state.start + passed * window.length
         return WindowState(start=start, blocked_until=state.blocked_until, aligned=True)
+    if 0 < reserve(window) <= state.paced:
+        # every call of the reserve was answered in Xero's window: it ends after the last of
+        # them, and no later than a length after our first call reached Xero (`margin`)
+        # (our window, moved that much later, is spent)
+        moved = state.start + margin(window)
+        spent = WindowState(moved, window.limit, state.blocked_until, aligned=True)
+        return current(spent, window, now)
     return WindowState(start=now, blocked_until=state.blocked_until)
 
 
