@@ -11,8 +11,11 @@ all at once, so one round of tenants is served before any tenant's next call, wi
 turn from thread to thread call by call; the others wait for their turn. A caller held back by its
 own tenant's window (not the app's) steps out of the line so it blocks nobody.
 
-The line is per process (a `Governor`'s callers); workers in other processes sharing a Redis
-budget store each keep their own line, and between them the store stays first come, first served.
+This line is per process (a `Governor`'s callers). Workers in several processes sharing a Redis
+budget store share the line there instead (`shared_fair.RedisFairQueue`, which the client picks
+with a `RedisBudgetStore`), so the app's minute goes to the least served tenant of any worker.
+A call let through and then refused with a 429 was not made: `refund` gives the tenant back its
+place, and its retry asks from there.
 """
 
 from __future__ import annotations

@@ -42,14 +42,17 @@ class Governor:
         pause: Callable[[float], None] = time.sleep,
         fair_share: bool = True,
         slot_lease: float = SLOT_LEASE,
+        fair_queue: FairQueue | None = None,
     ) -> None:
+        """`fair_queue`: the fair share's line (default: one for this process's callers;
+        `RedisFairQueue` shares it with every process using the same Redis)."""
         self.store = store
         self.slot_lease = slot_lease
         self.limits = limits
         self.clock = clock
         self.app_key = app_key
         self.pause = pause
-        self.fair: FairQueue | None = FairQueue() if fair_share else None
+        self.fair: FairQueue | None = (fair_queue or FairQueue()) if fair_share else None
         self._origin = 0.0  # where the app's window last seen started (the fair share's grid)
 
     # -- windows --------------------------------------------------------------------
