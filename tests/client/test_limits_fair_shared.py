@@ -35,8 +35,8 @@ def prefix(redis_url: str) -> Iterator[str]:
 def test_a_tenant_served_by_one_worker_waits_behind_another_workers_tenant(
     redis_url: str, prefix: str
 ) -> None:
-    one = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair")
-    two = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair")
+    one = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", poll=0)
+    two = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", poll=0)
     one.served(one.join("a"), "a")  # worker one's tenant has had a call
     again, b = one.join("a"), two.join("b")
     assert two.busy()
@@ -50,8 +50,8 @@ def test_a_tenant_served_by_one_worker_waits_behind_another_workers_tenant(
 
 
 def test_a_refused_call_keeps_the_tenants_place_across_workers(redis_url: str, prefix: str) -> None:
-    one = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair")
-    two = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair")
+    one = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", poll=0)
+    two = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", poll=0)
     one.served(one.join("a"), "a")
     two.served(two.join("b"), "b")
     one.refund("a")  # Xero answered a's call with a 429
@@ -63,8 +63,8 @@ def test_a_refused_call_keeps_the_tenants_place_across_workers(redis_url: str, p
 def test_a_worker_killed_in_the_line_blocks_nobody_once_its_lease_runs_out(
     redis_url: str, prefix: str
 ) -> None:
-    dead = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", lease=0.3)
-    alive = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", lease=0.3)
+    dead = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", lease=0.3, poll=0)
+    alive = RedisFairQueue(redis.Redis.from_url(redis_url), prefix + "app:fair", lease=0.3, poll=0)
     alive.served(alive.join("b"), "b")
     dead.join("a")  # never looks at its turn again
     b = alive.join("b")

@@ -4,8 +4,10 @@
 each keep a line of their own, and between them the app's minute would go first come, first
 served. Here the line itself is in Redis: each tenant's served count and the line's virtual
 time (a hash), and the waiting tickets by place (a sorted set), so the app's minute goes to
-the least served waiter of any process. A waiter holds a lease it renews while it waits: a
-worker killed in the line leaves it when the lease runs out, and blocks nobody after.
+the least served waiter of any process. A process looks at the front of the line once every
+`poll` for all its waiters (not once a waiter: hundreds of waiting threads would keep Redis
+and the CPU busy), renewing their leases as it does: a worker killed in the line leaves it
+when the lease runs out, and blocks nobody after.
 
 Each tenant's share of a single minute before anyone waits (`hold_back`) stays counted in
 each process.
@@ -13,6 +15,8 @@ each process.
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
     import redis
 
 LEASE = 30.0  # real seconds a waiter stays in the line without looking at its turn
-_POLL = 0.05  # a waiter looks at its turn this often (real seconds)
+POLL = 0.05  # a process looks at the front of the line this often (real seconds)
 _KEEP = 86_400_000  # ms the line's counts outlive its last use
 
 _JOIN = """
@@ -37,18 +41,20 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {share, seq}
 """
 
-_FRONT = """
-local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+_LOOK = """
+local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
 for _, gone in ipairs(stale) do
   redis.call('ZREM', KEYS[1], gone)
   redis.call('ZREM', KEYS[2], gone)
 end
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+for i = 3, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZADD', KEYS[2], ARGV[2], ARGV[i])
+  end
 end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #first == 0 or tonumber(ARGV[2]) <= tonumber(first[2]) then return 1 end
-return 0
+if #first == 0 then return false end
+return first[2]
 """
 
 _SERVED = """
@@ -75,43 +81,68 @@ end
 class RedisFairQueue(FairQueue):
     """A `FairQueue` whose line is shared through Redis under `key` (one per app)."""
 
-    def __init__(self, client: redis.Redis, key: str, *, lease: float = LEASE) -> None:
+    def __init__(
+        self, client: redis.Redis, key: str, *, lease: float = LEASE, poll: float = POLL
+    ) -> None:
+        """`lease`: how long a waiter stays in the line without its process looking at the
+        line; `poll`: how often the process looks (real seconds)."""
         super().__init__()
         self.redis = client
         self.lease = lease
+        self.poll = poll
         self._counts, self._line, self._leases = f"{key}:served", f"{key}:line", f"{key}:lease"
         self._join_script = client.register_script(_JOIN)
-        self._front_script = client.register_script(_FRONT)
+        self._look_script = client.register_script(_LOOK)
+        self._mine: set[str] = set()  # this process's tickets in the line
+        self._look_lock = threading.Lock()
+        self._looked = -math.inf  # when the front was last looked at (monotonic)
+        self._first: float | None = None  # the lowest place in the line then (None: empty)
         self._served_script = client.register_script(_SERVED)
         self._refund_script = client.register_script(_REFUND)
 
     def busy(self) -> bool:
-        return bool(self.redis.zcard(self._line))
+        return self._look() is not None
 
     def join(self, tenant: str) -> Ticket:
         share, seq = self._join_script(
             keys=[self._counts, self._line, self._leases],
             args=[tenant, repr(time.time() + self.lease), _KEEP],
         )
-        return Ticket(int(share), int(seq), tenant)
+        ticket = Ticket(int(share), int(seq), tenant)
+        with self._look_lock:
+            self._mine.add(_member(ticket))
+            if self._first is None or ticket.share < self._first:
+                self._first = ticket.share
+        return ticket
 
     def may_go(self, ticket: Ticket) -> bool:
-        now = time.time()
-        front = self._front_script(
-            keys=[self._line, self._leases],
-            args=[_member(ticket), ticket.share, repr(now), repr(now + self.lease)],
-        )
-        return bool(int(front))
+        first = self._look()
+        return first is None or ticket.share <= first
 
     def wait_turn(self, ticket: Ticket) -> None:
         while not self.may_go(ticket):
-            time.sleep(_POLL)
+            time.sleep(max(self.poll, 0.01))
+
+    def _look(self) -> float | None:
+        """The lowest place in the line, as looked at in Redis at most `poll` ago."""
+        with self._look_lock:
+            if time.monotonic() - self._looked >= self.poll:
+                wall = time.time()
+                first = self._look_script(
+                    keys=[self._line, self._leases],
+                    args=[repr(wall), repr(wall + self.lease), *self._mine],
+                )
+                self._first = None if first is None else float(first)
+                self._looked = time.monotonic()
+            return self._first
 
     def served(self, ticket: Ticket | None, tenant: str) -> None:
         member, share = ("", "") if ticket is None else (_member(ticket), str(ticket.share))
         self._served_script(
             keys=[self._counts, self._line, self._leases], args=[tenant, member, share, _KEEP]
         )
+        if ticket is not None:
+            self._forget(member)
 
     def leave(self, ticket: Ticket) -> None:
         member = _member(ticket)
@@ -119,6 +150,12 @@ class RedisFairQueue(FairQueue):
         pipe.zrem(self._line, member)
         pipe.zrem(self._leases, member)
         pipe.execute()
+        self._forget(member)
+
+    def _forget(self, member: str) -> None:
+        with self._look_lock:
+            self._mine.discard(member)
+            self._looked = -math.inf  # the front may have moved: look again
 
     def refund(self, tenant: str) -> None:
         super().refund(tenant)  # this process's count of the tenant's minute
