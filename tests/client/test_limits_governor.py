@@ -93,11 +93,17 @@ def test_the_app_wide_minute_is_shared_by_tenants(
     )
     fake.script = [answer(200, {}) for _ in range(5)]
     start = clock.monotonic()
-    for tenant in ("a", "b", "c", "d"):
+    for tenant in ("a", "b", "c"):
         client.request("GET", "Invoices", tenant=tenant)
     assert clock.monotonic() == start
+    # the app window's boundary is unknown: its last call is kept back to go out later in the
+    # window, where its answer would show Xero's reset
+    client.request("GET", "Invoices", tenant="d")
+    assert clock.monotonic() - start == pytest.approx(30.0)
+    # its answer showed no reset: Xero's window ends with ours, or as much later as our first
+    # call may have taken to reach Xero (a second of a minute)
     client.request("GET", "Invoices", tenant="e")
-    assert clock.monotonic() - start == pytest.approx(60.0)
+    assert clock.monotonic() - start == pytest.approx(61.0)
 
 
 def test_a_minute_429_waits_retry_after_and_tries_again(

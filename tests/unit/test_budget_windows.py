@@ -100,7 +100,7 @@ def test_headers_correct_the_estimate(used: int, remaining: int, expected_used: 
 
 def test_a_correction_in_an_expired_window_starts_a_new_one() -> None:
     state = corrected(WindowState(start=0.0, used=60), MINUTE, 55, now=61.0)
-    assert state == WindowState(start=61.0, used=5, reported=55)
+    assert state == WindowState(start=61.0, used=5, reported=55, reported_at=61.0)
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_a_correction_in_an_expired_window_starts_a_new_one() -> None:
             59,
             30.0,
             29.9,
-            WindowState(start=30.0, used=1, aligned=True, reported=59),
+            WindowState(start=30.0, used=1, aligned=True, reported=59, reported_at=30.0),
         ),
         # a rise smaller than Xero's concurrent limit is answers arriving out of order
         (
@@ -136,7 +136,24 @@ def test_a_correction_in_an_expired_window_starts_a_new_one() -> None:
             75,
             10.0,
             9.9,
-            WindowState(start=0.0, used=3, reported=75),
+            WindowState(start=0.0, used=3, reported=75, reported_at=10.0),
+        ),
+        # a rise of one, in the answer to a call admitted after the lower count arrived: Xero
+        # counted it later, so only a reset explains it (out of order answers cannot)
+        (
+            WindowState(start=0.0, used=20, reported=40, reported_at=29.0),
+            41,
+            30.0,
+            29.5,
+            WindowState(start=30.0, used=19, aligned=True, reported=41, reported_at=30.0),
+        ),
+        # the same rise for a call admitted before the lower count arrived: out of order
+        (
+            WindowState(start=0.0, used=20, reported=40, reported_at=29.0),
+            41,
+            30.0,
+            28.5,
+            WindowState(start=0.0, used=20, reported=40, reported_at=29.0),
         ),
     ],
 )

@@ -36,7 +36,8 @@ from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenStore
 from xerosync.xero.config import XeroConfig
 from xerosync.xero.limits.budget import RateProblem
 from xerosync.xero.limits.governor import Governor
-from xerosync.xero.limits.stores import BudgetStore, MemoryBudgetStore
+from xerosync.xero.limits.shared_fair import RedisFairQueue
+from xerosync.xero.limits.stores import BudgetStore, MemoryBudgetStore, RedisBudgetStore
 from xerosync.xero.resources import Resources
 from xerosync.xero.retry import (
     Outcome,
@@ -98,13 +99,18 @@ class XeroClient:
         self.tokens = TokenKeeper(token_store, self.oauth, self.clock, margin=config.refresh_margin)
         #: calls and 429s this process has seen, for metrics
         self.stats = CallStats()
+        budgets = budget_store or MemoryBudgetStore()
         self.governor = Governor(
-            budget_store or MemoryBudgetStore(),
+            budgets,
             config.limits,
             self.clock,
             app_key=config.client_id,
             pause=pause,
             slot_lease=config.slot_lease,
+            # workers sharing budgets in Redis share the fair share's line there too
+            fair_queue=RedisFairQueue(budgets.redis, f"{budgets.prefix}{config.client_id}:fair")
+            if isinstance(budgets, RedisBudgetStore)
+            else None,
         )
         self.retry_policy = RetryPolicy(max_attempts=config.max_attempts)
         self.token_key = token_key or (lambda _tenant: DEFAULT_KEY)

@@ -12,13 +12,29 @@ count jumps back up (a reset between two answers). Once `aligned`, windows roll 
 Xero's grid. Until then, a minute Xero says is spent lets one call through as a probe: it
 is answered (the window had reset) or refused with the `Retry-After` that aligns us. Every estimate of a
 reset errs late, never early. Nothing here does I/O or reads a clock: `now` is a parameter.
+
+A jump is only believed when it cannot be answers overtaking each other: the count rose by
+more than the calls that can be in flight at once (`slack`), or the call reporting more was
+admitted after the answer reporting less had arrived (Xero counted it later, so only a reset
+can have given calls back).
+
+The app's minute is learned from the headers alone (`PACED_SCOPES`): its 429s carry no
+`Retry-After`, so a probe that is refused teaches nothing and costs a 429. Until its boundary
+is known, a window keeps back a few calls (`reserve`) and spreads them over the rest of its
+length, one every `spacing`: each is answered (Xero's window still has room: they are within
+the limit), and the first answer counted after Xero's reset shows the count risen, which aligns
+the window to within a spacing. If all of them were answered with no rise, Xero's window ends
+in the last spacing before ours, or a little after (it holds our window's first call, so it
+ends within a length of that call's arrival): the next window is aligned a `margin` after ours. An app-minute 429 (someone else spent
+the minute, or a boundary was misjudged) starts such a spread afresh after a pause: only its
+calls may then be refused, and each refusal pauses again.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from xerosync.xero.retry import parse_retry_after
 
@@ -35,6 +51,8 @@ _SCOPES = {
 RETRY_AFTER_RESOLUTION = 1.0  # Xero's Retry-After is in whole seconds, rounded up
 PROBE_SCOPES = frozenset({"minute"})  # 429s that carry a Retry-After and cost nothing to ask
 PROBE_POLL = 60  # while a probe is out, others look again every length/PROBE_POLL
+PACED_SCOPES = frozenset({"appminute"})  # 429s without Retry-After: learned from the headers
+PACE_SHARE = 20  # an unaligned paced window spreads limit/PACE_SHARE calls over its length
 
 
 @dataclass(frozen=True)
@@ -55,14 +73,37 @@ class WindowState:
     aligned: bool = False  # `start` is on Xero's boundary (learned), not our first call
     reported: int | None = None  # the lowest remaining Xero reported in this window
     probed: bool = False  # a call went out past the (unaligned) limit to learn the reset
+    reported_at: float | None = None  # when the answer reporting `reported` arrived
+    paced: int = 0  # calls of the `reserve` let through, one a `spacing`
+
+
+def reserve(window: Window) -> int:
+    """Calls an unaligned window of a paced scope keeps back to spread over its length."""
+    if window.scope not in PACED_SCOPES:
+        return 0
+    return min(math.ceil(window.limit / PACE_SHARE), window.limit // 2)
+
+
+def spacing(window: Window) -> float:
+    """The time between two calls of a window's `reserve`: the last goes out a spacing before
+    the window's end."""
+    return window.length / (reserve(window) + 1)
+
+
+def margin(window: Window) -> float:
+    """How much later than our first call of a window Xero may count it (a second of a
+    minute: it travels): a window learned from that call ends this much later, to err late."""
+    return window.length / PROBE_POLL
 
 
 @dataclass(frozen=True)
 class Admission:
-    """`wait` == 0: the call was counted. Otherwise nothing was counted and `scope` says why."""
+    """`wait` == 0: the call was counted. Otherwise nothing was counted and `scope` says why.
+    `origin`: where the last window asked (the app's minute, for the governor) started."""
 
     wait: float = 0.0
     scope: str | None = None
+    origin: float | None = field(default=None, compare=False)
 
 
 def current(state: WindowState, window: Window, now: float) -> WindowState:
@@ -72,9 +113,17 @@ def current(state: WindowState, window: Window, now: float) -> WindowState:
     if now < state.start + window.length:
         return state
     if state.aligned:
-        passed = math.floor((now - state.start) / window.length)
+        # at least one: (now - start) / length may round below 1 when now == start + length
+        passed = max(1, math.floor((now - state.start) / window.length))
         start = state.start + passed * window.length
         return WindowState(start=start, blocked_until=state.blocked_until, aligned=True)
+    if 0 < reserve(window) <= state.paced:
+        # every call of the reserve was answered in Xero's window: it ends after the last of
+        # them, and no later than a length after our first call reached Xero (`margin`)
+        # (our window, moved that much later, is spent)
+        moved = state.start + margin(window)
+        spent = WindowState(moved, window.limit, state.blocked_until, aligned=True)
+        return current(spent, window, now)
     return WindowState(start=now, blocked_until=state.blocked_until)
 
 
@@ -82,9 +131,13 @@ def refusal(state: WindowState, window: Window, now: float) -> Admission | None:
     """Why `state` (already `current`) holds a call back, or None if it may go."""
     if state.blocked_until > now:
         return Admission(state.blocked_until - now, window.scope)
-    if state.used < window.limit:
-        return None
     assert state.start is not None
+    kept = 0 if state.aligned else reserve(window)
+    if state.used < window.limit - kept:
+        return None
+    if state.used < window.limit:  # the reserve: one call a spacing
+        due = state.start + (state.paced + 1) * spacing(window)
+        return None if due <= now else Admission(due - now, window.scope)
     wait = max(state.start + window.length - now, 0.001)
     if state.aligned or window.scope not in PROBE_SCOPES:
         return Admission(wait, window.scope)
@@ -103,9 +156,14 @@ def admit(
     for state, window in zip(rolled, windows, strict=True):
         verdict = refusal(state, window, now)
         if verdict is not None:
-            return verdict, rolled
-    return Admission(), [
-        replace(s, used=s.used + 1, probed=s.probed or s.used >= w.limit)
+            return replace(verdict, origin=rolled[-1].start), rolled
+    return Admission(origin=rolled[-1].start), [
+        replace(
+            s,
+            used=s.used + 1,
+            probed=s.probed or s.used >= w.limit,
+            paced=s.paced + int(not s.aligned and w.limit - reserve(w) <= s.used < w.limit),
+        )
         for s, w in zip(rolled, windows, strict=True)
     ]
 
@@ -125,7 +183,9 @@ def corrected(
     it, or calls of ours were in flight); they never raise it, so a `limit` set lower than
     Xero's holds, and answers arriving out of order cannot hand back calls already spent.
     But a count that climbs by `slack` or more (more than out-of-order answers explain:
-    Xero's concurrent limit) means Xero's window reset: a new one started by `now`.
+    the calls that can be in flight at once), or climbs at all in the answer to a call
+    admitted after the lower count had arrived (Xero counted that call later), means
+    Xero's window reset: a new one started by `now`.
     An answer to a call sent before the current window began says nothing about it.
     """
     state = current(state, window, now)
@@ -133,16 +193,22 @@ def corrected(
     if sent_at is not None and sent_at < state.start:
         return state
     remaining = max(0, remaining)
-    if state.reported is not None and remaining >= state.reported + slack:
+    low, low_at = state.reported, state.reported_at
+    later = sent_at is not None and low_at is not None and sent_at > low_at
+    if low is not None and (remaining >= low + slack or (later and remaining > low)):
         return WindowState(
             start=now,
             used=max(0, window.limit - remaining),
             blocked_until=state.blocked_until,
             aligned=True,
             reported=remaining,
+            reported_at=now,
         )
-    reported = remaining if state.reported is None else min(state.reported, remaining)
-    return replace(state, used=max(state.used, window.limit - remaining), reported=reported)
+    if low is None or remaining < low:
+        low, low_at = remaining, now
+    return replace(
+        state, used=max(state.used, window.limit - remaining), reported=low, reported_at=low_at
+    )
 
 
 def left(state: WindowState, window: Window, now: float) -> int:
@@ -166,11 +232,24 @@ def blocked(
 
     With a `Retry-After` (`exact`), that is Xero's reset to the second: align to it, unless
     the boundary we already know lies within that second (it is the sharper of the two).
-    Without one, `until` is only a pause: hold calls back without moving the window.
+    Without one, `until` is only a pause: hold calls back without moving the window; in a
+    paced scope (the app's minute) the reset is then looked for afresh: after the pause the
+    window's `reserve` goes out one a spacing, until an answer shows the count risen.
     """
     state = current(state, window, now)
     assert state.start is not None
     until = min(until, now + longest_block(window.length)) if math.isfinite(until) else now
+    if not exact and reserve(window) > 0:
+        # after the pause, the reserve's first call: Xero's window ends within a length of
+        # now, so the new one (from a spacing before the pause ends) ends no earlier
+        resume = max(until, now)
+        return WindowState(
+            start=resume - spacing(window),
+            used=window.limit - reserve(window),
+            blocked_until=max(resume, state.blocked_until),
+            reported=0,
+            reported_at=now,
+        )
     if not exact:
         if state.aligned:
             return replace(state, blocked_until=max(until, state.blocked_until))

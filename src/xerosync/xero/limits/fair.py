@@ -11,8 +11,11 @@ all at once, so one round of tenants is served before any tenant's next call, wi
 turn from thread to thread call by call; the others wait for their turn. A caller held back by its
 own tenant's window (not the app's) steps out of the line so it blocks nobody.
 
-The line is per process (a `Governor`'s callers); workers in other processes sharing a Redis
-budget store each keep their own line, and between them the store stays first come, first served.
+This line is per process (a `Governor`'s callers). Workers in several processes sharing a Redis
+budget store share the line there instead (`shared_fair.RedisFairQueue`, which the client picks
+with a `RedisBudgetStore`), so the app's minute goes to the least served tenant of any worker.
+A call let through and then refused with a 429 was not made: `refund` gives the tenant back its
+place, and its retry asks from there.
 """
 
 from __future__ import annotations
@@ -41,33 +44,49 @@ class FairQueue:
         self._waiting: set[Ticket] = set()
         self._served: dict[str, int] = {}
         self._floor = 0  # the share of the last call let through: the line's virtual time
-        self._active: dict[str, int] = {}  # tenant -> the last period it asked in
-        self._used: dict[str, tuple[int, int]] = {}  # tenant -> (period, calls in it)
+        self._active: dict[str, float] = {}  # tenant -> the start of the last period it asked in
+        self._used: dict[str, tuple[float, int]] = {}  # tenant -> (period's start, calls in it)
 
-    def hold_back(self, tenant: str, now: float, period: float, limit: int) -> float:
+    def hold_back(
+        self, tenant: str, now: float, period: float, limit: int, origin: float = 0.0
+    ) -> float:
         """Seconds `tenant` must wait before asking for a call (0: ask now). Each tenant may
         take up to its share of the app's `limit` per `period`: the limit divided among the
-        tenants that asked in this period or the last. Before anyone has had to wait this is
-        what keeps the first tenants to ask from taking a whole minute between them."""
-        index = math.floor(now / period)
+        tenants that asked in this period or the last. Periods are the app's windows: they
+        start at `origin` (where the app's current window started) and every `period` after.
+        Before anyone has had to wait this is what keeps the first tenants to ask from taking
+        a whole minute between them."""
+        start = _period_start(now, period, origin)
         with self._cond:
-            self._active[tenant] = index
-            stale = [t for t, last in self._active.items() if last < index - 1]
+            self._active[tenant] = start
+            stale = [t for t, last in self._active.items() if last < start - 1.5 * period]
             for gone in stale:
                 del self._active[gone]
                 self._used.pop(gone, None)
             share = math.ceil(limit / len(self._active))
-            counted, used = self._used.get(tenant, (index, 0))
-            if counted != index or used < share:
+            counted, used = self._used.get(tenant, (start, 0))
+            if counted != start or used < share:
                 return 0.0
-            return (index + 1) * period - now
+            return start + period - now
 
-    def count(self, tenant: str, now: float, period: float) -> None:
+    def count(self, tenant: str, now: float, period: float, origin: float = 0.0) -> None:
         """A call of `tenant` went out at `now` (for `hold_back`)."""
-        index = math.floor(now / period)
+        start = _period_start(now, period, origin)
         with self._cond:
-            counted, used = self._used.get(tenant, (index, 0))
-            self._used[tenant] = (index, used + 1 if counted == index else 1)
+            counted, used = self._used.get(tenant, (start, 0))
+            self._used[tenant] = (start, used + 1 if counted == start else 1)
+
+    def refund(self, tenant: str) -> None:
+        """A call of `tenant` let through was refused by Xero (a 429): it was not made, so it
+        counts neither towards the tenant's place in the line nor its share of the period;
+        its retry asks from the same place."""
+        with self._cond:
+            if self._served.get(tenant, 0) > 0:
+                self._served[tenant] -= 1
+            counted, used = self._used.get(tenant, (0.0, 0))
+            if used > 0:
+                self._used[tenant] = (counted, used - 1)
+            self._cond.notify_all()
 
     def busy(self) -> bool:
         """True while callers are waiting for the app's window."""
@@ -114,3 +133,7 @@ class FairQueue:
         with self._cond:
             self._waiting.discard(ticket)
             self._cond.notify_all()
+
+
+def _period_start(now: float, period: float, origin: float) -> float:
+    return origin + math.floor((now - origin) / period) * period

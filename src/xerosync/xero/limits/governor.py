@@ -42,14 +42,18 @@ class Governor:
         pause: Callable[[float], None] = time.sleep,
         fair_share: bool = True,
         slot_lease: float = SLOT_LEASE,
+        fair_queue: FairQueue | None = None,
     ) -> None:
+        """`fair_queue`: the fair share's line (default: one for this process's callers;
+        `RedisFairQueue` shares it with every process using the same Redis)."""
         self.store = store
         self.slot_lease = slot_lease
         self.limits = limits
         self.clock = clock
         self.app_key = app_key
         self.pause = pause
-        self.fair: FairQueue | None = FairQueue() if fair_share else None
+        self.fair: FairQueue | None = (fair_queue or FairQueue()) if fair_share else None
+        self._origin = 0.0  # where the app's window last seen started (the fair share's grid)
 
     # -- windows --------------------------------------------------------------------
 
@@ -113,7 +117,11 @@ class Governor:
             while True:
                 if queue is not None:
                     hold = queue.hold_back(
-                        str(tenant), self._now(), self.limits.minute_seconds, self.limits.app_minute
+                        str(tenant),
+                        self._now(),
+                        self.limits.minute_seconds,
+                        self.limits.app_minute,
+                        self._origin,
                     )
                     if hold > 0:  # this tenant has had its share of the app's minute
                         if ticket is not None:
@@ -127,10 +135,12 @@ class Governor:
                     queue.wait_turn(ticket)
                 now = self._now()
                 verdict = self.store.admit(windows, now)
+                if verdict.origin is not None:
+                    self._origin = verdict.origin
                 if verdict.wait <= 0:
                     if queue is not None:
                         queue.served(ticket, str(tenant))
-                        queue.count(str(tenant), now, self.limits.minute_seconds)
+                        queue.count(str(tenant), now, self.limits.minute_seconds, self._origin)
                         ticket = None
                     return now
                 if verdict.scope == "day":
@@ -175,20 +185,26 @@ class Governor:
         admitted at `sent_at` (default: now)."""
         remaining, now = Remaining.from_headers(headers), self._now()
         sent = now if sent_at is None else sent_at
-        # answers to concurrent calls may arrive out of order by up to this many calls
-        slack = self.limits.concurrent
-        found = [(self.app_window(), remaining.app_minute)]
+        # answers to a tenant's calls may arrive out of order by up to its concurrent limit;
+        # the app's calls in flight are not bounded so: its reset is believed only from an
+        # answer to a call admitted after the lower count arrived (`budget.corrected`)
+        app = self.app_window()
+        found = [(app, remaining.app_minute, app.limit + 1)]
         if tenant is not None:
             minute, day = self.tenant_windows(tenant)
-            found += [(minute, remaining.minute), (day, remaining.day)]
-        for window, left in found:
+            slack = self.limits.concurrent
+            found += [(minute, remaining.minute, slack), (day, remaining.day, slack)]
+        for window, left, rise in found:
             if left is not None:
-                self.store.correct(window, left, now, sent_at=sent, slack=slack)
+                self.store.correct(window, left, now, sent_at=sent, slack=rise)
 
     def limited(self, tenant: str | None, problem: RateProblem) -> tuple[datetime, bool]:
         """Record a 429. Returns when the limit resets (as far as we know) and whether a
-        window now holds later calls back (`acquire` waits); if not, the caller waits."""
+        window now holds later calls back (`acquire` waits); if not, the caller waits.
+        The refused call was not made: the tenant keeps its place in the fair share."""
         now = self._now()
+        if self.fair is not None and tenant is not None:
+            self.fair.refund(tenant)
         window = self._window_for(tenant, problem.scope)
         wait, exact = problem.retry_after, problem.retry_after is not None
         if wait is None:  # no Retry-After (app minute, concurrent): a short, scaled pause
