@@ -5,6 +5,7 @@ object, sharing only Redis (a real one)."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -16,6 +17,7 @@ import redis
 
 from tests.client.test_limits_fair import SteppingClock
 from xerosync.xero import RateLimits, RedisBudgetStore
+from xerosync.xero.limits.budget import Window
 from xerosync.xero.limits.governor import Governor
 from xerosync.xero.limits.shared_fair import RedisFairQueue
 
@@ -135,3 +137,20 @@ def test_tenants_of_two_workers_take_a_spent_app_minute_in_turn(
             assert served["solo"] - min(served[t] for t in others) <= 1
             assert max(served[t] for t in others) - min(served[t] for t in others) <= 2
     assert set(served.values()) == {6}
+
+
+def test_a_budget_written_by_a_newer_worker_is_read_by_this_one(
+    redis_url: str, prefix: str
+) -> None:
+    """During a rolling upgrade workers of two versions share the store: fields this version
+    does not know are left out, the ones it knows are kept."""
+    store = RedisBudgetStore.from_url(redis_url, prefix=prefix)
+    window = Window("app:minute", 60, 60.0, "minute")
+    store.redis.set(
+        prefix + window.key,
+        json.dumps({"start": 120.0, "used": 7, "aligned": True, "learned_by": "a later version"}),
+    )
+    state = store.state(window)
+    assert (state.start, state.used, state.aligned) == (120.0, 7, True)
+    assert store.admit([window], 121.0).wait == 0  # and the window goes on counting
+    assert store.state(window).used == 8

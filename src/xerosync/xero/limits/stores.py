@@ -11,7 +11,7 @@ import json
 import math
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from xerosync.xero.limits.budget import (
@@ -204,6 +204,9 @@ def _encode(state: WindowState) -> str:
 def _decode(raw: bytes | str | None) -> WindowState:
     if raw is None:
         return WindowState()
-    state = WindowState(**json.loads(raw))
+    # fields this version does not know (written by a newer worker sharing the Redis) are left
+    # out, so workers of two versions can share one store during a rolling upgrade
+    known = {f.name for f in fields(WindowState)}
+    state = WindowState(**{k: v for k, v in json.loads(raw).items() if k in known})
     # a state written before blocks were capped may hold `Infinity`: it blocks nothing now
     return state if math.isfinite(state.blocked_until) else replace(state, blocked_until=0.0)
