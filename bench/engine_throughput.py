@@ -45,6 +45,15 @@ brackets): submit 4,152 records/s (0.19), push 1,028 (0.64; 2.3 statements/recor
 122 MB from 99 MB at its start (137-140 MB before). Push is bound by Python (payload mapping, the
 client, the ORM), not the database.
 
+Measured again 2026-11-30 (later), the code before and after that day's second round of changes
+run alternately in one sitting, PostgreSQL, defaults: pull 3,446 -> 5,970 records/s (0.236 ->
+0.123 CPU ms/record: digest without JSON dumps, new mappings and feed events by COPY, keys looked
+up with one array parameter, only changed records loaded whole); push 1,061-1,118 -> 1,243-1,457
+(claims of four batches at once, a batch's mappings written by one UPDATE, the lease renewed a
+third of its time at most). Push is still bound by Python: ~0.12 ms a record goes on the models
+alone (the app record parsed, the Xero model built and dumped, the answer validated), the rest
+on the ORM, psycopg and the round trips of two transactions a batch.
+
 Run it the same way each time (the defaults are the reference); the machine's other load shows in
 the figures, so compare runs from one sitting.
 """
