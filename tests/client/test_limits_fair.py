@@ -130,15 +130,27 @@ def _share_out(fair: bool) -> list[Counter[str]]:
                 admitted.append((at, tenant))
 
     threads = [threading.Thread(target=work, args=(f"t{n}",)) for n in range(6)]
+    run_stepping(clock, threads, seconds=30)
+    return per_minute(admitted, start, calls=36)
+
+
+def run_stepping(clock: SteppingClock, threads: list[threading.Thread], *, seconds: float) -> None:
+    """Run `threads`, moving `clock` on whenever all of them wait on it (for `seconds` at most)."""
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + seconds
     while any(t.is_alive() for t in threads) and time.monotonic() < deadline:
         if not clock.step():
             time.sleep(0.01)
     for thread in threads:
         thread.join(1)
-    assert len(admitted) == 36
+
+
+def per_minute(
+    admitted: list[tuple[float, str]], start: float, *, calls: int
+) -> list[Counter[str]]:
+    """The calls let through in each minute from `start`, by tenant (all `calls` of them)."""
+    assert len(admitted) == calls
     windows: dict[int, Counter[str]] = {}
     for at, tenant in admitted:
         windows.setdefault(int((at - start) // 60), Counter())[tenant] += 1

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from tests.client.test_limits_fair import SteppingClock
+from tests.client.test_limits_fair import SteppingClock, per_minute, run_stepping
 from xerosync.xero import RateLimits, RedisBudgetStore
 from xerosync.xero.limits.budget import Window
 from xerosync.xero.limits.governor import Governor
@@ -109,19 +109,8 @@ def _share_out_between_workers(redis_url: str, prefix: str) -> list[Counter[str]
         threading.Thread(target=work, args=(governors[w], tenant))
         for w, tenant in [(0, "solo"), *((1, f"t{n}") for n in range(5))]
     ]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + 60
-    while any(t.is_alive() for t in threads) and time.monotonic() < deadline:
-        if not clock.step():
-            time.sleep(0.01)
-    for thread in threads:
-        thread.join(1)
-    assert len(admitted) == 36
-    windows: dict[int, Counter[str]] = {}
-    for at, tenant in admitted:
-        windows.setdefault(int((at - start) // 60), Counter())[tenant] += 1
-    return [windows[i] for i in sorted(windows)]
+    run_stepping(clock, threads, seconds=60)
+    return per_minute(admitted, start, calls=36)
 
 
 def test_tenants_of_two_workers_take_a_spent_app_minute_in_turn(

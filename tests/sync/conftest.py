@@ -5,8 +5,9 @@ through the real consent flow."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -18,11 +19,12 @@ from tests.conftest import EmulatorFactory, RunningEmulator
 from xerosync.api import XeroSync
 from xerosync.clock import FakeClock
 from xerosync.emulator import EmulatorConfig
-from xerosync.store.crypto import new_key
+from xerosync.store.crypto import TokenCipher, new_key
 from xerosync.store.db import Database
 from xerosync.store.tables import Base
+from xerosync.store.tokens import DatabaseTokenStore
 from xerosync.testing import throwaway_postgres
-from xerosync.xero import XeroConfig
+from xerosync.xero import TokenSet, XeroClient, XeroConfig
 
 TOKEN_KEYS = [new_key()]
 
@@ -158,3 +160,24 @@ def books(emulator_factory: EmulatorFactory, db_url: str, clock: FakeClock) -> I
     h = connect_harness(emulator, db_url, clock, scopes=(*SCOPES, "accounting.reports.read"))
     yield h
     h.sync.close()
+
+
+def mock_xero_sync(
+    db_url: str, handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock | None = None
+) -> tuple[XeroSync, str]:
+    """A `XeroSync` on `db_url` whose Xero is `handler` (an `httpx.MockTransport` handler), with
+    tokens already held and one connection; returns it and the connection's id."""
+    db = Database(db_url)
+    store = DatabaseTokenStore(db, TokenCipher([new_key()]))
+    store.save(
+        "default",
+        TokenSet(access_token="a", refresh_token="r", expires_at=datetime(2030, 1, 1, tzinfo=UTC)),
+    )
+    client = XeroClient(
+        XeroConfig.for_emulator("http://xero.test", client_id="app"),
+        token_store=store,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        clock=clock or FakeClock(),
+    )
+    sync = XeroSync(db, client)
+    return sync, sync.add_connection("tenant-1")

@@ -11,13 +11,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
+from tests.sync.conftest import mock_xero_sync
 from xerosync.api import XeroSync
 from xerosync.clock import FakeClock
-from xerosync.store.crypto import TokenCipher, new_key
-from xerosync.store.db import Database
 from xerosync.store.tables import MappingRow
-from xerosync.store.tokens import DatabaseTokenStore
-from xerosync.xero import TokenSet, XeroClient, XeroConfig
 
 ACME = "00000000-0000-0000-0000-0000000000a1"
 BETA = "00000000-0000-0000-0000-0000000000b2"
@@ -51,20 +48,7 @@ def contact(xero_id: str, name: str) -> dict[str, Any]:
 
 
 def make_sync(db_url: str, fake: FakeXero) -> tuple[XeroSync, str]:
-    db = Database(db_url)
-    store = DatabaseTokenStore(db, TokenCipher([new_key()]))
-    store.save(
-        "default",
-        TokenSet(access_token="a", refresh_token="r", expires_at=datetime(2030, 1, 1, tzinfo=UTC)),
-    )
-    client = XeroClient(
-        XeroConfig.for_emulator("http://xero.test", client_id="app"),
-        token_store=store,
-        http_client=httpx.Client(transport=httpx.MockTransport(fake)),
-        clock=FakeClock(datetime(2026, 11, 30, tzinfo=UTC)),
-    )
-    sync = XeroSync(db, client)
-    return sync, sync.add_connection("tenant-1")
+    return mock_xero_sync(db_url, fake, FakeClock(datetime(2026, 11, 30, tzinfo=UTC)))
 
 
 def test_new_records_are_adopted_once_and_found_unchanged_when_read_again(db_url: str) -> None:

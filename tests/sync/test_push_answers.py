@@ -6,16 +6,10 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from datetime import UTC, datetime
 
 import httpx
 
-from xerosync.api import XeroSync
-from xerosync.clock import FakeClock
-from xerosync.store.crypto import TokenCipher, new_key
-from xerosync.store.db import Database
-from xerosync.store.tokens import DatabaseTokenStore
-from xerosync.xero import TokenSet, XeroClient, XeroConfig
+from tests.sync.conftest import mock_xero_sync
 
 
 class FakeXero:
@@ -45,26 +39,9 @@ class FakeXero:
         return httpx.Response(200, json={"Contacts": echoed})
 
 
-def make_sync(db_url: str, fake: FakeXero) -> tuple[XeroSync, str]:
-    db = Database(db_url)
-    store = DatabaseTokenStore(db, TokenCipher([new_key()]))
-    store.save(
-        "default",
-        TokenSet(access_token="a", refresh_token="r", expires_at=datetime(2030, 1, 1, tzinfo=UTC)),
-    )
-    client = XeroClient(
-        XeroConfig.for_emulator("http://xero.test", client_id="app"),
-        token_store=store,
-        http_client=httpx.Client(transport=httpx.MockTransport(fake)),
-        clock=FakeClock(),
-    )
-    sync = XeroSync(db, client)
-    return sync, sync.add_connection("tenant-1")
-
-
 def test_an_update_echoed_with_another_id_is_an_error_not_a_success(db_url: str) -> None:
     fake = FakeXero()
-    sync, conn = make_sync(db_url, fake)
+    sync, conn = mock_xero_sync(db_url, fake)
     sync.submit(conn, "contacts", {"id": "cust-1", "name": "First"})
     sync.push(conn)
     first = sync.status(conn, "contacts", "cust-1")
@@ -93,7 +70,7 @@ def test_a_whole_call_refused_dead_letters_its_records_with_xeros_message(db_url
         "Message": "A validation exception occurred",
         "Elements": [{"ValidationErrors": [{"Message": "Organisation is locked for edits"}]}],
     }
-    sync, conn = make_sync(db_url, fake)
+    sync, conn = mock_xero_sync(db_url, fake)
     sync.submit_many(conn, "contacts", [{"id": f"cust-{n}", "name": f"C {n}"} for n in (1, 2)])
 
     report = sync.push(conn)
@@ -108,7 +85,7 @@ def test_a_whole_call_refused_dead_letters_its_records_with_xeros_message(db_url
 def test_independent_batches_are_in_flight_at_once(db_url: str) -> None:
     """Xero takes a second or more per write: one call at a time cannot use the budget."""
     fake = FakeXero(together=2)
-    sync, conn = make_sync(db_url, fake)
+    sync, conn = mock_xero_sync(db_url, fake)
     sync.context.concurrency = 2
     sync.submit_many(conn, "contacts", [{"id": f"cust-{n}", "name": f"C {n}"} for n in range(100)])
 
