@@ -324,7 +324,10 @@ def assert_each_invoice_once(
             for n in numbers
             if mapped.get(app_id := f"order-{n}") != (ids[f"ORD-{n:04d}"], f"ORD-{n:04d}")
         ]
-        assert not wrong, f"{organisation}: mappings wrong or missing for {wrong[:10]}"
+        assert not wrong, (
+            f"{organisation}: mappings wrong or missing for {len(wrong)}, {wrong[:10]}: "
+            f"recorded {[mapped.get(a) for a in wrong[:3]]}; dead letters {letters}"
+        )
     assert running.sync.dead_letters() == []
 
 

@@ -79,3 +79,32 @@ def test_a_crashed_push_resumes_without_losing_or_doubling_a_record(
     assert sync.dead_letters() == []
     if restart_after > sync.context.idempotency_window and point != "recorded":
         assert report.adopted + report.ok >= 1
+
+
+def test_batches_claimed_and_never_sent_are_not_given_up_after_takeovers(
+    harness: Harness,
+) -> None:
+    """Workers die one after another while sending the first of four claimed batches: that one
+    was sent each time and is given up after `max_attempts` sends; the other three were never
+    sent and go through when a worker finally lives (they used to be counted a try each
+    takeover and given up as "sent 3 times")."""
+    sync, conn = harness.sync, harness.connection
+    sync.submit_many(conn, "contacts", [contact(1)])
+    push_connection(replace(sync.context, owner="worker-0"), conn)  # the contact first
+    sync.submit_many(conn, "invoices", [invoice(n, customer=1) for n in range(1, 201)])
+    context = replace(sync.context, lease_ttl=60.0, concurrency=1, max_attempts=3)
+    for worker in range(1, 4):
+        with pytest.raises(Crash):
+            push_connection(
+                replace(context, owner=f"worker-{worker}"), conn, checkpoint=crash_at("answered", 1)
+            )
+        harness.clock.advance(61.0)  # its lease runs out; the next worker takes over
+
+    report = push_connection(replace(context, owner="worker-4"), conn)
+
+    given_up = sorted(int(d.app_id.split("-")[1]) for d in sync.dead_letters())
+    assert given_up == list(range(1, 51))  # the first batch: sent three times, never recorded
+    assert all("sent 3 times" in d.messages[0] for d in sync.dead_letters())
+    assert report.ok == 150
+    numbers, _ = in_xero(harness)
+    assert numbers == Counter({f"ORD-{n:04d}": 1 for n in range(1, 201)})

@@ -456,8 +456,6 @@ def _resume(
                         ],
                     )
                 continue
-            for row in rows:
-                row.attempts += 1
             claim = _Claim(
                 batch.id,
                 batch.entity,
@@ -471,10 +469,21 @@ def _resume(
     if not resend and not look_up:
         return
     for claim in resend:
+        _attempt(ctx, connection_id, claim, report)
         report.count(resent=len(claim.body))
         _send(ctx, connection_id, tenant, _with_ids(ctx, claim), report, checkpoint)
     for claim in look_up:
+        _attempt(ctx, connection_id, claim, report)
         _adopt_or_release(ctx, connection_id, tenant, claim, report)
+
+
+def _attempt(ctx: SyncContext, connection_id: str, claim: _Claim, report: PushReport) -> None:
+    """Count one more try of a batch about to be sent again: only then, not when found in
+    flight, so batches a worker claimed and never sent are not given up as "sent N times"
+    after a few takeovers."""
+    _renew(ctx, connection_id, report)
+    with ctx.db.transaction() as session:
+        outbox.count_attempt(session, claim.batch_id)
 
 
 def _with_ids(ctx: SyncContext, claim: _Claim) -> _Claim:

@@ -245,6 +245,15 @@ def in_flight_batches(
     return [(by_id[i], batches[i]) for i in sorted(batches)]
 
 
+def count_attempt(session: Session, batch_id: int) -> None:
+    """One more try of the batch's rows still in flight."""
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.batch_id == batch_id, OutboxRow.state == IN_FLIGHT)
+        .values(attempts=OutboxRow.attempts + 1)
+    )
+
+
 def batch_body(batch: PushBatch) -> list[dict[str, Any]]:
     """The records of `batch` exactly as first sent (key order kept)."""
     body: list[dict[str, Any]] = json.loads(batch.body)
