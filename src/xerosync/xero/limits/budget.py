@@ -99,11 +99,13 @@ def margin(window: Window) -> float:
 @dataclass(frozen=True)
 class Admission:
     """`wait` == 0: the call was counted. Otherwise nothing was counted and `scope` says why.
-    `origin`: where the last window asked (the app's minute, for the governor) started."""
+    `origin`: where the last window asked (the app's minute, for the governor) started.
+    `at`: the time the verdict was reached for (a store may reach it later than asked)."""
 
     wait: float = 0.0
     scope: str | None = None
     origin: float | None = field(default=None, compare=False)
+    at: float | None = field(default=None, compare=False)
 
 
 def current(state: WindowState, window: Window, now: float) -> WindowState:
@@ -156,8 +158,8 @@ def admit(
     for state, window in zip(rolled, windows, strict=True):
         verdict = refusal(state, window, now)
         if verdict is not None:
-            return replace(verdict, origin=rolled[-1].start), rolled
-    return Admission(origin=rolled[-1].start), [
+            return replace(verdict, origin=rolled[-1].start, at=now), rolled
+    return Admission(origin=rolled[-1].start, at=now), [
         replace(
             s,
             used=s.used + 1,

@@ -134,7 +134,7 @@ class Governor:
                 if queue is not None and ticket is not None:
                     queue.wait_turn(ticket)
                 now = self._now()
-                verdict = self.store.admit(windows, now)
+                verdict = self.store.admit(windows, now, clock=self._now)
                 if verdict.origin is not None:
                     self._origin = verdict.origin
                 if verdict.wait <= 0:
@@ -142,7 +142,8 @@ class Governor:
                         queue.served(ticket, str(tenant))
                         queue.count(str(tenant), now, self.limits.minute_seconds, self._origin)
                         ticket = None
-                    return now
+                    # when it was counted: a shared store may count it later than asked
+                    return now if verdict.at is None else verdict.at
                 if verdict.scope == "day":
                     until = datetime.fromtimestamp(self._now() + verdict.wait, UTC)
                     raise RateLimited(
@@ -196,7 +197,7 @@ class Governor:
             found += [(minute, remaining.minute, slack), (day, remaining.day, slack)]
         for window, left, rise in found:
             if left is not None:
-                self.store.correct(window, left, now, sent_at=sent, slack=rise)
+                self.store.correct(window, left, now, sent_at=sent, slack=rise, clock=self._now)
 
     def limited(self, tenant: str | None, problem: RateProblem) -> tuple[datetime, bool]:
         """Record a 429. Returns when the limit resets (as far as we know) and whether a
@@ -216,7 +217,7 @@ class Governor:
             "limits.rate_limited", extra={"tenant": tenant, "scope": problem.scope, "seconds": wait}
         )
         if window is not None:
-            self.store.block(window, now + wait, now, exact=exact)
+            self.store.block(window, now + wait, now, exact=exact, clock=self._now)
         return datetime.fromtimestamp(now + wait, UTC), window is not None
 
     def _window_for(self, tenant: str | None, scope: str) -> Window | None:

@@ -29,20 +29,33 @@ if TYPE_CHECKING:
     import redis.client
 
 _T = TypeVar("_T")
+Clock = Callable[[], float] | None  # seconds since the epoch, as `now`
 
 
 class BudgetStore(Protocol):
-    def admit(self, windows: Sequence[Window], now: float) -> Admission:
+    """`clock`: the caller's clock, read again if the operation has to wait its turn (it is
+    then reckoned at that time, not at `now`; `Admission.at` says when a call was counted)."""
+
+    def admit(self, windows: Sequence[Window], now: float, *, clock: Clock = None) -> Admission:
         """Count one call in all `windows` if each has room (atomically), else count nothing."""
         ...
 
     def correct(
-        self, window: Window, remaining: int, now: float, *, sent_at: float, slack: int
+        self,
+        window: Window,
+        remaining: int,
+        now: float,
+        *,
+        sent_at: float,
+        slack: int,
+        clock: Clock = None,
     ) -> None:
         """Xero says `remaining` calls are left, answering a call admitted at `sent_at`."""
         ...
 
-    def block(self, window: Window, until: float, now: float, *, exact: bool) -> None:
+    def block(
+        self, window: Window, until: float, now: float, *, exact: bool, clock: Clock = None
+    ) -> None:
         """Xero said this window is spent until `until` (a 429; `exact`: from Retry-After)."""
         ...
 
@@ -65,7 +78,7 @@ class MemoryBudgetStore:
         self._slots: dict[str, dict[str, float]] = {}
         self._lock = threading.Lock()
 
-    def admit(self, windows: Sequence[Window], now: float) -> Admission:
+    def admit(self, windows: Sequence[Window], now: float, *, clock: Clock = None) -> Admission:
         with self._lock:
             states = [self._windows.get(w.key, WindowState()) for w in windows]
             verdict, new = admit(states, windows, now)
@@ -74,7 +87,14 @@ class MemoryBudgetStore:
             return verdict
 
     def correct(
-        self, window: Window, remaining: int, now: float, *, sent_at: float, slack: int
+        self,
+        window: Window,
+        remaining: int,
+        now: float,
+        *,
+        sent_at: float,
+        slack: int,
+        clock: Clock = None,
     ) -> None:
         with self._lock:
             state = self._windows.get(window.key, WindowState())
@@ -82,7 +102,9 @@ class MemoryBudgetStore:
                 state, window, remaining, now, sent_at=sent_at, slack=slack
             )
 
-    def block(self, window: Window, until: float, now: float, *, exact: bool) -> None:
+    def block(
+        self, window: Window, until: float, now: float, *, exact: bool, clock: Clock = None
+    ) -> None:
         with self._lock:
             state = self._windows.get(window.key, WindowState())
             self._windows[window.key] = blocked(state, window, until, now, exact=exact)
@@ -123,6 +145,13 @@ class RedisBudgetStore:
     another worker wrote in between: one implementation of the rules, atomic across
     processes. A window's state outlives it by `keep` seconds so the learned alignment
     to Xero's resets survives quiet spells.
+
+    A process runs one transaction at a time (hundreds of threads of one worker asking at once
+    would mostly retry each other's). An operation that had to wait for its turn, or was
+    retried, is reckoned at the time it finally runs (the caller's `clock` read again), not
+    at `now`: under contention `now` was seconds old, and calls counted against it took places
+    in windows that had already ended, then reached Xero in its next one, on top of that
+    window's own calls.
     """
 
     def __init__(
@@ -132,6 +161,7 @@ class RedisBudgetStore:
         self.prefix = prefix
         self.keep = keep
         self._take_slot = client.register_script(_TAKE_SLOT)
+        self._turn = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> RedisBudgetStore:
@@ -139,27 +169,34 @@ class RedisBudgetStore:
 
         return cls(redis.Redis.from_url(url), **options)
 
-    def admit(self, windows: Sequence[Window], now: float) -> Admission:
-        def step(states: list[WindowState]) -> tuple[Admission, list[WindowState]]:
-            return admit(states, windows, now)
+    def admit(self, windows: Sequence[Window], now: float, *, clock: Clock = None) -> Admission:
+        def step(states: list[WindowState], at: float) -> tuple[Admission, list[WindowState]]:
+            return admit(states, windows, at)
 
-        return self._update(windows, now, step)
+        return self._update(windows, now, clock, step)
 
     def correct(
-        self, window: Window, remaining: int, now: float, *, sent_at: float, slack: int
+        self,
+        window: Window,
+        remaining: int,
+        now: float,
+        *,
+        sent_at: float,
+        slack: int,
+        clock: Clock = None,
     ) -> None:
-        def step(states: list[WindowState]) -> tuple[None, list[WindowState]]:
-            return None, [
-                corrected(states[0], window, remaining, now, sent_at=sent_at, slack=slack)
-            ]
+        def step(states: list[WindowState], at: float) -> tuple[None, list[WindowState]]:
+            return None, [corrected(states[0], window, remaining, at, sent_at=sent_at, slack=slack)]
 
-        self._update([window], now, step)
+        self._update([window], now, clock, step)
 
-    def block(self, window: Window, until: float, now: float, *, exact: bool) -> None:
-        def step(states: list[WindowState]) -> tuple[None, list[WindowState]]:
-            return None, [blocked(states[0], window, until, now, exact=exact)]
+    def block(
+        self, window: Window, until: float, now: float, *, exact: bool, clock: Clock = None
+    ) -> None:
+        def step(states: list[WindowState], at: float) -> tuple[None, list[WindowState]]:
+            return None, [blocked(states[0], window, until, at, exact=exact)]
 
-        self._update([window], now, step)
+        self._update([window], now, clock, step)
 
     def take_slot(self, key: str, limit: int, token: str, expires_at: float, now: float) -> bool:
         taken = self._take_slot(
@@ -177,23 +214,33 @@ class RedisBudgetStore:
         self,
         windows: Sequence[Window],
         now: float,
-        step: Callable[[list[WindowState]], tuple[_T, list[WindowState]]],
+        clock: Clock,
+        step: Callable[[list[WindowState], float], tuple[_T, list[WindowState]]],
     ) -> _T:
         keys = [self.prefix + w.key for w in windows]
         results: list[_T] = []
+        waited = not self._turn.acquire(blocking=False)
 
         def transaction(pipe: redis.client.Pipeline) -> None:
+            nonlocal waited
+            at = max(now, clock()) if waited and clock is not None else now
+            waited = True  # run again: another worker wrote in between
             states = [_decode(raw) for raw in pipe.mget(keys)]
-            result, new = step(states)
+            result, new = step(states, at)
             pipe.multi()
             for key, window, state in zip(keys, windows, new, strict=True):
                 # the TTL is capped like the block itself (budget.longest_block)
-                blocked_for = min(state.blocked_until - now, longest_block(window.length))
+                blocked_for = min(state.blocked_until - at, longest_block(window.length))
                 alive = max(window.length, blocked_for) + self.keep
                 pipe.set(key, _encode(state), px=math.ceil(alive * 1000))
             results[:] = [result]  # a retried transaction keeps only its last answer
 
-        self.redis.transaction(transaction, *keys)
+        if waited:
+            self._turn.acquire()
+        try:
+            self.redis.transaction(transaction, *keys)
+        finally:
+            self._turn.release()
         return results[0]
 
 
