@@ -56,8 +56,9 @@ Checkpoint = Callable[[str], None]
 #: batches claimed in one transaction even when sent one at a time: the claim's statements are
 #: the same for 200 rows as for 50, and a claimed batch not yet sent is resumed like any other
 CLAIM_AHEAD = 4
-#: the share of the lease's time after which a push renews it before its next call
-RENEW_AFTER = 1 / 3
+#: the share of the lease's time after which a push renews it before its next call (600 s by
+#: default: once a minute, where Xero answers a write in a second or two)
+RENEW_AFTER = 0.1
 
 
 def _no_checkpoint(_name: str) -> None:
@@ -148,9 +149,11 @@ class _LeaseLost(Exception):
 
 
 def _renew(ctx: SyncContext, connection_id: str, report: PushReport) -> None:
-    """Make sure the lease is still ours before a call. Renewed once a third of its time has
-    passed since it was last taken: until then no other worker can have it, and a renewal is a
-    write transaction of its own, which once cost as much as recording a batch."""
+    """Make sure the lease is still ours before a call, with nearly all of its time left: a call
+    that outlives the lease can be sent again by the worker that takes over while the first is
+    still at Xero, which does not hold back a second request under a key it is still answering
+    (both run; the second is refused as a duplicate). Renewed when a tenth of its time has passed
+    since it was last taken, not before every call: a renewal is a write transaction of its own."""
     now = ctx.clock.now()
     with report._lock:
         taken = report._leased_at
