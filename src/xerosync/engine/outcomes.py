@@ -17,7 +17,7 @@ from xerosync.engine.failures import record_failure
 from xerosync.engine.prepare import has_allocations, kind_of, synced_base
 from xerosync.engine.resources import xero_state
 from xerosync.store import audit, feed, outbox
-from xerosync.store.db import update_many
+from xerosync.store.db import among, update_many
 from xerosync.store.mappings import SessionRefs
 from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, OutboxRow, table_of
 from xerosync.sync.mapping import from_xero
@@ -55,7 +55,7 @@ class Loaded:
                 .where(
                     MappingRow.connection_id == connection_id,
                     MappingRow.entity == entity,
-                    MappingRow.app_id.in_(app_ids),
+                    among(session, MappingRow.app_id, app_ids),
                 )
                 # not needed here, not decoded: the base only under an open conflict
                 .options(defer(MappingRow.app_data), defer(MappingRow.base))
@@ -67,7 +67,7 @@ class Loaded:
             select(ConflictRow).where(
                 ConflictRow.connection_id == connection_id,
                 ConflictRow.entity == entity,
-                ConflictRow.app_id.in_(app_ids),
+                among(session, ConflictRow.app_id, app_ids),
                 ConflictRow.status == "open",
             )
         ):
@@ -98,7 +98,7 @@ class Loaded:
                 .where(
                     DeadLetter.connection_id == connection_id,
                     DeadLetter.entity == entity,
-                    DeadLetter.app_id.in_(self.succeeded),
+                    among(session, DeadLetter.app_id, self.succeeded),
                     DeadLetter.status == "open",
                 )
                 .values(status="resolved")
@@ -116,7 +116,7 @@ def _fold_orphans(
         select(MappingRow).where(
             MappingRow.connection_id == connection_id,
             MappingRow.entity == entity,
-            MappingRow.xero_id.in_(xero_ids),
+            among(session, MappingRow.xero_id, xero_ids),
             MappingRow.app_id.is_(None),
         )
     ).all()

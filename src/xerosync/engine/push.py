@@ -37,6 +37,7 @@ from xerosync.engine.reference import load_books
 from xerosync.engine.resources import resource
 from xerosync.errors import NeedsReauth, RateLimited, RequestRejected, RetryableError
 from xerosync.store import connections, leases, outbox
+from xerosync.store.db import among
 from xerosync.store.mappings import SessionRefs
 from xerosync.store.tables import MappingRow, OutboxRow
 from xerosync.sync.entities import PUSH_ORDER
@@ -176,7 +177,7 @@ def _mappings(
         .where(
             MappingRow.connection_id == connection_id,
             MappingRow.entity == entity,
-            MappingRow.app_id.in_(ids),
+            among(session, MappingRow.app_id, ids),
         )
         # what to send is the row's; preparing it reads no more of the mapping than this
         .options(

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from xerosync.store.db import update_many
+from xerosync.store.db import among, update_many
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch, table_of
 
 __all__ = [
@@ -216,7 +216,9 @@ def _update_rows(session: Session, rows: Sequence[OutboxRow], **values: Any) -> 
     if not rows:
         return
     session.execute(
-        update(OutboxRow).where(OutboxRow.id.in_([row.id for row in rows])).values(**values),
+        update(OutboxRow)
+        .where(among(session, OutboxRow.id, [r.id for r in rows]))
+        .values(**values),
         execution_options={"synchronize_session": False},
     )
     plain = {k: v for k, v in values.items() if not isinstance(v, ColumnElement)}
