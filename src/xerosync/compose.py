@@ -47,4 +47,5 @@ def build_sync(settings: Settings, *, clock: Clock | None = None, migrate: bool 
         migrate=migrate,
     )
     sync.context.lease_ttl = settings.lease_seconds
+    sync.context.takeover_wait = settings.takeover_wait_seconds
     return sync

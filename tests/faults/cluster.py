@@ -253,6 +253,10 @@ def cluster(
             "XEROSYNC_SWEEP_EVERY_MINUTES": "1",
             "XEROSYNC_PULL_EVERY_MINUTES": "59",
             "XEROSYNC_LEASE_SECONDS": "3",
+            # a worker taking over a lease that ran out sends its owner's batches again after
+            # this (the client's own bound, ~2 hours, is far beyond these tests' waits; calls
+            # to the emulator on this machine end within seconds)
+            "XEROSYNC_TAKEOVER_WAIT_SECONDS": "20",
             **{f"XEROSYNC_{k.upper()}": v for k, v in settings.items()},
         }
         resolved = Settings.model_validate(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -28,6 +28,18 @@ NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
         (PullReport("c", error="limit [scope=day until 2026-11-30T09:00:00+00:00]"), 1.0),
         (PullReport("c", error="limit [scope=day until not-a-date]"), 60.0),
         (PullReport("c", seen=5), None),
+        (PushReport("c", deferred=50, deferred_until=NOW + timedelta(seconds=90)), 90.0),
+        (PushReport("c", deferred=50, deferred_until=NOW - timedelta(seconds=5)), 1.0),
+        (PushReport("c", waiting=2, deferred=50, deferred_until=NOW + timedelta(hours=2)), 60.0),
+        (
+            PushReport(
+                "c",
+                deferred=50,
+                deferred_until=NOW + timedelta(hours=2),
+                error="rate limit [scope=minute until 2026-11-30T10:00:42+00:00]",
+            ),
+            42.0,
+        ),
     ],
 )
 def test_a_task_runs_again_only_when_it_stopped_short(

@@ -1,6 +1,8 @@
 """A push killed between any two of its steps, then started again by another worker, leaves each
 record in Xero exactly once: resumed under its idempotency key while Xero remembers it, and found
-in Xero and adopted once Xero has forgotten it."""
+in Xero and adopted once Xero has forgotten it. The workers here take another's batches over
+`TAKEOVER` seconds after its lease ran out (a client whose calls are known to end by then; the
+default, computed from the client's config, is hours: see test_push_takeover)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from xerosync.engine import push_connection
 
 INVOICES = 60  # two batches of invoices
 CONTACTS = 3
+TAKEOVER = 20.0
 
 
 class Crash(BaseException):
@@ -56,17 +59,18 @@ def test_a_crashed_push_resumes_without_losing_or_doubling_a_record(
     sync.submit_many(
         conn, "invoices", [invoice(n, customer=1 + n % CONTACTS) for n in range(1, INVOICES + 1)]
     )
-    first = replace(sync.context, owner="worker-1", lease_ttl=60.0)
+    first = replace(sync.context, owner="worker-1", lease_ttl=60.0, takeover_wait=TAKEOVER)
 
     with pytest.raises(Crash):
         push_connection(first, conn, checkpoint=crash_at(point, occurrence))
 
-    second = replace(sync.context, owner="worker-2", lease_ttl=60.0)
+    second = replace(sync.context, owner="worker-2", lease_ttl=60.0, takeover_wait=TAKEOVER)
     assert push_connection(second, conn).busy  # the dead worker's lease has not run out
-    harness.clock.advance(restart_after)
+    harness.clock.advance(restart_after)  # past its lease and the wait for its calls
     report = push_connection(second, conn)
 
     assert report.finished, report.error
+    assert report.deferred == 0
     assert [d.messages for d in sync.dead_letters()] == []
     numbers, names = in_xero(harness)
     assert numbers == Counter({f"ORD-{n:04d}": 1 for n in range(1, INVOICES + 1)})
@@ -92,13 +96,15 @@ def test_batches_claimed_and_never_sent_are_not_given_up_after_takeovers(
     sync.submit_many(conn, "contacts", [contact(1)])
     push_connection(replace(sync.context, owner="worker-0"), conn)  # the contact first
     sync.submit_many(conn, "invoices", [invoice(n, customer=1) for n in range(1, 201)])
-    context = replace(sync.context, lease_ttl=60.0, concurrency=1, max_attempts=3)
+    context = replace(
+        sync.context, lease_ttl=60.0, concurrency=1, max_attempts=3, takeover_wait=TAKEOVER
+    )
     for worker in range(1, 4):
         with pytest.raises(Crash):
             push_connection(
                 replace(context, owner=f"worker-{worker}"), conn, checkpoint=crash_at("answered", 1)
             )
-        harness.clock.advance(61.0)  # its lease runs out; the next worker takes over
+        harness.clock.advance(61.0 + TAKEOVER)  # its lease and calls ended: the next takes over
 
     report = push_connection(replace(context, owner="worker-4"), conn)
 

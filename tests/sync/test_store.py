@@ -281,7 +281,7 @@ def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:
     results: list[bool] = []
 
     def take(owner: str) -> None:
-        results.append(leases.acquire(db, "push:c", owner, now=now, ttl=60))
+        results.append(bool(leases.acquire(db, "push:c", owner, now=now, ttl=60)))
 
     threads = [threading.Thread(target=take, args=(f"w{n}",)) for n in range(6)]
     for t in threads:
@@ -289,4 +289,22 @@ def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:
     for t in threads:
         t.join()
     assert sorted(results) == [False] * 5 + [True]
-    assert leases.acquire(db, "push:c", "late", now=now + timedelta(seconds=61), ttl=60)
+    late = leases.acquire(db, "push:c", "late", now=now + timedelta(seconds=61), ttl=60)
+    assert late  # ...and says whose lease ran out, and when
+    assert late.previous in {f"w{n}" for n in range(6)}
+    assert late.until == now + timedelta(seconds=60)
+
+
+def test_a_lease_says_what_it_took_over(db: Database) -> None:
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    assert leases.acquire(db, "push:c", "w1", now=now, ttl=60) == leases.Taken(True)  # free
+    again = leases.acquire(db, "push:c", "w1", now=now + timedelta(seconds=5), ttl=60)
+    assert again == leases.Taken(True)  # already ours
+    leases.release(db, "push:c", "w1")
+    assert leases.acquire(db, "push:c", "w2", now=now, ttl=60) == leases.Taken(True)  # released
+    later = now + timedelta(seconds=61)
+    taken = leases.acquire(db, "push:c", "w3", now=later, ttl=60)
+    assert taken == leases.Taken(True, previous="w2", until=now + timedelta(seconds=60))
+    leases.hand_back(db, "push:c", "w3", taken)  # as it was: w2's, run out
+    assert leases.acquire(db, "push:c", "w4", now=later, ttl=60) == taken
+    assert not leases.acquire(db, "push:c", "w5", now=later, ttl=60)

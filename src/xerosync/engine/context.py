@@ -33,6 +33,10 @@ class SyncContext:
     idempotency_window: float = 300.0
     #: a push or pull lease lasts this long unless renewed (each batch renews it)
     lease_ttl: float = 600.0
+    #: how long after a lease taken over from another worker ran out that worker's calls may
+    #: still be at Xero; None: `XeroClient.longest_call()`, computed from the client's config
+    #: (lower it only for a client whose calls are known to end sooner)
+    takeover_wait: float | None = None
     #: batches of one kind sent at once for a connection (Xero allows 5 calls in flight a tenant)
     concurrency: int = 4
     #: a record sent this many times without an outcome goes to the dead letters

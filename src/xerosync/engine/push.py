@@ -10,6 +10,9 @@ For each kind in dependency order (contacts, invoices, credit notes, payments, .
 
 A batch left in flight (a worker died, Xero did not answer) is sent again under its key while
 Xero still remembers it; later, a create is first looked for in Xero and adopted if found.
+Taken over from a worker whose lease merely ran out, a batch is not sent again (nor looked for)
+until that worker's calls must have ended: Xero does not hold back a second request under a key
+it is still answering, so both would run and the second be refused as a duplicate.
 `checkpoint(name)` is called between the steps ("claimed", "answered", "recorded"): a seam for
 tests that crash the push there.
 """
@@ -21,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -77,6 +80,10 @@ class PushReport:
     adopted: int = 0
     resent: int = 0
     waiting: int = 0  # rows left pending: they name a record not in Xero yet
+    #: rows left in flight, untouched, in batches of a worker whose lease ran out: its calls
+    #: may still be at Xero until `deferred_until`, when the next push resumes them
+    deferred: int = 0
+    deferred_until: datetime | None = None
     error: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     #: when this push last took or renewed the connection's lease (see `_renew`)
@@ -112,20 +119,50 @@ def push_connection(
     report = PushReport(connection_id)
     lease = f"push:{connection_id}"
     now = ctx.clock.now()
-    if not leases.acquire(ctx.db, lease, ctx.owner, now=now, ttl=ctx.lease_ttl):
+    taken = leases.acquire(ctx.db, lease, ctx.owner, now=now, ttl=ctx.lease_ttl)
+    if not taken:
         report.busy = True
         return report
     report._leased_at = now
+    hold = _hold_until(ctx, taken, now)
     try:
-        _push(ctx, connection_id, report, checkpoint)
+        _push(ctx, connection_id, report, checkpoint, hold)
     except Exception:
-        leases.release(ctx.db, lease, ctx.owner)
+        _let_go(ctx, lease, taken, report)
         raise
-    leases.release(ctx.db, lease, ctx.owner)  # not on a crash (BaseException): the lease runs out
+    _let_go(ctx, lease, taken, report)  # not on a crash (BaseException): the lease runs out
     return report
 
 
-def _push(ctx: SyncContext, connection_id: str, report: PushReport, checkpoint: Checkpoint) -> None:
+def _hold_until(ctx: SyncContext, taken: leases.Taken, now: datetime) -> datetime | None:
+    """Until when the batches in flight may still be at Xero, sent by the worker whose lease
+    ran out (None: taken cleanly, or its calls must have ended): its lease's end plus the
+    longest a call of the client can take (`XeroClient.longest_call`, computed from the
+    config; `SyncContext.takeover_wait` when set)."""
+    if taken.until is None:
+        return None
+    wait = ctx.takeover_wait if ctx.takeover_wait is not None else ctx.client.longest_call()
+    until = taken.until + timedelta(seconds=wait)
+    return until if now < until else None
+
+
+def _let_go(ctx: SyncContext, lease: str, taken: leases.Taken, report: PushReport) -> None:
+    """Release the lease; one taken from a worker whose batches were deferred goes back to
+    that worker as it was, so the next push defers them as long as this one did (a clean
+    release would let it send them again at once)."""
+    if report.deferred:
+        leases.hand_back(ctx.db, lease, ctx.owner, taken)
+    else:
+        leases.release(ctx.db, lease, ctx.owner)
+
+
+def _push(
+    ctx: SyncContext,
+    connection_id: str,
+    report: PushReport,
+    checkpoint: Checkpoint,
+    hold: datetime | None = None,
+) -> None:
     with ctx.db.transaction() as session:
         connection = connections.get(session, connection_id)
         status, tenant = connection.status, connection.tenant_id
@@ -133,7 +170,7 @@ def _push(ctx: SyncContext, connection_id: str, report: PushReport, checkpoint: 
         report.paused = status
         return
     try:
-        _resume(ctx, connection_id, tenant, report, checkpoint)
+        _resume(ctx, connection_id, tenant, report, checkpoint, hold)
         for entity in PUSH_ORDER:
             _drain(ctx, connection_id, tenant, entity, report, checkpoint)
     except NeedsReauth as exc:
@@ -439,11 +476,24 @@ def _batch_rows(session: Session, batch_id: int) -> list[OutboxRow]:
 
 
 def _resume(
-    ctx: SyncContext, connection_id: str, tenant: str, report: PushReport, checkpoint: Checkpoint
+    ctx: SyncContext,
+    connection_id: str,
+    tenant: str,
+    report: PushReport,
+    checkpoint: Checkpoint,
+    hold: datetime | None = None,
 ) -> None:
+    """Send again (or look for in Xero) the batches left in flight; with `hold`, leave them
+    untouched until then: the worker whose lease ran out may still be sending them. Later rows
+    of their records wait meanwhile (`in_flight_ids`), and the report says when to come back."""
     now = ctx.clock.now()
     with ctx.db.transaction() as session:
         pending = outbox.in_flight_batches(session, connection_id)
+        if hold is not None and now < hold:
+            if pending:
+                report.count(deferred=sum(len(rows) for _, rows in pending))
+                report.deferred_until = hold
+            return
         resend: list[_Claim] = []
         look_up: list[_Claim] = []
         for batch, rows in pending:

@@ -68,7 +68,9 @@ def follow_up(report: PushReport | PullReport, *, now: datetime, default: float)
     busy: another worker has the connection and will do the work; paused: the connection waits
     for a person (its work stays in the database); a rate limit: after it resets; Xero
     unavailable: after `default`; a push that left rows waiting on a record not in Xero yet:
-    after `default`."""
+    after `default`; a push that deferred a stalled worker's batches (`deferred_until`): once
+    they may be sent again, unless something above comes sooner (the run after it defers them
+    once more, and the sweeper wakes the connection later)."""
     if report.busy or report.paused:
         return None
     if report.error:
@@ -80,9 +82,12 @@ def follow_up(report: PushReport | PullReport, *, now: datetime, default: float)
                 return default
             return max(1.0, (until - now).total_seconds())
         return default
-    if isinstance(report, PushReport) and report.waiting:
-        return default
-    return None
+    if not isinstance(report, PushReport):
+        return None
+    soonest = [default] if report.waiting else []
+    if report.deferred_until is not None:
+        soonest.append(max(1.0, (report.deferred_until - now).total_seconds()))
+    return min(soonest, default=None)
 
 
 def find_work(sync: XeroSync) -> work.Work:
