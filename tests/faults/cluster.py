@@ -254,9 +254,11 @@ def cluster(
             "XEROSYNC_PULL_EVERY_MINUTES": "59",
             "XEROSYNC_LEASE_SECONDS": "3",
             # a worker taking over a lease that ran out sends its owner's batches again after
-            # this (the client's own bound, ~2 hours, is far beyond these tests' waits; calls
-            # to the emulator on this machine end within seconds)
-            "XEROSYNC_TAKEOVER_WAIT_SECONDS": "20",
+            # this (the client's own bound, ~2.5 hours, is far beyond these tests' waits): a
+            # stalled owner's call may wait for the tenant's minute (60 s) before it goes, then
+            # the emulator answers within seconds. 20 s was too short: three workers over
+            # budget sent a batch twice (a call that waited in the governor past its lease)
+            "XEROSYNC_TAKEOVER_WAIT_SECONDS": "90",
             **{f"XEROSYNC_{k.upper()}": v for k, v in settings.items()},
         }
         resolved = Settings.model_validate(

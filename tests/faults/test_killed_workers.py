@@ -44,6 +44,9 @@ def test_a_worker_killed_again_and_again_through_a_big_push_loses_and_doubles_no
         tmp_path,
         lease_seconds=str(LEASE),
         xero_slot_lease_seconds=str(SLOT_LEASE),
+        # each worker is SIGKILLed before the next starts: none is left stalled with a call on
+        # its way, and a request the emulator received whole is answered at once
+        takeover_wait_seconds="5",
         sweep_every_minutes="59",  # the schedule will not sweep during the test: the start does
     ) as running:
         connections = running.connect()

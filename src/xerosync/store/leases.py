@@ -40,7 +40,9 @@ def acquire(db: Database, name: str, owner: str, *, now: datetime, ttl: float) -
         # insert): the owner read is the one replaced
         held = connection.execute(
             select(Lease.owner, Lease.until).where(Lease.name == name).with_for_update()
-        ).one()
+        ).one_or_none()
+        if held is None:  # released by its holder since the insert found it: busy, as before
+            return Taken(False)
         taken = connection.execute(
             update(Lease)
             .where(Lease.name == name, or_(Lease.until <= now, Lease.owner == owner))

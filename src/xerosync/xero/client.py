@@ -214,18 +214,19 @@ class XeroClient:
     def longest_call(self) -> float:
         """Seconds one `request` may go on sending (its request may still be at Xero), as far
         as the config bounds it: `max_attempts` tries and `max_rate_waits` tries refused with
-        429, each two exchanges at most (a 401 refreshes and sends again) of `deadline` plus one
-        read `timeout` (the deadline is checked as each chunk arrives), the backoff between
-        tries (at most `max_delay`, or a Retry-After up to `max_retry_after`) and a 429's wait
-        (one minute window and a second). Not a hard bound: the governor's wait for room before
-        a try (a tenant's minute, the app's fair share, a concurrent slot held elsewhere) and a
-        token lock held by another worker are not bounded by anything here."""
+        429, each preceded by the governor's wait for room in the tenant's minute (one window
+        and a second) and each two exchanges at most (a 401 refreshes and sends again) of
+        `deadline` plus one read `timeout` (the deadline is checked as each chunk arrives); the
+        backoff between tries (at most `max_delay`, or a Retry-After up to `max_retry_after`) and
+        a 429's own wait (one window and a second). Not a hard bound: a wait for the app's fair
+        share or for a concurrent slot held elsewhere, and a token lock held by another worker,
+        can be longer, and nothing here limits them."""
         config, policy = self.config, self.retry_policy
-        exchange = 2 * (config.deadline + config.timeout)
+        window = longest_block(config.limits.minute_seconds)
         tries = policy.max_attempts + config.max_rate_waits
+        each = window + 2 * (config.deadline + config.timeout)
         backoffs = (policy.max_attempts - 1) * max(policy.max_delay, policy.max_retry_after)
-        rate_waits = config.max_rate_waits * longest_block(config.limits.minute_seconds)
-        return tries * exchange + backoffs + rate_waits
+        return tries * each + backoffs + config.max_rate_waits * window
 
     def _exchange(self, request: httpx.Request, auth: XeroAuth) -> httpx.Response:
         """One attempt: send; on a 401 a fresh token may cure, refresh once and send again."""
