@@ -191,6 +191,8 @@ def register_tasks(
                 "connection": connection_id,
                 "paused": report.paused,
                 "error": report.error,
+                # rows left in flight for a worker whose lease ran out (its calls may be at Xero)
+                "deferred": report.deferred if isinstance(report, PushReport) else 0,
                 "again_in": delay,
             },
         )
