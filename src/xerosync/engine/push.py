@@ -420,19 +420,9 @@ def _send(
         report.count(calls=1)
         messages = getattr(exc, "messages", None) or [str(exc)]
         with ctx.db.transaction() as session:
-            for row in _batch_rows(session, claim.batch_id):
+            for row in outbox.sent_rows(session, claim.batch_id):
                 record_failure(session, row, "rejected", messages)
                 report.count(rejected=1)
-
-
-def _batch_rows(session: Session, batch_id: int) -> list[OutboxRow]:
-    return list(
-        session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.batch_id == batch_id, OutboxRow.state == outbox.IN_FLIGHT)
-            .order_by(OutboxRow.position)
-        )
-    )
 
 
 # -- resuming ------------------------------------------------------------------------------
@@ -494,7 +484,7 @@ def _with_ids(ctx: SyncContext, claim: _Claim) -> _Claim:
     if claim.method not in ("DELPAY", "ALLOC"):
         return claim
     with ctx.db.transaction() as session:
-        rows = _batch_rows(session, claim.batch_id)
+        rows = outbox.sent_rows(session, claim.batch_id)
         ids = []
         for row in rows:
             mapping = session.scalar(
@@ -515,12 +505,11 @@ def _adopt_or_release(
     _renew(ctx, connection_id, report)
     found: dict[int, XeroModel] = find_created(ctx.client, tenant, claim.entity, claim.body)
     with ctx.db.transaction() as session:
-        rows = _batch_rows(session, claim.batch_id)
         missing = []
-        for row in rows:
-            record = found.get(row.position if row.position is not None else -1)
+        for row in outbox.sent_rows(session, claim.batch_id, payload=True):
+            record = found.get(row.position)
             if record is None:
-                missing.append(row)
+                missing.append(row.id)
                 continue
             record_success(session, ctx, row, "create", record, ctx.clock.now())
             report.count(adopted=1)

@@ -11,14 +11,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     ColumnElement,
     Dialect,
     Engine,
     Table,
     TextClause,
+    TypeDecorator,
     any_,
     bindparam,
     create_engine,
@@ -116,12 +119,15 @@ def update_many(
     session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *, key: str = "id"
 ) -> None:
     """Set each row's values on the row of `table` whose `key` column it names; every row names
-    the same columns. On PostgreSQL one UPDATE joined to the `unnest` of one array a column: the
-    same text whatever the number of rows (so compiled once and prepared by the server), where
-    SQLAlchemy would send an executemany (a prepared statement a row, and the ORM's unit of work
-    its bookkeeping an object). Elsewhere one executemany. The values go through each column's
-    own bind processing either way; `updated_at`, if the table has one and it is not given, is
-    set as the models' `onupdate` sets it."""
+    the same columns. `updated_at`, if the table has one and it is not given, is set as the
+    models' `onupdate` sets it.
+
+    On PostgreSQL one UPDATE joined to `jsonb_to_recordset` of one JSON document of all the rows:
+    the same text whatever the number of rows (compiled once, prepared by the server), and one
+    orjson dump where psycopg would dump an array a column value by value in Python (that cost
+    more than the rest of recording a batch) or SQLAlchemy send a statement a row. JSON columns
+    go in as they are (a None is SQL NULL), decorated types (aware datetimes) through their own
+    `process_bind_param`. Elsewhere one executemany, through each column's bind processing."""
     if not rows:
         return
     names = tuple(rows[0])
@@ -137,34 +143,47 @@ def update_many(
             each, [{"row_key": row[key], **{f"new_{n}": row[n] for n in changed}} for row in rows]
         )
         return
-    statement = _unnest_update(dialect, table, names, key)
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-    arrays = {
-        f"a_{name}": [row[name] if p is None else p(row[name]) for row in rows]
-        for name, p in zip(names, processors, strict=True)
-    }
-    session.execute(statement, {**arrays, "changed_at": utcnow()})
+    decorated: list[tuple[str, TypeDecorator[Any]]] = [
+        (name, kind) for name in names if isinstance(kind := table.c[name].type, TypeDecorator)
+    ]
+    if decorated:
+        rows = [
+            {**row, **{n: t.process_bind_param(row[n], dialect) for n, t in decorated}}
+            for row in rows
+        ]
+    document = orjson.dumps(list(rows), default=_json_default).decode()
+    session.execute(
+        _recordset_update(dialect, table, names, key), {"rows": document, "changed_at": utcnow()}
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # read back exactly by the column's numeric type
+    raise TypeError(f"{type(value).__name__} cannot be written by update_many")
 
 
 @functools.cache
-def _unnest_update(dialect: Dialect, table: Table, names: tuple[str, ...], key: str) -> TextClause:
-    """`UPDATE t SET c = new.c, ... FROM unnest(CAST(:a_key AS type[]), CAST(:a_c AS type[]),
-    ...) AS new(key, c, ...) WHERE t.key = new.key`."""
+def _recordset_update(
+    dialect: Dialect, table: Table, names: tuple[str, ...], key: str
+) -> TextClause:
+    """`UPDATE t SET c = new.c, ... FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS new(key
+    type, c type, ...) WHERE t.key = new.key`."""
     quote, table_name = dialect.identifier_preparer.quote, dialect.identifier_preparer.format_table
-    arrays = [
-        f"CAST(:a_{n} AS {table.c[n].type.dialect_impl(dialect).compile(dialect=dialect)}[])"
-        for n in names
-    ]
     quoted = [quote(name) for name in names]
+    columns = ", ".join(
+        f"{q} {table.c[n].type.dialect_impl(dialect).compile(dialect=dialect)}"
+        for n, q in zip(names, quoted, strict=True)
+    )
     settings = ", ".join(
         f"{q} = new.{q}" for name, q in zip(names, quoted, strict=True) if name != key
     )
     if "updated_at" in table.c and "updated_at" not in names:
         settings += ", updated_at = :changed_at"
-    # only names from the table's own definition go into the text; every value is a parameter
+    # only names and types from the table's own definition go into the text; values are a parameter
     return text(
         f"UPDATE {table_name(table)} SET {settings} "  # noqa: S608
-        f"FROM unnest({', '.join(arrays)}) AS new({', '.join(quoted)}) "
+        f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS new({columns}) "
         f"WHERE {table_name(table)}.{quote(key)} = new.{quote(key)}"
     )
 

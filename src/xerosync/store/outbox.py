@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -30,16 +30,19 @@ __all__ = [
     "IN_FLIGHT",
     "PENDING",
     "SUPERSEDED",
+    "Sent",
     "add",
     "claim",
+    "close",
     "depth",
     "finish",
-    "finish_many",
     "in_flight_batches",
     "insert_new",
+    "payload_of",
     "pending",
     "queue",
     "release",
+    "sent_rows",
 ]
 
 PENDING = "pending"
@@ -210,21 +213,63 @@ def claim(
     return made
 
 
-def _update_rows(session: Session, rows: Sequence[OutboxRow], **values: Any) -> None:
-    """One UPDATE for all `rows` (not one per row), the loaded objects told of the plain values
-    without being marked changed."""
-    if not rows:
-        return
-    session.execute(
-        update(OutboxRow)
-        .where(among(session, OutboxRow.id, [r.id for r in rows]))
-        .values(**values),
-        execution_options={"synchronize_session": False},
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A row of a batch in flight, as recording its outcome reads it: plain values, no ORM
+    object to track (a batch's 50 would cost more to load and commit than to record)."""
+
+    id: int
+    connection_id: str
+    entity: str
+    app_id: str
+    operation: str
+    version: int
+    position: int
+    #: the record as handed in, read only when asked for (`sent_rows(payload=True)`)
+    payload: dict[str, Any] | None = None
+
+
+_SENT = (
+    OutboxRow.id,
+    OutboxRow.connection_id,
+    OutboxRow.entity,
+    OutboxRow.app_id,
+    OutboxRow.operation,
+    OutboxRow.version,
+    OutboxRow.position,
+)
+
+
+def sent_rows(session: Session, batch_id: int, *, payload: bool = False) -> list[Sent]:
+    """The rows of `batch_id` still in flight, in batch order (none: its outcome is recorded)."""
+    columns = (*_SENT, OutboxRow.payload) if payload else _SENT
+    return [
+        Sent(*values)
+        for values in session.execute(
+            select(*columns)
+            .where(OutboxRow.batch_id == batch_id, OutboxRow.state == IN_FLIGHT)
+            .order_by(OutboxRow.position)
+        )
+    ]
+
+
+def payload_of(session: Session, row_id: int) -> dict[str, Any] | None:
+    """The record row `row_id` carries, as handed in."""
+    payload: dict[str, Any] | None = session.scalar(
+        select(OutboxRow.payload).where(OutboxRow.id == row_id)
     )
-    plain = {k: v for k, v in values.items() if not isinstance(v, ColumnElement)}
-    for row in rows:
-        for name, value in plain.items():
-            set_committed_value(row, name, value)
+    return payload
+
+
+def close(session: Session, ids: Sequence[int], state: str) -> None:
+    """Rows `ids` end in `state` (a batch's records that went through: one statement)."""
+    if ids:
+        session.execute(
+            update(OutboxRow)
+            .where(among(session, OutboxRow.id, ids))
+            .values(state=state, last_error=None),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def in_flight_batches(
@@ -267,18 +312,15 @@ def finish(session: Session, row: OutboxRow, state: str, error: str | None = Non
     row.last_error = error
 
 
-def finish_many(session: Session, rows: Sequence[OutboxRow], state: str) -> None:
-    """`finish` for many rows at once, in one statement (a batch's records that went through)."""
-    _update_rows(session, rows, state=state, last_error=None)
-
-
-def release(session: Session, rows: Sequence[OutboxRow], *, waiting_on: str | None = None) -> None:
-    """Back to pending (sent under a new batch next time)."""
-    for row in rows:
-        row.state = PENDING
-        row.batch_id = None
-        row.position = None
-        row.waiting_on = waiting_on
+def release(session: Session, ids: Sequence[int], *, waiting_on: str | None = None) -> None:
+    """Rows `ids` back to pending (sent under a new batch next time)."""
+    if ids:
+        session.execute(
+            update(OutboxRow)
+            .where(among(session, OutboxRow.id, ids))
+            .values(state=PENDING, batch_id=None, position=None, waiting_on=waiting_on),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def depth(session: Session, connection_id: str | None = None) -> dict[str, int]:
