@@ -65,7 +65,8 @@ def test_a_pair_another_worker_refreshed_is_taken_when_ours_nears_expiry(
     theirs, _ = make_client(fake, store=store)
     theirs.tokens.refresh(DEFAULT_KEY, stale=store.load(DEFAULT_KEY))  # type: ignore[arg-type]
     newer = store.load(DEFAULT_KEY)
-    assert newer is not None and fake.refresh_calls == 1
+    assert newer is not None
+    assert fake.refresh_calls == 1
     ours.request("GET", "Invoices", tenant="t-1")  # ours is still good: used as it is
     assert fake.api_calls[-1].headers["authorization"] != f"Bearer {newer.access_token}"
     clock.advance(300 - 60)  # ours is inside the margin now: the store has the newer pair
