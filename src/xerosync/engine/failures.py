@@ -14,15 +14,15 @@ from xerosync.store.tables import OutboxRow
 __all__ = ["label", "record_failure"]
 
 
-def label(row: OutboxRow | outbox.Sent) -> str:
+def label(row: OutboxRow | outbox.Queued) -> str:
     """`invoice order-42`: how messages name a record."""
     return f"{row.entity[:-1].replace('_', ' ')} {row.app_id}"
 
 
 def record_failure(
-    session: Session, row: OutboxRow | outbox.Sent, reason: str, messages: Sequence[str]
+    session: Session, row: OutboxRow | outbox.Queued, reason: str, messages: Sequence[str]
 ) -> None:
-    if isinstance(row, outbox.Sent):
+    if isinstance(row, outbox.Queued):
         row = session.get_one(OutboxRow, row.id)
     feed.lock(session)  # before this function's row locks (a no-op if already held)
     problems.dead_letter(session, row, reason=reason, messages=messages)

@@ -138,7 +138,7 @@ def _fold_orphans(
 def record_success(
     session: Session,
     ctx: SyncContext,
-    row: outbox.Sent,
+    row: outbox.Queued,
     kind: str,
     record: XeroModel | None,
     now: datetime,
@@ -220,7 +220,7 @@ def _or(value: Decimal | None, kept: Decimal | None) -> Decimal | None:
     return value if value is not None else kept
 
 
-def _allocate_later(session: Session, row: outbox.Sent) -> None:
+def _allocate_later(session: Session, row: outbox.Queued) -> None:
     """A credit note created with allocations: they are a call of their own, once it exists."""
     payload = row.payload if row.payload is not None else outbox.payload_of(session, row.id)
     if payload is None or not has_allocations(parse_record(row.entity, payload)):
@@ -237,7 +237,7 @@ def _allocate_later(session: Session, row: outbox.Sent) -> None:
 
 
 def _agreed(
-    session: Session, ctx: SyncContext, row: outbox.Sent, agreed: Mapping[str, Any] | None
+    session: Session, ctx: SyncContext, row: outbox.Queued, agreed: Mapping[str, Any] | None
 ) -> dict[str, Any] | None:
     """The snapshot both sides agree on after a create or update: `agreed` if worked out when
     the batch was prepared, else from the record as handed in."""
@@ -248,7 +248,7 @@ def _agreed(
 
 
 def record_match(
-    session: Session, ctx: SyncContext, row: outbox.Sent, found: XeroModel, loaded: Loaded
+    session: Session, ctx: SyncContext, row: outbox.Queued, found: XeroModel, loaded: Loaded
 ) -> None:
     """Adopt the record Xero already had: mapped to it, the base taken from it as it is, and the
     app's version queued as an update (so the app's values reach it, field by field)."""

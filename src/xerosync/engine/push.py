@@ -25,21 +25,21 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
 from xerosync.engine.lookup import find_created
 from xerosync.engine.matching import find_matches
 from xerosync.engine.outcomes import record_outcomes, record_success
-from xerosync.engine.prepare import Prepared, in_flight_ids, prepare
+from xerosync.engine.prepare import MAPPING_COLUMNS, Prepared, in_flight_ids, prepare
 from xerosync.engine.reference import load_books
 from xerosync.engine.resources import resource
 from xerosync.errors import NeedsReauth, RateLimited, RequestRejected, RetryableError
 from xerosync.store import connections, leases, outbox
 from xerosync.store.db import among
 from xerosync.store.mappings import SessionRefs
-from xerosync.store.tables import MappingRow, OutboxRow
+from xerosync.store.tables import MappingRow
 from xerosync.sync.entities import PUSH_ORDER
 from xerosync.xero.batching import (
     MAX_BATCH_BYTES,
@@ -169,31 +169,19 @@ def _renew(ctx: SyncContext, connection_id: str, report: PushReport) -> None:
 
 
 def _mappings(
-    session: Session, connection_id: str, entity: str, rows: Sequence[OutboxRow]
-) -> dict[str, MappingRow]:
-    ids = [r.app_id for r in rows]
-    found = session.scalars(
-        select(MappingRow)
-        .where(
+    session: Session, connection_id: str, entity: str, rows: Sequence[outbox.Queued]
+) -> dict[str, dict[str, Any]]:
+    found = session.execute(
+        select(*MAPPING_COLUMNS).where(
             MappingRow.connection_id == connection_id,
             MappingRow.entity == entity,
-            among(session, MappingRow.app_id, ids),
-        )
-        # what to send is the row's; preparing it reads no more of the mapping than this
-        .options(
-            load_only(
-                MappingRow.app_id,
-                MappingRow.xero_id,
-                MappingRow.xero_status,
-                MappingRow.amount_paid,
-                MappingRow.sync_status,
-            )
+            among(session, MappingRow.app_id, [r.app_id for r in rows]),
         )
     )
-    return {m.app_id: m for m in found if m.app_id is not None}
+    return {m.app_id: m._asdict() for m in found if m.app_id is not None}
 
 
-def _preload(refs: SessionRefs, rows: Sequence[OutboxRow]) -> None:
+def _preload(refs: SessionRefs, rows: Sequence[outbox.Queued]) -> None:
     wanted: dict[str, set[str]] = {}
     for row in rows:
         payload = row.payload or {}
@@ -255,14 +243,14 @@ def _claim_next(
         prepared: list[Prepared] = []
         for row in rows:
             if row.app_id in busy:
-                outbox.mark_waiting(session, row, "an earlier change of it is in flight")
+                outbox.mark_waiting(session, row.id, "an earlier change of it is in flight")
                 continue
             found = prepare(session, ctx, row, mappings.get(row.app_id), refs, books)
-            if found is not None:
+            if isinstance(found, Prepared):
                 prepared.append(found)
-            elif row.state == outbox.FAILED:
+            elif found == "failed":
                 report.count(rejected=1)
-            elif row.state == outbox.PENDING:
+            elif found == "waiting":
                 report.count(waiting=1)
         return _claim(session, ctx, connection_id, entity, prepared), rows[-1].id
 
@@ -344,7 +332,7 @@ def _claim(
     )
     return [
         _Claim(
-            batch.id,
+            batch_id,
             entity,
             new.method,
             new.key,
@@ -352,7 +340,7 @@ def _claim(
             [p.xero_id for p in items],
             [p.base for p in items],
         )
-        for batch, (new, items) in zip(made, batches, strict=True)
+        for batch_id, (new, items) in zip(made, batches, strict=True)
     ]
 
 
@@ -507,7 +495,7 @@ def _adopt_or_release(
     with ctx.db.transaction() as session:
         missing = []
         for row in outbox.sent_rows(session, claim.batch_id, payload=True):
-            record = found.get(row.position)
+            record = found.get(row.position if row.position is not None else -1)
             if record is None:
                 missing.append(row.id)
                 continue

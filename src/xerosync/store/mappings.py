@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from xerosync.store.db import among, insert_many
 from xerosync.store.tables import MappingRow, table_of, utcnow
 
-__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows"]
+__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows", "set_sync_status"]
 
 _TABLE = table_of(MappingRow)
 
@@ -24,6 +24,12 @@ def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> Ma
             MappingRow.entity == entity,
             MappingRow.app_id == app_id,
         )
+    )
+
+
+def set_sync_status(session: Session, mapping_id: int, status: str) -> None:
+    session.execute(
+        update(MappingRow).where(MappingRow.id == mapping_id).values(sync_status=status)
     )
 
 

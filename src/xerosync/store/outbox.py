@@ -11,15 +11,14 @@ window) or after a look-up in Xero (past it): see `xerosync.engine.push`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import orjson
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from xerosync.store.db import among, update_many
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch, table_of
@@ -30,7 +29,7 @@ __all__ = [
     "IN_FLIGHT",
     "PENDING",
     "SUPERSEDED",
-    "Sent",
+    "Queued",
     "add",
     "claim",
     "close",
@@ -136,13 +135,43 @@ def queue(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """An outbox row as a push reads it: plain values, no ORM object to track (a batch's rows
+    cost more to load as objects, and to look over at commit, than to send and record)."""
+
+    id: int
+    connection_id: str
+    entity: str
+    app_id: str
+    operation: str
+    version: int
+    attempts: int
+    position: int | None
+    #: the record as handed in (`sent_rows` reads it only when asked to)
+    payload: dict[str, Any] | None = None
+
+
+_QUEUED = (
+    OutboxRow.id,
+    OutboxRow.connection_id,
+    OutboxRow.entity,
+    OutboxRow.app_id,
+    OutboxRow.operation,
+    OutboxRow.version,
+    OutboxRow.attempts,
+    OutboxRow.position,
+)
+
+
 def pending(
     session: Session, connection_id: str, entity: str, *, limit: int, after: int = 0
-) -> list[OutboxRow]:
+) -> list[Queued]:
     """The oldest pending rows of one kind (by id, so a record's changes go in order)."""
-    return list(
-        session.scalars(
-            select(OutboxRow)
+    return [
+        Queued(*values)
+        for values in session.execute(
+            select(*_QUEUED, OutboxRow.payload)
             .where(
                 OutboxRow.connection_id == connection_id,
                 OutboxRow.entity == entity,
@@ -152,7 +181,7 @@ def pending(
             .order_by(OutboxRow.id)
             .limit(limit)
         )
-    )
+    ]
 
 
 @dataclass(frozen=True)
@@ -160,7 +189,7 @@ class NewBatch:
     """Rows (in this order) to send in one call under idempotency key `key`; `body[i]` is what is
     sent for `rows[i]`."""
 
-    rows: Sequence[OutboxRow]
+    rows: Sequence[Queued]
     method: str
     key: str
     body: Sequence[Mapping[str, Any]]
@@ -173,78 +202,55 @@ def claim(
     connection_id: str,
     entity: str,
     now: datetime,
-) -> list[PushBatch]:
-    """Move each batch's rows into a push batch of their own: one INSERT and one UPDATE for them
-    all (claiming batches one at a time cost a round of statements each)."""
-    made = [
-        PushBatch(
-            connection_id=connection_id,
-            entity=entity,
-            method=new.method,
-            idempotency_key=new.key,
-            body=json.dumps([dict(b) for b in new.body]),
-            size=len(new.rows),
-            created_at=now,
-            first_sent_at=now,
+) -> list[int]:
+    """Move each batch's rows into a push batch of their own (ids returned in order): one
+    INSERT and one UPDATE for them all (claiming batches one at a time cost a round of
+    statements each)."""
+    if not batches:
+        return []
+    made = list(
+        session.scalars(
+            insert(PushBatch).returning(PushBatch.id, sort_by_parameter_order=True),
+            [
+                {
+                    "connection_id": connection_id,
+                    "entity": entity,
+                    "method": new.method,
+                    "idempotency_key": new.key,
+                    "body": orjson.dumps(list(new.body)).decode(),
+                    "size": len(new.rows),
+                    "created_at": now,
+                    "first_sent_at": now,
+                }
+                for new in batches
+            ],
         )
-        for new in batches
-    ]
-    if not made:
-        return made
-    session.add_all(made)
-    session.flush()
-    params = [
-        {
-            "id": row.id,
-            "state": IN_FLIGHT,
-            "batch_id": batch.id,
-            "position": position,
-            "attempts": row.attempts + 1,
-            "waiting_on": None,
-        }
-        for batch, new in zip(made, batches, strict=True)
-        for position, row in enumerate(new.rows)
-    ]
-    update_many(session, table_of(OutboxRow), params)
-    rows = [row for new in batches for row in new.rows]
-    for row, values in zip(rows, params, strict=True):
-        for name in ("state", "batch_id", "position", "attempts", "waiting_on"):
-            set_committed_value(row, name, values[name])
+    )
+    update_many(
+        session,
+        table_of(OutboxRow),
+        [
+            {
+                "id": row.id,
+                "state": IN_FLIGHT,
+                "batch_id": batch_id,
+                "position": position,
+                "attempts": row.attempts + 1,
+                "waiting_on": None,
+            }
+            for batch_id, new in zip(made, batches, strict=True)
+            for position, row in enumerate(new.rows)
+        ],
+    )
     return made
 
 
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """A row of a batch in flight, as recording its outcome reads it: plain values, no ORM
-    object to track (a batch's 50 would cost more to load and commit than to record)."""
-
-    id: int
-    connection_id: str
-    entity: str
-    app_id: str
-    operation: str
-    version: int
-    position: int
-    #: the record as handed in, read only when asked for (`sent_rows(payload=True)`)
-    payload: dict[str, Any] | None = None
-
-
-_SENT = (
-    OutboxRow.id,
-    OutboxRow.connection_id,
-    OutboxRow.entity,
-    OutboxRow.app_id,
-    OutboxRow.operation,
-    OutboxRow.version,
-    OutboxRow.position,
-)
-
-
-def sent_rows(session: Session, batch_id: int, *, payload: bool = False) -> list[Sent]:
-    """The rows of `batch_id` still in flight, in batch order (none: its outcome is recorded)."""
-    columns = (*_SENT, OutboxRow.payload) if payload else _SENT
+def sent_rows(session: Session, batch_id: int, *, payload: bool = False) -> list[Queued]:
+    """The rows of `batch_id` still in flight, in batch order (none: its outcome is recorded);
+    their payloads only if asked for."""
+    columns = (*_QUEUED, OutboxRow.payload) if payload else _QUEUED
     return [
-        Sent(*values)
+        Queued(*values)
         for values in session.execute(
             select(*columns)
             .where(OutboxRow.batch_id == batch_id, OutboxRow.state == IN_FLIGHT)
@@ -303,7 +309,7 @@ def count_attempt(session: Session, batch_id: int) -> None:
 
 def batch_body(batch: PushBatch) -> list[dict[str, Any]]:
     """The records of `batch` exactly as first sent (key order kept)."""
-    body: list[dict[str, Any]] = json.loads(batch.body)
+    body: list[dict[str, Any]] = orjson.loads(batch.body)
     return body
 
 
@@ -331,5 +337,6 @@ def depth(session: Session, connection_id: str | None = None) -> dict[str, int]:
     return dict(session.execute(query).all())
 
 
-def mark_waiting(session: Session, row: OutboxRow, reason: str) -> None:
-    session.execute(update(OutboxRow).where(OutboxRow.id == row.id).values(waiting_on=reason[:255]))
+def mark_waiting(session: Session, row_id: int, reason: str) -> None:
+    """Row `row_id` stays pending, waiting on `reason` (a record not in Xero yet, say)."""
+    session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(waiting_on=reason[:255]))
