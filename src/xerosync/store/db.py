@@ -52,6 +52,13 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _json_text(value: Any) -> str:
+    """JSON columns are written with orjson (feed events, payloads, snapshots: several a record,
+    where Python's encoder cost more than the statement); keys that are not strings are written
+    as strings, as Python's own encoder does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -200,12 +207,14 @@ class Database:
     @staticmethod
     def _make_engine(url: str, echo: bool) -> Engine:
         parsed = make_url(url)
+        json = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+            return create_engine(url, echo=echo, pool_pre_ping=True, future=True, **json)
         memory = parsed.database in (None, "", ":memory:")
         engine = create_engine(
             url,
             echo=echo,
+            **json,
             connect_args={"check_same_thread": False, "isolation_level": None, "timeout": 30},
             poolclass=StaticPool if memory else None,
         )

@@ -9,11 +9,11 @@ dates read by `dates.py`, and a write payload that leaves out what Xero computes
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
+import orjson
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -59,12 +59,12 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def dumps(payload: Any) -> str:
-    """JSON text for a payload in any form (a model's dump or a plain dict): Decimal money
-    written as the models write it, an exact JSON number."""
-    return json.dumps(
-        payload, default=json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
+def encode(payload: Any) -> bytes:
+    """A request body for a payload in any form (a model's dump or a plain dict): compact UTF-8
+    JSON, Decimal money written as the models write it, an exact JSON number. orjson: a
+    batch's body is encoded once a call and each record measured once (`encoded_size`), and
+    Python's own encoder cost more than building them."""
+    return orjson.dumps(payload, default=json_default)
 
 
 def _decimal(value: Any) -> Any:
