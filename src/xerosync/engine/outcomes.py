@@ -3,13 +3,14 @@ all in the transaction that records the batch, so an outcome is either wholly ke
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Delete, Select, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
@@ -17,7 +18,7 @@ from xerosync.engine.failures import label, record_failure
 from xerosync.engine.prepare import has_allocations, kind_of, synced_base
 from xerosync.engine.resources import XeroState, xero_state
 from xerosync.store import audit, feed, outbox
-from xerosync.store.db import among, update_many
+from xerosync.store.db import among_param, dialect_of, update_many
 from xerosync.store.mappings import SessionRefs
 from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, table_of
 from xerosync.sync.mapping import from_xero
@@ -29,22 +30,64 @@ from xerosync.xero.models.base import XeroModel
 __all__ = ["record_outcomes", "record_success"]
 
 
+_MAPPINGS = table_of(MappingRow)
+_CONFLICTS = table_of(ConflictRow)
+_DEAD_LETTERS = table_of(DeadLetter)
 #: what recording an outcome reads of a mapping (its base only under an open conflict)
-_MAPPING = (
-    MappingRow.id,
-    MappingRow.app_id,
-    MappingRow.xero_id,
-    MappingRow.xero_number,
-    MappingRow.xero_status,
-    MappingRow.xero_type,
-    MappingRow.total,
-    MappingRow.amount_due,
-    MappingRow.amount_paid,
-    MappingRow.xero_updated_at,
-    MappingRow.sync_status,
-    MappingRow.version,
-    MappingRow.synced_version,
+_MAPPING = tuple(
+    _MAPPINGS.c[name]
+    for name in (
+        *("id", "app_id", "xero_id", "xero_number", "xero_status", "xero_type", "total"),
+        *("amount_due", "amount_paid", "xero_updated_at", "sync_status", "version"),
+        "synced_version",
+    )
 )
+
+
+# The statements of recording a batch, built once a dialect (see `among_param`).
+
+
+@functools.cache
+def _held_query(dialect: str) -> Select[Any]:
+    return select(_CONFLICTS.c.app_id, _CONFLICTS.c.fields).where(
+        _CONFLICTS.c.connection_id == bindparam("connection"),
+        _CONFLICTS.c.entity == bindparam("entity"),
+        among_param(dialect, _CONFLICTS.c.app_id, "app_ids"),
+        _CONFLICTS.c.status == "open",
+    )
+
+
+@functools.cache
+def _mappings_query(dialect: str, base: bool) -> Select[Any]:
+    return select(*_MAPPING, *([_MAPPINGS.c.base] if base else [])).where(
+        _MAPPINGS.c.connection_id == bindparam("connection"),
+        _MAPPINGS.c.entity == bindparam("entity"),
+        among_param(dialect, _MAPPINGS.c.app_id, "app_ids"),
+    )
+
+
+@functools.cache
+def _orphans_query(dialect: str) -> Delete:
+    return delete(_MAPPINGS).where(
+        _MAPPINGS.c.connection_id == bindparam("connection"),
+        _MAPPINGS.c.entity == bindparam("entity"),
+        among_param(dialect, _MAPPINGS.c.xero_id, "xero_ids"),
+        _MAPPINGS.c.app_id.is_(None),
+    )
+
+
+@functools.cache
+def _settle_query(dialect: str) -> Update:
+    return (
+        update(_DEAD_LETTERS)
+        .where(
+            _DEAD_LETTERS.c.connection_id == bindparam("connection"),
+            _DEAD_LETTERS.c.entity == bindparam("kind"),  # an UPDATE's own column names are not
+            among_param(dialect, _DEAD_LETTERS.c.app_id, "app_ids"),
+            _DEAD_LETTERS.c.status == "open",
+        )
+        .values(status="resolved")
+    )
 
 
 @dataclass
@@ -64,26 +107,15 @@ class Loaded:
     def read(
         cls, session: Session, connection_id: str, entity: str, app_ids: Sequence[str]
     ) -> Loaded:
-        held: dict[str, dict[str, Any]] = {}
-        for row in session.scalars(
-            select(ConflictRow).where(
-                ConflictRow.connection_id == connection_id,
-                ConflictRow.entity == entity,
-                among(session, ConflictRow.app_id, app_ids),
-                ConflictRow.status == "open",
-            )
-        ):
-            held[row.app_id or ""] = {f["field"]: f.get("xero") for f in row.fields}
-        columns = (*_MAPPING, MappingRow.base) if held else _MAPPING
+        dialect = dialect_of(session)
+        keys = {"connection": connection_id, "entity": entity, "app_ids": list(app_ids)}
+        held = {
+            app_id or "": {f["field"]: f.get("xero") for f in fields}
+            for app_id, fields in session.execute(_held_query(dialect), keys)
+        }
         mappings = {
             values.app_id: values._asdict()
-            for values in session.execute(
-                select(*columns).where(
-                    MappingRow.connection_id == connection_id,
-                    MappingRow.entity == entity,
-                    among(session, MappingRow.app_id, app_ids),
-                )
-            )
+            for values in session.execute(_mappings_query(dialect, bool(held)), keys)
             if values.app_id is not None
         }
         return cls(mappings, held)
@@ -107,14 +139,8 @@ class Loaded:
         self.done = []
         if self.succeeded:
             session.execute(
-                update(DeadLetter)
-                .where(
-                    DeadLetter.connection_id == connection_id,
-                    DeadLetter.entity == entity,
-                    among(session, DeadLetter.app_id, self.succeeded),
-                    DeadLetter.status == "open",
-                )
-                .values(status="resolved")
+                _settle_query(dialect_of(session)),
+                {"connection": connection_id, "kind": entity, "app_ids": self.succeeded},
             )
 
 
@@ -125,13 +151,8 @@ def _fold_orphans(
     Xero's own (no app id): drop those rows, ours take their place."""
     if xero_ids:
         session.execute(
-            delete(MappingRow).where(
-                MappingRow.connection_id == connection_id,
-                MappingRow.entity == entity,
-                among(session, MappingRow.xero_id, xero_ids),
-                MappingRow.app_id.is_(None),
-            ),
-            execution_options={"synchronize_session": False},
+            _orphans_query(dialect_of(session)),
+            {"connection": connection_id, "entity": entity, "xero_ids": list(xero_ids)},
         )
 
 

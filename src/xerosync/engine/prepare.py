@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import label, record_failure
 from xerosync.store import outbox
 from xerosync.store.mappings import SessionRefs, by_app, set_sync_status
-from xerosync.store.tables import MappingRow, OutboxRow
+from xerosync.store.tables import OutboxRow, table_of
 from xerosync.sync.config import Books, check_codes
 from xerosync.sync.entities import ID_FIELD
 from xerosync.sync.mapping import MissingReference, canonical, to_xero
@@ -31,13 +31,7 @@ Method = Literal["PUT", "POST", "DELPAY", "ALLOC"]
 #: without a call (a deletion of what never reached Xero)
 Skipped: TypeAlias = Literal["failed", "waiting", "done"]
 #: what `prepare` reads of a mapping
-MAPPING_COLUMNS = (
-    MappingRow.id,
-    MappingRow.app_id,
-    MappingRow.xero_id,
-    MappingRow.xero_status,
-    MappingRow.amount_paid,
-)
+MAPPING_COLUMNS = ("id", "app_id", "xero_id", "xero_status", "amount_paid")
 
 
 @dataclass(frozen=True)
@@ -189,13 +183,12 @@ def has_allocations(record: AppRecord) -> bool:
     return isinstance(record, AppCreditNote) and bool(record.allocations)
 
 
+_IN_FLIGHT = select(table_of(OutboxRow).c.app_id).where(
+    table_of(OutboxRow).c.connection_id == bindparam("connection"),
+    table_of(OutboxRow).c.entity == bindparam("entity"),
+    table_of(OutboxRow).c.state == outbox.IN_FLIGHT,
+)
+
+
 def in_flight_ids(session: Session, connection_id: str, entity: str) -> set[str]:
-    return set(
-        session.scalars(
-            select(OutboxRow.app_id).where(
-                OutboxRow.connection_id == connection_id,
-                OutboxRow.entity == entity,
-                OutboxRow.state == outbox.IN_FLIGHT,
-            )
-        )
-    )
+    return set(session.scalars(_IN_FLIGHT, {"connection": connection_id, "entity": entity}))

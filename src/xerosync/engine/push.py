@@ -16,6 +16,7 @@ tests that crash the push there.
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
@@ -37,9 +38,9 @@ from xerosync.engine.reference import load_books
 from xerosync.engine.resources import resource
 from xerosync.errors import NeedsReauth, RateLimited, RequestRejected, RetryableError
 from xerosync.store import connections, leases, outbox
-from xerosync.store.db import among
+from xerosync.store.db import among_param, dialect_of
 from xerosync.store.mappings import SessionRefs
-from xerosync.store.tables import MappingRow
+from xerosync.store.tables import MappingRow, table_of
 from xerosync.sync.entities import PUSH_ORDER
 from xerosync.xero.batching import (
     MAX_BATCH_BYTES,
@@ -168,15 +169,22 @@ def _renew(ctx: SyncContext, connection_id: str, report: PushReport) -> None:
 # -- new work ------------------------------------------------------------------------------
 
 
+@functools.cache
+def _mappings_query(dialect: str) -> Select[Any]:
+    mappings = table_of(MappingRow)
+    return select(*(mappings.c[name] for name in MAPPING_COLUMNS)).where(
+        mappings.c.connection_id == bindparam("connection"),
+        mappings.c.entity == bindparam("entity"),
+        among_param(dialect, mappings.c.app_id, "app_ids"),
+    )
+
+
 def _mappings(
     session: Session, connection_id: str, entity: str, rows: Sequence[outbox.Queued]
 ) -> dict[str, dict[str, Any]]:
     found = session.execute(
-        select(*MAPPING_COLUMNS).where(
-            MappingRow.connection_id == connection_id,
-            MappingRow.entity == entity,
-            among(session, MappingRow.app_id, [r.app_id for r in rows]),
-        )
+        _mappings_query(dialect_of(session)),
+        {"connection": connection_id, "entity": entity, "app_ids": [r.app_id for r in rows]},
     )
     return {m.app_id: m._asdict() for m in found if m.app_id is not None}
 

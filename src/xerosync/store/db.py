@@ -2,8 +2,8 @@
 
 SQLite is the embedded default (one file, WAL, foreign keys on, writers wait rather than fail);
 PostgreSQL is for production. Everything above this module is written once for both: the only
-dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among`, `insert_many`
-and `update_many`.
+dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among`, `among_param`,
+`insert_many` and `update_many`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,15 @@ from sqlalchemy.sql.dml import Insert
 
 from xerosync.store.tables import Base, utcnow
 
-__all__ = ["Database", "among", "insert_many", "normalise_url", "update_many"]
+__all__ = [
+    "Database",
+    "among",
+    "among_param",
+    "dialect_of",
+    "insert_many",
+    "normalise_url",
+    "update_many",
+]
 
 _SQLITE_BUSY_MS = 30_000
 
@@ -83,6 +91,21 @@ def among(
     if session.get_bind().dialect.name != "postgresql":
         return column.in_(values)
     return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+
+
+def among_param(dialect: str, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+    """`among` for a statement built once and run many times: `column IN` the list given as
+    parameter `name` when it runs (`= ANY` of one array on PostgreSQL, an expanding IN
+    elsewhere). The hot statements of a push are built once a dialect (`functools.cache`):
+    building a select and working out its cache key cost more than running it."""
+    if dialect != "postgresql":
+        return column.in_(bindparam(name, expanding=True))
+    return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+
+
+def dialect_of(session: Session) -> str:
+    """`postgresql` or `sqlite`: the key of statements built once a dialect."""
+    return session.get_bind().dialect.name
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -11,16 +11,17 @@ window) or after a look-up in Xero (past it): see `xerosync.engine.push`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from xerosync.store.db import among, update_many
+from xerosync.store.db import among, among_param, dialect_of, update_many
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch, table_of
 
 __all__ = [
@@ -152,36 +153,46 @@ class Queued:
     payload: dict[str, Any] | None = None
 
 
-_QUEUED = (
-    OutboxRow.id,
-    OutboxRow.connection_id,
-    OutboxRow.entity,
-    OutboxRow.app_id,
-    OutboxRow.operation,
-    OutboxRow.version,
-    OutboxRow.attempts,
-    OutboxRow.position,
+_OUTBOX = table_of(OutboxRow)
+#: the columns of `Queued`, in its order
+_QUEUED = tuple(
+    _OUTBOX.c[name]
+    for name in (
+        *("id", "connection_id", "entity", "app_id"),
+        *("operation", "version", "attempts", "position"),
+    )
 )
+
+
+@functools.cache
+def _pending_query() -> Select[Any]:
+    return (
+        select(*_QUEUED, _OUTBOX.c.payload)
+        .where(
+            _OUTBOX.c.connection_id == bindparam("connection"),
+            _OUTBOX.c.entity == bindparam("entity"),
+            _OUTBOX.c.state == PENDING,
+            _OUTBOX.c.id > bindparam("after"),
+        )
+        .order_by(_OUTBOX.c.id)
+        .limit(bindparam("limit"))
+    )
 
 
 def pending(
     session: Session, connection_id: str, entity: str, *, limit: int, after: int = 0
 ) -> list[Queued]:
     """The oldest pending rows of one kind (by id, so a record's changes go in order)."""
-    return [
-        Queued(*values)
-        for values in session.execute(
-            select(*_QUEUED, OutboxRow.payload)
-            .where(
-                OutboxRow.connection_id == connection_id,
-                OutboxRow.entity == entity,
-                OutboxRow.state == PENDING,
-                OutboxRow.id > after,
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
-    ]
+    found = session.execute(
+        _pending_query(),
+        {"connection": connection_id, "entity": entity, "after": after, "limit": limit},
+    )
+    return [Queued(*values) for values in found]
+
+
+_NEW_BATCHES = insert(table_of(PushBatch)).returning(
+    table_of(PushBatch).c.id, sort_by_parameter_order=True
+)
 
 
 @dataclass(frozen=True)
@@ -210,7 +221,7 @@ def claim(
         return []
     made = list(
         session.scalars(
-            insert(PushBatch).returning(PushBatch.id, sort_by_parameter_order=True),
+            _NEW_BATCHES,
             [
                 {
                     "connection_id": connection_id,
@@ -245,18 +256,21 @@ def claim(
     return made
 
 
+@functools.cache
+def _sent_query(payload: bool) -> Select[Any]:
+    columns = (*_QUEUED, _OUTBOX.c.payload) if payload else _QUEUED
+    return (
+        select(*columns)
+        .where(_OUTBOX.c.batch_id == bindparam("batch"), _OUTBOX.c.state == IN_FLIGHT)
+        .order_by(_OUTBOX.c.position)
+    )
+
+
 def sent_rows(session: Session, batch_id: int, *, payload: bool = False) -> list[Queued]:
     """The rows of `batch_id` still in flight, in batch order (none: its outcome is recorded);
     their payloads only if asked for."""
-    columns = (*_QUEUED, OutboxRow.payload) if payload else _QUEUED
-    return [
-        Queued(*values)
-        for values in session.execute(
-            select(*columns)
-            .where(OutboxRow.batch_id == batch_id, OutboxRow.state == IN_FLIGHT)
-            .order_by(OutboxRow.position)
-        )
-    ]
+    found = session.execute(_sent_query(payload), {"batch": batch_id})
+    return [Queued(*values) for values in found]
 
 
 def payload_of(session: Session, row_id: int) -> dict[str, Any] | None:
@@ -267,15 +281,19 @@ def payload_of(session: Session, row_id: int) -> dict[str, Any] | None:
     return payload
 
 
+@functools.cache
+def _close_query(dialect: str) -> Update:
+    return (
+        update(_OUTBOX)
+        .where(among_param(dialect, _OUTBOX.c.id, "ids"))
+        .values(state=bindparam("new_state"), last_error=None)
+    )
+
+
 def close(session: Session, ids: Sequence[int], state: str) -> None:
     """Rows `ids` end in `state` (a batch's records that went through: one statement)."""
     if ids:
-        session.execute(
-            update(OutboxRow)
-            .where(among(session, OutboxRow.id, ids))
-            .values(state=state, last_error=None),
-            execution_options={"synchronize_session": False},
-        )
+        session.execute(_close_query(dialect_of(session)), {"ids": list(ids), "new_state": state})
 
 
 def in_flight_batches(
