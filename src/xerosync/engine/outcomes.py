@@ -82,7 +82,8 @@ def _settle_query(dialect: str) -> Update:
         update(_DEAD_LETTERS)
         .where(
             _DEAD_LETTERS.c.connection_id == bindparam("connection"),
-            _DEAD_LETTERS.c.entity == bindparam("kind"),  # an UPDATE's own column names are not
+            # not "entity": an UPDATE's bind parameters may not take its table's column names
+            _DEAD_LETTERS.c.entity == bindparam("kind"),
             among_param(dialect, _DEAD_LETTERS.c.app_id, "app_ids"),
             _DEAD_LETTERS.c.status == "open",
         )
