@@ -39,6 +39,42 @@ def test_a_fresh_token_is_not_refreshed(fake: FakeXero) -> None:
     assert fake.refresh_calls == 0
 
 
+def test_the_store_is_read_once_while_the_pair_is_good(fake: FakeXero) -> None:
+    client, store = make_client(fake, tokens=fake.issue())
+    loads = 0
+    load = store.load
+
+    def counted(key: str) -> TokenSet | None:
+        nonlocal loads
+        loads += 1
+        return load(key)
+
+    store.load = counted  # type: ignore[method-assign]
+    for _ in range(5):
+        client.request("GET", "Invoices", tenant="t-1")
+    assert loads == 1
+    assert len(fake.api_calls) == 5
+
+
+def test_a_pair_another_worker_refreshed_is_taken_when_ours_nears_expiry(
+    fake: FakeXero, clock: FakeClock
+) -> None:
+    ours, store = make_client(fake, tokens=fake.issue())
+    ours.request("GET", "Invoices", tenant="t-1")  # our pair is known now
+    clock.advance(1800 - 300)
+    theirs, _ = make_client(fake, store=store)
+    theirs.tokens.refresh(DEFAULT_KEY, stale=store.load(DEFAULT_KEY))  # type: ignore[arg-type]
+    newer = store.load(DEFAULT_KEY)
+    assert newer is not None
+    assert fake.refresh_calls == 1
+    ours.request("GET", "Invoices", tenant="t-1")  # ours is still good: used as it is
+    assert fake.api_calls[-1].headers["authorization"] != f"Bearer {newer.access_token}"
+    clock.advance(300 - 60)  # ours is inside the margin now: the store has the newer pair
+    ours.request("GET", "Invoices", tenant="t-1")
+    assert fake.api_calls[-1].headers["authorization"] == f"Bearer {newer.access_token}"
+    assert fake.refresh_calls == 1  # not refreshed again
+
+
 def test_a_401_token_expired_refreshes_once_and_replays(fake: FakeXero) -> None:
     client, store = make_client(fake, tokens=fake.issue())
     fake.expire_access()  # Xero thinks it expired; our clock does not

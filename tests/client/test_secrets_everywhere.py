@@ -133,6 +133,7 @@ def test_no_error_path_leaks_a_planted_secret(
 
         token_file = next((tmp_path / "tokens").glob("*.json"))
         token_file.write_text(token_file.read_text()[:-3])  # corrupt, refresh token inside
+        client.tokens.forget(DEFAULT_KEY)  # as a new process would, read the store again
         caught(TokenStoreCorrupt, lambda: client.request("GET", "Invoices", tenant="t"))
 
     secrets = {

@@ -14,12 +14,16 @@ from xerosync.store.tables import OutboxRow
 __all__ = ["label", "record_failure"]
 
 
-def label(row: OutboxRow) -> str:
+def label(row: OutboxRow | outbox.Queued) -> str:
     """`invoice order-42`: how messages name a record."""
     return f"{row.entity[:-1].replace('_', ' ')} {row.app_id}"
 
 
-def record_failure(session: Session, row: OutboxRow, reason: str, messages: Sequence[str]) -> None:
+def record_failure(
+    session: Session, row: OutboxRow | outbox.Queued, reason: str, messages: Sequence[str]
+) -> None:
+    if isinstance(row, outbox.Queued):
+        row = session.get_one(OutboxRow, row.id)
     feed.lock(session)  # before this function's row locks (a no-op if already held)
     problems.dead_letter(session, row, reason=reason, messages=messages)
     outbox.finish(session, row, outbox.FAILED, "; ".join(messages))

@@ -3,25 +3,26 @@ all in the transaction that records the batch, so an outcome is either wholly ke
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, defer
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import Delete, Select, Update, bindparam, delete, select, update
+from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
-from xerosync.engine.failures import record_failure
+from xerosync.engine.failures import label, record_failure
 from xerosync.engine.prepare import has_allocations, kind_of, synced_base
-from xerosync.engine.resources import xero_state
+from xerosync.engine.resources import XeroState, xero_state
 from xerosync.store import audit, feed, outbox
-from xerosync.store.db import among, update_many
+from xerosync.store.db import among_param, dialect_of, update_many
 from xerosync.store.mappings import SessionRefs
-from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, OutboxRow, table_of
+from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, table_of
 from xerosync.sync.mapping import from_xero
-from xerosync.sync.records import AppRecord, parse_record
+from xerosync.sync.records import parse_record
 from xerosync.sync.snapshot import normalise
 from xerosync.xero.batching import Outcome, RecordOutcome
 from xerosync.xero.models.base import XeroModel
@@ -29,18 +30,77 @@ from xerosync.xero.models.base import XeroModel
 __all__ = ["record_outcomes", "record_success"]
 
 
-from xerosync.engine.failures import label as _label
+_MAPPINGS = table_of(MappingRow)
+_CONFLICTS = table_of(ConflictRow)
+_DEAD_LETTERS = table_of(DeadLetter)
+#: what recording an outcome reads of a mapping (its base only under an open conflict)
+_MAPPING = tuple(
+    _MAPPINGS.c[name]
+    for name in (
+        *("id", "app_id", "xero_id", "xero_number", "xero_status", "xero_type", "total"),
+        *("amount_due", "amount_paid", "xero_updated_at", "sync_status", "version"),
+        "synced_version",
+    )
+)
+
+
+# The statements of recording a batch, built once a dialect (see `among_param`).
+
+
+@functools.cache
+def _held_query(dialect: str) -> Select[Any]:
+    return select(_CONFLICTS.c.app_id, _CONFLICTS.c.fields).where(
+        _CONFLICTS.c.connection_id == bindparam("connection"),
+        _CONFLICTS.c.entity == bindparam("entity"),
+        among_param(dialect, _CONFLICTS.c.app_id, "app_ids"),
+        _CONFLICTS.c.status == "open",
+    )
+
+
+@functools.cache
+def _mappings_query(dialect: str, base: bool) -> Select[Any]:
+    return select(*_MAPPING, *([_MAPPINGS.c.base] if base else [])).where(
+        _MAPPINGS.c.connection_id == bindparam("connection"),
+        _MAPPINGS.c.entity == bindparam("entity"),
+        among_param(dialect, _MAPPINGS.c.app_id, "app_ids"),
+    )
+
+
+@functools.cache
+def _orphans_query(dialect: str) -> Delete:
+    return delete(_MAPPINGS).where(
+        _MAPPINGS.c.connection_id == bindparam("connection"),
+        _MAPPINGS.c.entity == bindparam("entity"),
+        among_param(dialect, _MAPPINGS.c.xero_id, "xero_ids"),
+        _MAPPINGS.c.app_id.is_(None),
+    )
+
+
+@functools.cache
+def _settle_query(dialect: str) -> Update:
+    return (
+        update(_DEAD_LETTERS)
+        .where(
+            _DEAD_LETTERS.c.connection_id == bindparam("connection"),
+            # not "entity": an UPDATE's bind parameters may not take its table's column names
+            _DEAD_LETTERS.c.entity == bindparam("kind"),
+            among_param(dialect, _DEAD_LETTERS.c.app_id, "app_ids"),
+            _DEAD_LETTERS.c.status == "open",
+        )
+        .values(status="resolved")
+    )
 
 
 @dataclass
 class Loaded:
-    """What recording a batch needs of the store, read in a few queries for the whole batch."""
+    """What recording a batch needs of the store, read in a few queries for the whole batch, as
+    plain values: app id -> the mapping's columns in `_MAPPING` (and `base` where held)."""
 
-    mappings: dict[str, MappingRow]
+    mappings: dict[str, dict[str, Any]]
     held: dict[str, dict[str, Any]]  # app id -> fields waiting for a person
     succeeded: list[str] = field(default_factory=list)
     #: outbox rows that went through, closed together by `finish`
-    done: list[OutboxRow] = field(default_factory=list)
+    done: list[int] = field(default_factory=list)
     #: mapping id -> the values `change` gave it, written together by `finish`
     changed: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -48,38 +108,24 @@ class Loaded:
     def read(
         cls, session: Session, connection_id: str, entity: str, app_ids: Sequence[str]
     ) -> Loaded:
-        mappings = {
-            m.app_id: m
-            for m in session.scalars(
-                select(MappingRow)
-                .where(
-                    MappingRow.connection_id == connection_id,
-                    MappingRow.entity == entity,
-                    among(session, MappingRow.app_id, app_ids),
-                )
-                # not needed here, not decoded: the base only under an open conflict
-                .options(defer(MappingRow.app_data), defer(MappingRow.base))
-            )
-            if m.app_id is not None
+        dialect = dialect_of(session)
+        keys = {"connection": connection_id, "entity": entity, "app_ids": list(app_ids)}
+        held = {
+            app_id or "": {f["field"]: f.get("xero") for f in fields}
+            for app_id, fields in session.execute(_held_query(dialect), keys)
         }
-        held: dict[str, dict[str, Any]] = {}
-        for row in session.scalars(
-            select(ConflictRow).where(
-                ConflictRow.connection_id == connection_id,
-                ConflictRow.entity == entity,
-                among(session, ConflictRow.app_id, app_ids),
-                ConflictRow.status == "open",
-            )
-        ):
-            held[row.app_id or ""] = {f["field"]: f.get("xero") for f in row.fields}
+        mappings = {
+            values.app_id: values._asdict()
+            for values in session.execute(_mappings_query(dialect, bool(held)), keys)
+            if values.app_id is not None
+        }
         return cls(mappings, held)
 
-    def change(self, mapping: MappingRow, values: Mapping[str, Any]) -> None:
-        """Give `mapping` these values: at once on the object (as if loaded so), in the database
-        by `finish`, together with the batch's other mappings, in one UPDATE a set of columns."""
-        for name, value in values.items():
-            set_committed_value(mapping, name, value)
-        self.changed.setdefault(mapping.id, {}).update(values)
+    def change(self, mapping: dict[str, Any], values: Mapping[str, Any]) -> None:
+        """Give `mapping` these values: at once in the dict, in the database by `finish`,
+        together with the batch's other mappings, in one UPDATE a set of columns."""
+        mapping.update(values)
+        self.changed.setdefault(mapping["id"], {}).update(values)
 
     def finish(self, session: Session, connection_id: str, entity: str) -> None:
         """The mappings' changes written, the rows that went through done, and their dead
@@ -90,18 +136,12 @@ class Loaded:
         for rows in by_columns.values():
             update_many(session, table_of(MappingRow), rows)
         self.changed = {}
-        outbox.finish_many(session, self.done, outbox.DONE)
+        outbox.close(session, self.done, outbox.DONE)
         self.done = []
         if self.succeeded:
             session.execute(
-                update(DeadLetter)
-                .where(
-                    DeadLetter.connection_id == connection_id,
-                    DeadLetter.entity == entity,
-                    among(session, DeadLetter.app_id, self.succeeded),
-                    DeadLetter.status == "open",
-                )
-                .values(status="resolved")
+                _settle_query(dialect_of(session)),
+                {"connection": connection_id, "kind": entity, "app_ids": self.succeeded},
             )
 
 
@@ -110,117 +150,131 @@ def _fold_orphans(
 ) -> None:
     """A pull may have met our records before their outcome was written, and kept them as
     Xero's own (no app id): drop those rows, ours take their place."""
-    if not xero_ids:
-        return
-    orphans = session.scalars(
-        select(MappingRow).where(
-            MappingRow.connection_id == connection_id,
-            MappingRow.entity == entity,
-            among(session, MappingRow.xero_id, xero_ids),
-            MappingRow.app_id.is_(None),
+    if xero_ids:
+        session.execute(
+            _orphans_query(dialect_of(session)),
+            {"connection": connection_id, "entity": entity, "xero_ids": list(xero_ids)},
         )
-    ).all()
-    for orphan in orphans:
-        session.delete(orphan)
-    if orphans:
-        session.flush()
 
 
 def record_success(
     session: Session,
     ctx: SyncContext,
-    row: OutboxRow,
+    row: outbox.Queued,
     kind: str,
     record: XeroModel | None,
     now: datetime,
     loaded: Loaded | None = None,
     agreed: Mapping[str, Any] | None = None,
+    state: XeroState | None = None,
 ) -> None:
-    """`agreed`: the record's synced snapshot if already worked out (`Prepared.base`)."""
+    """`agreed`: the record's synced snapshot if already worked out (`Prepared.base`); else it
+    is worked out from `row.payload`. `state`: `xero_state` of `record`, if read already."""
+    if record is not None and state is None:
+        state = xero_state(row.entity, record)
     if loaded is None:
         loaded = Loaded.read(session, row.connection_id, row.entity, [row.app_id])
-        if record is not None:
-            new_id = xero_state(row.entity, record).xero_id
-            _fold_orphans(session, row.connection_id, row.entity, [new_id] if new_id else [])
+        if state is not None and state.xero_id:
+            _fold_orphans(session, row.connection_id, row.entity, [state.xero_id])
         own = True
     else:
         own = False
     mapping = loaded.mappings.get(row.app_id)
-    assert mapping is not None, f"{_label(row)} has no mapping"
+    assert mapping is not None, f"{label(row)} has no mapping"
     changes: dict[str, Any] = {}
-    if record is not None:
-        state = xero_state(row.entity, record)
+    if state is not None:
         changes.update(
-            xero_id=state.xero_id or mapping.xero_id,
-            xero_number=state.number or mapping.xero_number,
-            xero_status=state.status or mapping.xero_status,
-            xero_type=state.type or mapping.xero_type,
-            total=state.total if state.total is not None else mapping.total,
-            amount_due=state.amount_due if state.amount_due is not None else mapping.amount_due,
-            amount_paid=(
-                state.amount_paid if state.amount_paid is not None else mapping.amount_paid
-            ),
-            xero_updated_at=state.updated_at or mapping.xero_updated_at,
+            xero_id=state.xero_id or mapping["xero_id"],
+            xero_number=state.number or mapping["xero_number"],
+            xero_status=state.status or mapping["xero_status"],
+            xero_type=state.type or mapping["xero_type"],
+            total=_or(state.total, mapping["total"]),
+            amount_due=_or(state.amount_due, mapping["amount_due"]),
+            amount_paid=_or(state.amount_paid, mapping["amount_paid"]),
+            xero_updated_at=state.updated_at or mapping["xero_updated_at"],
         )
-    if kind in ("create", "update") and row.payload is not None:
-        base = dict(agreed) if agreed is not None else synced_base(_app_record(row), ctx)
+    base = _agreed(session, ctx, row, agreed) if kind in ("create", "update") else None
+    if base is not None:
         held = loaded.held.get(row.app_id, {})
-        old = (mapping.base or {}) if held else {}
+        old = (mapping.get("base") or {}) if held else {}
         for name in held:  # undecided: keep what both last agreed on
             if name in old:
                 base[name] = old[name]
             else:
                 base.pop(name, None)
         changes.update(base=base, xero_hash=None)  # the next read of the record sets the hash
-        if kind == "create" and row.entity == "credit_notes" and has_allocations(_app_record(row)):
-            outbox.add(
-                session,
-                connection_id=row.connection_id,
-                entity=row.entity,
-                app_id=row.app_id,
-                operation="allocate",
-                version=row.version,
-                payload=row.payload,
-            )
+        if kind == "create" and row.entity == "credit_notes":
+            _allocate_later(session, row)
     if kind == "delete":
         status = "deleted"
-    elif mapping.sync_status != "conflict":
-        status = "synced" if mapping.version <= row.version else "pending"
+    elif mapping["sync_status"] != "conflict":
+        status = "synced" if mapping["version"] <= row.version else "pending"
     else:
-        status = mapping.sync_status
+        status = mapping["sync_status"]
     changes.update(
-        synced_version=max(mapping.synced_version or 0, row.version),
+        synced_version=max(mapping["synced_version"] or 0, row.version),
         sync_status=status,
         last_error=None,
     )
     loaded.change(mapping, changes)
-    loaded.done.append(row)
+    loaded.done.append(row.id)
     loaded.succeeded.append(row.app_id)
-    feed.emit_for(
+    total = mapping["total"]
+    feed.emit(
         session,
-        mapping,
-        "deleted" if kind == "delete" else "pushed",
-        {
+        connection_id=row.connection_id,
+        entity=row.entity,
+        kind="deleted" if kind == "delete" else "pushed",
+        app_id=row.app_id,
+        xero_id=mapping["xero_id"],
+        data={
             "action": kind,
-            "number": mapping.xero_number,
-            "status": mapping.xero_status,
-            "total": str(mapping.total) if mapping.total is not None else None,
+            "number": mapping["xero_number"],
+            "status": mapping["xero_status"],
+            "total": str(total) if total is not None else None,
         },
     )
     if own:
         loaded.finish(session, row.connection_id, row.entity)
 
 
-def _app_record(row: OutboxRow) -> AppRecord:
-    return parse_record(row.entity, row.payload or {})
+def _or(value: Decimal | None, kept: Decimal | None) -> Decimal | None:
+    return value if value is not None else kept
+
+
+def _allocate_later(session: Session, row: outbox.Queued) -> None:
+    """A credit note created with allocations: they are a call of their own, once it exists."""
+    payload = row.payload if row.payload is not None else outbox.payload_of(session, row.id)
+    if payload is None or not has_allocations(parse_record(row.entity, payload)):
+        return
+    outbox.add(
+        session,
+        connection_id=row.connection_id,
+        entity=row.entity,
+        app_id=row.app_id,
+        operation="allocate",
+        version=row.version,
+        payload=payload,
+    )
+
+
+def _agreed(
+    session: Session, ctx: SyncContext, row: outbox.Queued, agreed: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """The snapshot both sides agree on after a create or update: `agreed` if worked out when
+    the batch was prepared, else from the record as handed in."""
+    if agreed is not None:
+        return dict(agreed)
+    payload = row.payload if row.payload is not None else outbox.payload_of(session, row.id)
+    return None if payload is None else synced_base(parse_record(row.entity, payload), ctx)
 
 
 def record_match(
-    session: Session, ctx: SyncContext, row: OutboxRow, found: XeroModel, loaded: Loaded
+    session: Session, ctx: SyncContext, row: outbox.Queued, found: XeroModel, loaded: Loaded
 ) -> None:
     """Adopt the record Xero already had: mapped to it, the base taken from it as it is, and the
     app's version queued as an update (so the app's values reach it, field by field)."""
-    mapping = loaded.mappings[row.app_id]
+    mapping = session.get_one(MappingRow, loaded.mappings[row.app_id]["id"])
     state = xero_state(row.entity, found)
     mapping.xero_id = state.xero_id
     mapping.xero_status = state.status
@@ -230,9 +284,10 @@ def record_match(
         from_xero(row.entity, found, SessionRefs(session, row.connection_id), ctx.mapping)
     )
     mapping.xero_hash = None
-    outbox.finish(session, row, outbox.DONE)
+    outbox.close(session, [row.id], outbox.DONE)
     loaded.succeeded.append(row.app_id)
-    outbox.queue(session, mapping, payload=row.payload)
+    payload = row.payload if row.payload is not None else outbox.payload_of(session, row.id)
+    outbox.queue(session, mapping, payload=payload)
     mapping.sync_status = "pending"
     feed.emit_for(session, mapping, "pushed", {"action": "matched", "status": mapping.xero_status})
 
@@ -253,22 +308,20 @@ def record_outcomes(
     are refused creates whose record Xero already holds (see `engine.matching`): adopted.
     `bases`: each position's synced snapshot, when the caller prepared the batch itself."""
     feed.lock(session)  # before any row lock: see `feed.lock`
-    rows = list(
-        session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.batch_id == batch_id, OutboxRow.state == outbox.IN_FLIGHT)
-            .order_by(OutboxRow.position)
-        )
-    )
     counts = {"ok": 0, "rejected": 0}
+    # the payload is read only when a snapshot must be worked out from it (a resumed batch)
+    rows = outbox.sent_rows(session, batch_id, payload=not bases)
     if not rows:
         return counts  # already recorded (a resumed batch answered again)
     connection_id, entity = rows[0].connection_id, rows[0].entity
     by_position = {row.position: row for row in rows}
     loaded = Loaded.read(session, connection_id, entity, [r.app_id for r in rows])
+    states = {
+        o.index: xero_state(entity, o.record) for o in outcomes if o.ok and o.record is not None
+    }
     if method == "PUT":
-        created = [xero_state(entity, o.record).xero_id for o in outcomes if o.ok and o.record]
-        _fold_orphans(session, connection_id, entity, [i for i in created if i])
+        created = [s.xero_id for s in states.values() if s.xero_id]
+        _fold_orphans(session, connection_id, entity, created)
     for outcome in outcomes:
         row = by_position.get(outcome.index)
         if row is None:
@@ -281,27 +334,27 @@ def record_outcomes(
             continue
         if outcome.ok:
             mapping = loaded.mappings.get(row.app_id)
-            echoed = xero_state(row.entity, outcome.record) if outcome.record else None
+            echoed = states.get(outcome.index)
             if (
                 kind != "create"
                 and mapping is not None
-                and mapping.xero_id
+                and mapping["xero_id"]
                 and echoed is not None
-                and echoed.xero_id != mapping.xero_id
+                and echoed.xero_id != mapping["xero_id"]
             ):
                 record_failure(
                     session,
                     row,
                     "mismatch",
                     [
-                        f"Xero answered the update of {_label(row)} ({mapping.xero_id}) with a "
-                        f"different record ({echoed.xero_id}); nothing was marked as synced"
+                        f"Xero answered the update of {label(row)} ({mapping['xero_id']}) with "
+                        f"a different record ({echoed.xero_id}); nothing was marked as synced"
                     ],
                 )
                 counts["rejected"] += 1
                 continue
             agreed = bases[outcome.index] if bases and outcome.index < len(bases) else None
-            record_success(session, ctx, row, kind, outcome.record, now, loaded, agreed)
+            record_success(session, ctx, row, kind, outcome.record, now, loaded, agreed, echoed)
             counts["ok"] += 1
         elif outcome.outcome == Outcome.NOT_SENT:
             record_failure(session, row, "too_large", list(outcome.messages))

@@ -4,31 +4,39 @@ dead letters here, before any call; rows naming a record not yet in Xero wait fo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import label, record_failure
 from xerosync.store import outbox
-from xerosync.store.mappings import SessionRefs, by_app
-from xerosync.store.tables import MappingRow, OutboxRow
+from xerosync.store.mappings import SessionRefs, by_app, set_sync_status
+from xerosync.store.tables import OutboxRow, table_of
 from xerosync.sync.config import Books, check_codes
 from xerosync.sync.entities import ID_FIELD
 from xerosync.sync.mapping import MissingReference, canonical, to_xero
 from xerosync.sync.records import AppCreditNote, AppRecord, parse_record
 from xerosync.sync.snapshot import normalise
 
-__all__ = ["Prepared", "prepare", "synced_base"]
+__all__ = ["MAPPING_COLUMNS", "Prepared", "Skipped", "prepare", "synced_base"]
+
+_GONE = ("DELETED", "VOIDED")
 
 Method = Literal["PUT", "POST", "DELPAY", "ALLOC"]
+#: what became of a row not to be sent: a dead letter, waiting for a record it names, or done
+#: without a call (a deletion of what never reached Xero)
+Skipped: TypeAlias = Literal["failed", "waiting", "done"]
+#: what `prepare` reads of a mapping
+MAPPING_COLUMNS = ("id", "app_id", "xero_id", "xero_status", "amount_paid")
 
 
 @dataclass(frozen=True)
 class Prepared:
-    row: OutboxRow
+    row: outbox.Queued
     method: Method
     body: dict[str, Any]
     xero_id: str | None = None
@@ -37,7 +45,7 @@ class Prepared:
     base: dict[str, Any] | None = None
 
 
-def _waiting_or_missing(session: Session, row: OutboxRow, missing: MissingReference) -> None:
+def _waiting_or_missing(session: Session, row: outbox.Queued, missing: MissingReference) -> Skipped:
     """The named record is coming (queued, in flight, or refused and awaiting a fix): wait.
     It was never handed in: nothing will ever fill the gap, so say so."""
     named = by_app(session, row.connection_id, missing.entity, missing.app_id)
@@ -51,18 +59,20 @@ def _waiting_or_missing(session: Session, row: OutboxRow, missing: MissingRefere
                 "which was never handed to xerosync: submit it, then retry this record"
             ],
         )
-        return
-    outbox.mark_waiting(session, row, f"{missing.entity}:{missing.app_id}")
+        return "failed"
+    outbox.mark_waiting(session, row.id, f"{missing.entity}:{missing.app_id}")
+    return "waiting"
 
 
-def _delete_body(row: OutboxRow, mapping: MappingRow) -> dict[str, Any] | str:
+def _delete_body(row: outbox.Queued, mapping: Mapping[str, Any]) -> dict[str, Any] | str:
     """The POST that removes the record as Xero allows, or why it cannot be removed."""
-    entity, id_field, status = row.entity, ID_FIELD[row.entity], mapping.xero_status
-    body: dict[str, Any] = {id_field: mapping.xero_id}
+    entity, id_field, status = row.entity, ID_FIELD[row.entity], mapping["xero_status"]
+    body: dict[str, Any] = {id_field: mapping["xero_id"]}
     if entity == "contacts":
         return {**body, "ContactStatus": "ARCHIVED"}
     if entity in ("invoices", "credit_notes"):
-        if (mapping.amount_paid and mapping.amount_paid > 0) or status == "PAID":
+        paid = mapping["amount_paid"]
+        if (paid and paid > 0) or status == "PAID":
             return (
                 f"{label(row)} has payments recorded in Xero, and Xero does not void a document "
                 "with payments: delete its payments first, then retry this deletion"
@@ -77,61 +87,59 @@ def _delete_body(row: OutboxRow, mapping: MappingRow) -> dict[str, Any] | str:
 
 
 def _prepare_delete(
-    session: Session, row: OutboxRow, mapping: MappingRow | None
-) -> Prepared | None:
-    if mapping is None or mapping.xero_id is None:
-        outbox.finish(session, row, outbox.DONE)  # never reached Xero: nothing to remove
+    session: Session, row: outbox.Queued, mapping: Mapping[str, Any] | None
+) -> Prepared | Skipped:
+    if mapping is None or mapping["xero_id"] is None or mapping["xero_status"] in _GONE:
+        # never reached Xero, or gone from it already: nothing to remove
+        outbox.close(session, [row.id], outbox.DONE)
         if mapping is not None:
-            mapping.sync_status = "deleted"
-        return None
-    if mapping.xero_status in ("DELETED", "VOIDED"):
-        outbox.finish(session, row, outbox.DONE)
-        mapping.sync_status = "deleted"
-        return None
+            set_sync_status(session, mapping["id"], "deleted")
+        return "done"
     if row.entity == "payments":
-        return Prepared(row, "DELPAY", {"Status": "DELETED"}, mapping.xero_id)
+        return Prepared(row, "DELPAY", {"Status": "DELETED"}, mapping["xero_id"])
     body = _delete_body(row, mapping)
     if isinstance(body, str):
         record_failure(session, row, "forbidden", [body])
-        return None
-    return Prepared(row, "POST", body, mapping.xero_id)
+        return "failed"
+    return Prepared(row, "POST", body, mapping["xero_id"])
 
 
 def _prepare_allocation(
-    session: Session, row: OutboxRow, mapping: MappingRow | None, refs: SessionRefs
-) -> Prepared | None:
-    if mapping is None or mapping.xero_id is None:
-        outbox.mark_waiting(session, row, f"credit_notes:{row.app_id}")
-        return None
+    session: Session, row: outbox.Queued, mapping: Mapping[str, Any] | None, refs: SessionRefs
+) -> Prepared | Skipped:
+    if mapping is None or mapping["xero_id"] is None:
+        outbox.mark_waiting(session, row.id, f"credit_notes:{row.app_id}")
+        return "waiting"
     allocations = []
     for allocation in (row.payload or {}).get("allocations", []):
         invoice = refs.xero_id("invoices", allocation["invoice_id"])
         if invoice is None:
-            _waiting_or_missing(
+            return _waiting_or_missing(
                 session, row, MissingReference("invoices", allocation["invoice_id"])
             )
-            return None
         entry = {"Invoice": {"InvoiceID": invoice}, "Amount": allocation["amount"]}
         entry["Date"] = allocation.get("date") or (row.payload or {}).get("date")
         allocations.append(entry)
-    return Prepared(row, "ALLOC", {"Allocations": allocations}, mapping.xero_id)
+    return Prepared(row, "ALLOC", {"Allocations": allocations}, mapping["xero_id"])
 
 
 def prepare(
     session: Session,
     ctx: SyncContext,
-    row: OutboxRow,
-    mapping: MappingRow | None,
+    row: outbox.Queued,
+    mapping: Mapping[str, Any] | None,
     refs: SessionRefs,
     books: Books,
-) -> Prepared | None:
-    """What to send for `row`, or None if it was dealt with here (dead letter, wait, no-op)."""
+) -> Prepared | Skipped:
+    """What to send for `row`, or what became of it here (dead letter, wait, nothing to do).
+    `mapping`: the record's mapping, its `MAPPING_COLUMNS` only."""
     if row.operation == "delete":
         return _prepare_delete(session, row, mapping)
     if row.operation == "allocate":
         return _prepare_allocation(session, row, mapping, refs)
     record: AppRecord = parse_record(row.entity, row.payload or {})
-    if row.entity == "payments" and mapping is not None and mapping.xero_id:
+    xero_id = mapping["xero_id"] if mapping is not None else None
+    if row.entity == "payments" and xero_id:
         record_failure(
             session,
             row,
@@ -141,20 +149,19 @@ def prepare(
                 "and hand in a new payment with a new id"
             ],
         )
-        return None
+        return "failed"
     problems_found = check_codes(record, ctx.mapping, books)
     if problems_found:
         record_failure(session, row, "invalid_code", problems_found)
-        return None
+        return "failed"
     try:
         body = to_xero(record, refs, ctx.mapping).to_payload()
     except MissingReference as missing:
-        _waiting_or_missing(session, row, missing)
-        return None
+        return _waiting_or_missing(session, row, missing)
     base = synced_base(record, ctx)
-    if mapping is not None and mapping.xero_id:
-        body[ID_FIELD[row.entity]] = mapping.xero_id
-        return Prepared(row, "POST", body, mapping.xero_id, base)
+    if xero_id:
+        body[ID_FIELD[row.entity]] = xero_id
+        return Prepared(row, "POST", body, xero_id, base)
     return Prepared(row, "PUT", body, base=base)
 
 
@@ -176,13 +183,12 @@ def has_allocations(record: AppRecord) -> bool:
     return isinstance(record, AppCreditNote) and bool(record.allocations)
 
 
+_IN_FLIGHT = select(table_of(OutboxRow).c.app_id).where(
+    table_of(OutboxRow).c.connection_id == bindparam("connection"),
+    table_of(OutboxRow).c.entity == bindparam("entity"),
+    table_of(OutboxRow).c.state == outbox.IN_FLIGHT,
+)
+
+
 def in_flight_ids(session: Session, connection_id: str, entity: str) -> set[str]:
-    return set(
-        session.scalars(
-            select(OutboxRow.app_id).where(
-                OutboxRow.connection_id == connection_id,
-                OutboxRow.entity == entity,
-                OutboxRow.state == outbox.IN_FLIGHT,
-            )
-        )
-    )
+    return set(session.scalars(_IN_FLIGHT, {"connection": connection_id, "entity": entity}))

@@ -19,6 +19,7 @@ tests that crash the push there.
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -27,22 +28,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
 from xerosync.engine.failures import record_failure
 from xerosync.engine.lookup import find_created
 from xerosync.engine.matching import find_matches
 from xerosync.engine.outcomes import record_outcomes, record_success
-from xerosync.engine.prepare import Prepared, in_flight_ids, prepare
+from xerosync.engine.prepare import MAPPING_COLUMNS, Prepared, in_flight_ids, prepare
 from xerosync.engine.reference import load_books
 from xerosync.engine.resources import resource
 from xerosync.errors import NeedsReauth, RateLimited, RequestRejected, RetryableError
 from xerosync.store import connections, leases, outbox
-from xerosync.store.db import among
+from xerosync.store.db import among_param, dialect_of
 from xerosync.store.mappings import SessionRefs
-from xerosync.store.tables import MappingRow, OutboxRow
+from xerosync.store.tables import MappingRow, table_of
 from xerosync.sync.entities import PUSH_ORDER
 from xerosync.xero.batching import (
     MAX_BATCH_BYTES,
@@ -205,32 +206,27 @@ def _renew(ctx: SyncContext, connection_id: str, report: PushReport) -> None:
 # -- new work ------------------------------------------------------------------------------
 
 
-def _mappings(
-    session: Session, connection_id: str, entity: str, rows: Sequence[OutboxRow]
-) -> dict[str, MappingRow]:
-    ids = [r.app_id for r in rows]
-    found = session.scalars(
-        select(MappingRow)
-        .where(
-            MappingRow.connection_id == connection_id,
-            MappingRow.entity == entity,
-            among(session, MappingRow.app_id, ids),
-        )
-        # what to send is the row's; preparing it reads no more of the mapping than this
-        .options(
-            load_only(
-                MappingRow.app_id,
-                MappingRow.xero_id,
-                MappingRow.xero_status,
-                MappingRow.amount_paid,
-                MappingRow.sync_status,
-            )
-        )
+@functools.cache
+def _mappings_query(dialect: str) -> Select[Any]:
+    mappings = table_of(MappingRow)
+    return select(*(mappings.c[name] for name in MAPPING_COLUMNS)).where(
+        mappings.c.connection_id == bindparam("connection"),
+        mappings.c.entity == bindparam("entity"),
+        among_param(dialect, mappings.c.app_id, "app_ids"),
     )
-    return {m.app_id: m for m in found if m.app_id is not None}
 
 
-def _preload(refs: SessionRefs, rows: Sequence[OutboxRow]) -> None:
+def _mappings(
+    session: Session, connection_id: str, entity: str, rows: Sequence[outbox.Queued]
+) -> dict[str, dict[str, Any]]:
+    found = session.execute(
+        _mappings_query(dialect_of(session)),
+        {"connection": connection_id, "entity": entity, "app_ids": [r.app_id for r in rows]},
+    )
+    return {m.app_id: m._asdict() for m in found if m.app_id is not None}
+
+
+def _preload(refs: SessionRefs, rows: Sequence[outbox.Queued]) -> None:
     wanted: dict[str, set[str]] = {}
     for row in rows:
         payload = row.payload or {}
@@ -292,14 +288,14 @@ def _claim_next(
         prepared: list[Prepared] = []
         for row in rows:
             if row.app_id in busy:
-                outbox.mark_waiting(session, row, "an earlier change of it is in flight")
+                outbox.mark_waiting(session, row.id, "an earlier change of it is in flight")
                 continue
             found = prepare(session, ctx, row, mappings.get(row.app_id), refs, books)
-            if found is not None:
+            if isinstance(found, Prepared):
                 prepared.append(found)
-            elif row.state == outbox.FAILED:
+            elif found == "failed":
                 report.count(rejected=1)
-            elif row.state == outbox.PENDING:
+            elif found == "waiting":
                 report.count(waiting=1)
         return _claim(session, ctx, connection_id, entity, prepared), rows[-1].id
 
@@ -381,7 +377,7 @@ def _claim(
     )
     return [
         _Claim(
-            batch.id,
+            batch_id,
             entity,
             new.method,
             new.key,
@@ -389,7 +385,7 @@ def _claim(
             [p.xero_id for p in items],
             [p.base for p in items],
         )
-        for batch, (new, items) in zip(made, batches, strict=True)
+        for batch_id, (new, items) in zip(made, batches, strict=True)
     ]
 
 
@@ -457,19 +453,9 @@ def _send(
         report.count(calls=1)
         messages = getattr(exc, "messages", None) or [str(exc)]
         with ctx.db.transaction() as session:
-            for row in _batch_rows(session, claim.batch_id):
+            for row in outbox.sent_rows(session, claim.batch_id):
                 record_failure(session, row, "rejected", messages)
                 report.count(rejected=1)
-
-
-def _batch_rows(session: Session, batch_id: int) -> list[OutboxRow]:
-    return list(
-        session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.batch_id == batch_id, OutboxRow.state == outbox.IN_FLIGHT)
-            .order_by(OutboxRow.position)
-        )
-    )
 
 
 # -- resuming ------------------------------------------------------------------------------
@@ -544,7 +530,7 @@ def _with_ids(ctx: SyncContext, claim: _Claim) -> _Claim:
     if claim.method not in ("DELPAY", "ALLOC"):
         return claim
     with ctx.db.transaction() as session:
-        rows = _batch_rows(session, claim.batch_id)
+        rows = outbox.sent_rows(session, claim.batch_id)
         ids = []
         for row in rows:
             mapping = session.scalar(
@@ -565,12 +551,11 @@ def _adopt_or_release(
     _renew(ctx, connection_id, report)
     found: dict[int, XeroModel] = find_created(ctx.client, tenant, claim.entity, claim.body)
     with ctx.db.transaction() as session:
-        rows = _batch_rows(session, claim.batch_id)
         missing = []
-        for row in rows:
+        for row in outbox.sent_rows(session, claim.batch_id, payload=True):
             record = found.get(row.position if row.position is not None else -1)
             if record is None:
-                missing.append(row)
+                missing.append(row.id)
                 continue
             record_success(session, ctx, row, "create", record, ctx.clock.now())
             report.count(adopted=1)

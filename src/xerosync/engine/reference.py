@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
 from xerosync.store import connections
-from xerosync.store.tables import XeroRecordRow
+from xerosync.store.tables import XeroRecordRow, table_of
 from xerosync.sync.config import Books
 
 __all__ = ["load_books", "refresh_books"]
@@ -63,15 +63,16 @@ def refresh_books(ctx: SyncContext, connection_id: str) -> dict[str, int]:
         }
 
 
+_RECORDS = table_of(XeroRecordRow)
+#: built once: every claim of a push reads the books
+_BOOKS = select(_RECORDS.c.entity, _RECORDS.c.code, _RECORDS.c.status, _RECORDS.c.data).where(
+    _RECORDS.c.connection_id == bindparam("connection"),
+    _RECORDS.c.entity.in_(("accounts", "tax_rates")),
+)
+
+
 def load_books(session: Session, connection_id: str) -> Books:
-    rows = session.execute(
-        select(
-            XeroRecordRow.entity, XeroRecordRow.code, XeroRecordRow.status, XeroRecordRow.data
-        ).where(
-            XeroRecordRow.connection_id == connection_id,
-            XeroRecordRow.entity.in_(("accounts", "tax_rates")),
-        )
-    )
+    rows = session.execute(_BOOKS, {"connection": connection_id})
     accounts: dict[str, str] = {}
     taxes: set[str] = set()
     for entity, code, status, data in rows:

@@ -2,8 +2,8 @@
 
 SQLite is the embedded default (one file, WAL, foreign keys on, writers wait rather than fail);
 PostgreSQL is for production. Everything above this module is written once for both: the only
-dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among`, `insert_many`
-and `update_many`.
+dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among`, `among_param`,
+`insert_many` and `update_many`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     ColumnElement,
     Dialect,
     Engine,
     Table,
     TextClause,
+    TypeDecorator,
     any_,
     bindparam,
     create_engine,
@@ -36,7 +39,15 @@ from sqlalchemy.sql.dml import Insert
 
 from xerosync.store.tables import Base, utcnow
 
-__all__ = ["Database", "among", "insert_many", "normalise_url", "update_many"]
+__all__ = [
+    "Database",
+    "among",
+    "among_param",
+    "dialect_of",
+    "insert_many",
+    "normalise_url",
+    "update_many",
+]
 
 _SQLITE_BUSY_MS = 30_000
 
@@ -47,6 +58,13 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns are written with orjson (feed events, payloads, snapshots: several a record,
+    where Python's encoder cost more than the statement); keys that are not strings are written
+    as strings, as Python's own encoder does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,6 +91,21 @@ def among(
     if session.get_bind().dialect.name != "postgresql":
         return column.in_(values)
     return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+
+
+def among_param(dialect: str, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+    """`among` for a statement built once and run many times: `column IN` the list given as
+    parameter `name` when it runs (`= ANY` of one array on PostgreSQL, an expanding IN
+    elsewhere). The hot statements of a push are built once a dialect (`functools.cache`):
+    building a select and working out its cache key cost more than running it."""
+    if dialect != "postgresql":
+        return column.in_(bindparam(name, expanding=True))
+    return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+
+
+def dialect_of(session: Session) -> str:
+    """`postgresql` or `sqlite`: the key of statements built once a dialect."""
+    return session.get_bind().dialect.name
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -116,12 +149,15 @@ def update_many(
     session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *, key: str = "id"
 ) -> None:
     """Set each row's values on the row of `table` whose `key` column it names; every row names
-    the same columns. On PostgreSQL one UPDATE joined to the `unnest` of one array a column: the
-    same text whatever the number of rows (so compiled once and prepared by the server), where
-    SQLAlchemy would send an executemany (a prepared statement a row, and the ORM's unit of work
-    its bookkeeping an object). Elsewhere one executemany. The values go through each column's
-    own bind processing either way; `updated_at`, if the table has one and it is not given, is
-    set as the models' `onupdate` sets it."""
+    the same columns. `updated_at`, if the table has one and it is not given, is set as the
+    models' `onupdate` sets it.
+
+    On PostgreSQL one UPDATE joined to `jsonb_to_recordset` of one JSON document of all the rows:
+    the same text whatever the number of rows (compiled once, prepared by the server), and one
+    orjson dump where psycopg would dump an array a column value by value in Python (that cost
+    more than the rest of recording a batch) or SQLAlchemy send a statement a row. JSON columns
+    go in as they are (a None is SQL NULL), decorated types (aware datetimes) through their own
+    `process_bind_param`. Elsewhere one executemany, through each column's bind processing."""
     if not rows:
         return
     names = tuple(rows[0])
@@ -137,34 +173,47 @@ def update_many(
             each, [{"row_key": row[key], **{f"new_{n}": row[n] for n in changed}} for row in rows]
         )
         return
-    statement = _unnest_update(dialect, table, names, key)
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-    arrays = {
-        f"a_{name}": [row[name] if p is None else p(row[name]) for row in rows]
-        for name, p in zip(names, processors, strict=True)
-    }
-    session.execute(statement, {**arrays, "changed_at": utcnow()})
+    decorated: list[tuple[str, TypeDecorator[Any]]] = [
+        (name, kind) for name in names if isinstance(kind := table.c[name].type, TypeDecorator)
+    ]
+    if decorated:
+        rows = [
+            {**row, **{n: t.process_bind_param(row[n], dialect) for n, t in decorated}}
+            for row in rows
+        ]
+    document = orjson.dumps(list(rows), default=_json_default).decode()
+    session.execute(
+        _recordset_update(dialect, table, names, key), {"rows": document, "changed_at": utcnow()}
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # read back exactly by the column's numeric type
+    raise TypeError(f"{type(value).__name__} cannot be written by update_many")
 
 
 @functools.cache
-def _unnest_update(dialect: Dialect, table: Table, names: tuple[str, ...], key: str) -> TextClause:
-    """`UPDATE t SET c = new.c, ... FROM unnest(CAST(:a_key AS type[]), CAST(:a_c AS type[]),
-    ...) AS new(key, c, ...) WHERE t.key = new.key`."""
+def _recordset_update(
+    dialect: Dialect, table: Table, names: tuple[str, ...], key: str
+) -> TextClause:
+    """`UPDATE t SET c = new.c, ... FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS new(key
+    type, c type, ...) WHERE t.key = new.key`."""
     quote, table_name = dialect.identifier_preparer.quote, dialect.identifier_preparer.format_table
-    arrays = [
-        f"CAST(:a_{n} AS {table.c[n].type.dialect_impl(dialect).compile(dialect=dialect)}[])"
-        for n in names
-    ]
     quoted = [quote(name) for name in names]
+    columns = ", ".join(
+        f"{q} {table.c[n].type.dialect_impl(dialect).compile(dialect=dialect)}"
+        for n, q in zip(names, quoted, strict=True)
+    )
     settings = ", ".join(
         f"{q} = new.{q}" for name, q in zip(names, quoted, strict=True) if name != key
     )
     if "updated_at" in table.c and "updated_at" not in names:
         settings += ", updated_at = :changed_at"
-    # only names from the table's own definition go into the text; every value is a parameter
+    # only names and types from the table's own definition go into the text; values are a parameter
     return text(
         f"UPDATE {table_name(table)} SET {settings} "  # noqa: S608
-        f"FROM unnest({', '.join(arrays)}) AS new({', '.join(quoted)}) "
+        f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS new({columns}) "
         f"WHERE {table_name(table)}.{quote(key)} = new.{quote(key)}"
     )
 
@@ -181,12 +230,14 @@ class Database:
     @staticmethod
     def _make_engine(url: str, echo: bool) -> Engine:
         parsed = make_url(url)
+        json = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+            return create_engine(url, echo=echo, pool_pre_ping=True, future=True, **json)
         memory = parsed.database in (None, "", ":memory:")
         engine = create_engine(
             url,
             echo=echo,
+            **json,
             connect_args={"check_same_thread": False, "isolation_level": None, "timeout": 30},
             poolclass=StaticPool if memory else None,
         )

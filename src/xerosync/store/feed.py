@@ -42,6 +42,7 @@ KINDS = frozenset(
 )
 
 _FEED_LOCK = 0x5E5F  # any constant, shared by every writer
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _PENDING = "feed_pending"  # session.info: (transaction, events not yet written)
 _HOOKED = "feed_hooked"
 
@@ -58,7 +59,7 @@ def lock(session: Session) -> None:
         session.get_bind().dialect.name == "postgresql"
         and session.info.get("feed_lock") is not transaction
     ):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _FEED_LOCK})
+        session.execute(_LOCK, {"k": _FEED_LOCK})
         session.info["feed_lock"] = transaction  # held until this transaction ends
 
 

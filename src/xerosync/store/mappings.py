@@ -3,16 +3,17 @@ synced snapshot (the base of three-way merges) and what Xero last said of the re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from xerosync.store.db import among, insert_many
+from xerosync.store.db import among_param, dialect_of, insert_many
 from xerosync.store.tables import MappingRow, table_of, utcnow
 
-__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows"]
+__all__ = ["SessionRefs", "by_app", "by_xero", "insert_new", "insert_rows", "set_sync_status"]
 
 _TABLE = table_of(MappingRow)
 
@@ -24,6 +25,12 @@ def by_app(session: Session, connection_id: str, entity: str, app_id: str) -> Ma
             MappingRow.entity == entity,
             MappingRow.app_id == app_id,
         )
+    )
+
+
+def set_sync_status(session: Session, mapping_id: int, status: str) -> None:
+    session.execute(
+        update(MappingRow).where(MappingRow.id == mapping_id).values(sync_status=status)
     )
 
 
@@ -57,6 +64,15 @@ def insert_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         insert_many(session, _TABLE, [{**row, "updated_at": now} for row in rows])
 
 
+@functools.cache
+def _pairs_query(dialect: str, key: str, value: str) -> Select[Any]:
+    return select(_TABLE.c[key], _TABLE.c[value]).where(
+        _TABLE.c.connection_id == bindparam("connection"),
+        _TABLE.c.entity == bindparam("entity"),
+        among_param(dialect, _TABLE.c[key], "keys"),
+    )
+
+
 class SessionRefs:
     """`xerosync.sync.mapping.Refs` over the mappings table, cached for one unit of work."""
 
@@ -69,7 +85,7 @@ class SessionRefs:
     def preload(self, entity: str, app_ids: Iterable[str]) -> None:
         """Learn the Xero ids of these app records, 500 to a query."""
         wanted = [a for a in set(app_ids) if (entity, a) not in self._to_xero]
-        for app_id, xero_id in self._pairs(entity, MappingRow.app_id, MappingRow.xero_id, wanted):
+        for app_id, xero_id in self._pairs(entity, "app_id", "xero_id", wanted):
             self._to_xero[(entity, app_id)] = xero_id
             if xero_id:
                 self._to_app[(entity, xero_id)] = app_id
@@ -77,21 +93,18 @@ class SessionRefs:
     def preload_xero(self, entity: str, xero_ids: Iterable[str]) -> None:
         """Learn the app ids of these Xero records, 500 to a query."""
         wanted = [x for x in set(xero_ids) if (entity, x) not in self._to_app]
-        for xero_id, app_id in self._pairs(entity, MappingRow.xero_id, MappingRow.app_id, wanted):
+        for xero_id, app_id in self._pairs(entity, "xero_id", "app_id", wanted):
             self._to_app[(entity, xero_id)] = app_id
 
     def _pairs(
-        self, entity: str, key: Any, value: Any, keys: list[str]
+        self, entity: str, key: str, value: str, keys: list[str]
     ) -> Iterator[tuple[str, str | None]]:
         """(each of `keys`, its `value` column or None), looked up by the `key` column."""
+        query = _pairs_query(dialect_of(self._session), key, value)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             rows = self._session.execute(
-                select(key, value).where(
-                    MappingRow.connection_id == self._connection_id,
-                    MappingRow.entity == entity,
-                    among(self._session, key, chunk),
-                )
+                query, {"connection": self._connection_id, "entity": entity, "keys": chunk}
             )
             found: dict[str, str | None] = dict(rows.all())
             for one in chunk:

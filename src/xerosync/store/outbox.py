@@ -11,17 +11,17 @@ window) or after a look-up in Xero (past it): see `xerosync.engine.push`.
 
 from __future__ import annotations
 
-import json
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+import orjson
+from sqlalchemy import Select, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
-from xerosync.store.db import among, update_many
+from xerosync.store.db import among, among_param, dialect_of, update_many
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch, table_of
 
 __all__ = [
@@ -30,16 +30,19 @@ __all__ = [
     "IN_FLIGHT",
     "PENDING",
     "SUPERSEDED",
+    "Queued",
     "add",
     "claim",
+    "close",
     "depth",
     "finish",
-    "finish_many",
     "in_flight_batches",
     "insert_new",
+    "payload_of",
     "pending",
     "queue",
     "release",
+    "sent_rows",
 ]
 
 PENDING = "pending"
@@ -133,23 +136,63 @@ def queue(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """An outbox row as a push reads it: plain values, no ORM object to track (a batch's rows
+    cost more to load as objects, and to look over at commit, than to send and record)."""
+
+    id: int
+    connection_id: str
+    entity: str
+    app_id: str
+    operation: str
+    version: int
+    attempts: int
+    position: int | None
+    #: the record as handed in (`sent_rows` reads it only when asked to)
+    payload: dict[str, Any] | None = None
+
+
+_OUTBOX = table_of(OutboxRow)
+#: the columns of `Queued`, in its order
+_QUEUED = tuple(
+    _OUTBOX.c[name]
+    for name in (
+        *("id", "connection_id", "entity", "app_id"),
+        *("operation", "version", "attempts", "position"),
+    )
+)
+
+
+@functools.cache
+def _pending_query() -> Select[Any]:
+    return (
+        select(*_QUEUED, _OUTBOX.c.payload)
+        .where(
+            _OUTBOX.c.connection_id == bindparam("connection"),
+            _OUTBOX.c.entity == bindparam("entity"),
+            _OUTBOX.c.state == PENDING,
+            _OUTBOX.c.id > bindparam("after"),
+        )
+        .order_by(_OUTBOX.c.id)
+        .limit(bindparam("limit"))
+    )
+
+
 def pending(
     session: Session, connection_id: str, entity: str, *, limit: int, after: int = 0
-) -> list[OutboxRow]:
+) -> list[Queued]:
     """The oldest pending rows of one kind (by id, so a record's changes go in order)."""
-    return list(
-        session.scalars(
-            select(OutboxRow)
-            .where(
-                OutboxRow.connection_id == connection_id,
-                OutboxRow.entity == entity,
-                OutboxRow.state == PENDING,
-                OutboxRow.id > after,
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
+    found = session.execute(
+        _pending_query(),
+        {"connection": connection_id, "entity": entity, "after": after, "limit": limit},
     )
+    return [Queued(*values) for values in found]
+
+
+_NEW_BATCHES = insert(table_of(PushBatch)).returning(
+    table_of(PushBatch).c.id, sort_by_parameter_order=True
+)
 
 
 @dataclass(frozen=True)
@@ -157,7 +200,7 @@ class NewBatch:
     """Rows (in this order) to send in one call under idempotency key `key`; `body[i]` is what is
     sent for `rows[i]`."""
 
-    rows: Sequence[OutboxRow]
+    rows: Sequence[Queued]
     method: str
     key: str
     body: Sequence[Mapping[str, Any]]
@@ -170,61 +213,87 @@ def claim(
     connection_id: str,
     entity: str,
     now: datetime,
-) -> list[PushBatch]:
-    """Move each batch's rows into a push batch of their own: one INSERT and one UPDATE for them
-    all (claiming batches one at a time cost a round of statements each)."""
-    made = [
-        PushBatch(
-            connection_id=connection_id,
-            entity=entity,
-            method=new.method,
-            idempotency_key=new.key,
-            body=json.dumps([dict(b) for b in new.body]),
-            size=len(new.rows),
-            created_at=now,
-            first_sent_at=now,
+) -> list[int]:
+    """Move each batch's rows into a push batch of their own (ids returned in order): one
+    INSERT and one UPDATE for them all (claiming batches one at a time cost a round of
+    statements each)."""
+    if not batches:
+        return []
+    made = list(
+        session.scalars(
+            _NEW_BATCHES,
+            [
+                {
+                    "connection_id": connection_id,
+                    "entity": entity,
+                    "method": new.method,
+                    "idempotency_key": new.key,
+                    "body": orjson.dumps(list(new.body)).decode(),
+                    "size": len(new.rows),
+                    "created_at": now,
+                    "first_sent_at": now,
+                }
+                for new in batches
+            ],
         )
-        for new in batches
-    ]
-    if not made:
-        return made
-    session.add_all(made)
-    session.flush()
-    params = [
-        {
-            "id": row.id,
-            "state": IN_FLIGHT,
-            "batch_id": batch.id,
-            "position": position,
-            "attempts": row.attempts + 1,
-            "waiting_on": None,
-        }
-        for batch, new in zip(made, batches, strict=True)
-        for position, row in enumerate(new.rows)
-    ]
-    update_many(session, table_of(OutboxRow), params)
-    rows = [row for new in batches for row in new.rows]
-    for row, values in zip(rows, params, strict=True):
-        for name in ("state", "batch_id", "position", "attempts", "waiting_on"):
-            set_committed_value(row, name, values[name])
+    )
+    update_many(
+        session,
+        table_of(OutboxRow),
+        [
+            {
+                "id": row.id,
+                "state": IN_FLIGHT,
+                "batch_id": batch_id,
+                "position": position,
+                "attempts": row.attempts + 1,
+                "waiting_on": None,
+            }
+            for batch_id, new in zip(made, batches, strict=True)
+            for position, row in enumerate(new.rows)
+        ],
+    )
     return made
 
 
-def _update_rows(session: Session, rows: Sequence[OutboxRow], **values: Any) -> None:
-    """One UPDATE for all `rows` (not one per row), the loaded objects told of the plain values
-    without being marked changed."""
-    if not rows:
-        return
-    session.execute(
-        update(OutboxRow)
-        .where(among(session, OutboxRow.id, [r.id for r in rows]))
-        .values(**values),
-        execution_options={"synchronize_session": False},
+@functools.cache
+def _sent_query(payload: bool) -> Select[Any]:
+    columns = (*_QUEUED, _OUTBOX.c.payload) if payload else _QUEUED
+    return (
+        select(*columns)
+        .where(_OUTBOX.c.batch_id == bindparam("batch"), _OUTBOX.c.state == IN_FLIGHT)
+        .order_by(_OUTBOX.c.position)
     )
-    plain = {k: v for k, v in values.items() if not isinstance(v, ColumnElement)}
-    for row in rows:
-        for name, value in plain.items():
-            set_committed_value(row, name, value)
+
+
+def sent_rows(session: Session, batch_id: int, *, payload: bool = False) -> list[Queued]:
+    """The rows of `batch_id` still in flight, in batch order (none: its outcome is recorded);
+    their payloads only if asked for."""
+    found = session.execute(_sent_query(payload), {"batch": batch_id})
+    return [Queued(*values) for values in found]
+
+
+def payload_of(session: Session, row_id: int) -> dict[str, Any] | None:
+    """The record row `row_id` carries, as handed in."""
+    payload: dict[str, Any] | None = session.scalar(
+        select(OutboxRow.payload).where(OutboxRow.id == row_id)
+    )
+    return payload
+
+
+@functools.cache
+def _close_query(dialect: str) -> Update:
+    return (
+        update(_OUTBOX)
+        .where(among_param(dialect, _OUTBOX.c.id, "ids"))
+        .values(state=bindparam("new_state"), last_error=None)
+    )
+
+
+def close(session: Session, ids: Sequence[int], state: str) -> None:
+    """Rows `ids` end in `state` (a batch's records that went through: one statement)."""
+    if ids:
+        session.execute(_close_query(dialect_of(session)), {"ids": list(ids), "new_state": state})
 
 
 def in_flight_batches(
@@ -258,7 +327,7 @@ def count_attempt(session: Session, batch_id: int) -> None:
 
 def batch_body(batch: PushBatch) -> list[dict[str, Any]]:
     """The records of `batch` exactly as first sent (key order kept)."""
-    body: list[dict[str, Any]] = json.loads(batch.body)
+    body: list[dict[str, Any]] = orjson.loads(batch.body)
     return body
 
 
@@ -267,18 +336,15 @@ def finish(session: Session, row: OutboxRow, state: str, error: str | None = Non
     row.last_error = error
 
 
-def finish_many(session: Session, rows: Sequence[OutboxRow], state: str) -> None:
-    """`finish` for many rows at once, in one statement (a batch's records that went through)."""
-    _update_rows(session, rows, state=state, last_error=None)
-
-
-def release(session: Session, rows: Sequence[OutboxRow], *, waiting_on: str | None = None) -> None:
-    """Back to pending (sent under a new batch next time)."""
-    for row in rows:
-        row.state = PENDING
-        row.batch_id = None
-        row.position = None
-        row.waiting_on = waiting_on
+def release(session: Session, ids: Sequence[int], *, waiting_on: str | None = None) -> None:
+    """Rows `ids` back to pending (sent under a new batch next time)."""
+    if ids:
+        session.execute(
+            update(OutboxRow)
+            .where(among(session, OutboxRow.id, ids))
+            .values(state=PENDING, batch_id=None, position=None, waiting_on=waiting_on),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def depth(session: Session, connection_id: str | None = None) -> dict[str, int]:
@@ -289,5 +355,6 @@ def depth(session: Session, connection_id: str | None = None) -> dict[str, int]:
     return dict(session.execute(query).all())
 
 
-def mark_waiting(session: Session, row: OutboxRow, reason: str) -> None:
-    session.execute(update(OutboxRow).where(OutboxRow.id == row.id).values(waiting_on=reason[:255]))
+def mark_waiting(session: Session, row_id: int, reason: str) -> None:
+    """Row `row_id` stays pending, waiting on `reason` (a record not in Xero yet, say)."""
+    session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(waiting_on=reason[:255]))

@@ -14,14 +14,13 @@ the same batches and the same keys after a crash.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from xerosync.errors import BatchMismatch, RawResponse
-from xerosync.xero.models.base import XeroRecord, json_default
+from xerosync.xero.models.base import XeroRecord, encode
 
 __all__ = [
     "MAX_BATCH_BYTES",
@@ -90,8 +89,8 @@ class BatchPlan:
 
 
 def encoded_size(payload: Any) -> int:
-    """Bytes of `payload` as httpx sends it (compact JSON is smaller, so this errs on the safe side)."""
-    return len(json.dumps(payload, ensure_ascii=False, default=json_default).encode())
+    """Bytes of `payload` as the client sends it."""
+    return len(encode(payload))
 
 
 def plan_batches(
@@ -109,7 +108,7 @@ def plan_batches(
     if max_records < 1:
         raise ValueError("max_records must be at least 1")
     overhead = encoded_size({envelope: []})
-    separator = len(", ")
+    separator = len(",")  # between records in the compact body
     plan = BatchPlan()
     indices: list[int] = []
     chunk: list[Mapping[str, Any]] = []

@@ -316,6 +316,7 @@ class XeroClient:
         tokens = self.oauth.finish(callback_url, started)
         with self.tokens.store.lock(key):
             self.tokens.store.save(key, tokens)
+        self.tokens.forget(key)
         return self.connections(key=key)
 
     def connections(self, *, key: str = DEFAULT_KEY) -> list[XeroConnection]:
@@ -344,6 +345,7 @@ class XeroClient:
             if tokens is not None and tokens.refresh_token:
                 self.oauth.revoke(tokens.refresh_token)
             store.delete(key)
+        self.tokens.forget(key)
 
     def _tenantless(self, method: str, url: str, key: str) -> httpx.Response:
         request = self._build(method, url, None, None, None, None, None)

@@ -34,7 +34,7 @@ from xerosync.errors import (
 from xerosync.version import __version__
 from xerosync.xero.config import XeroConfig
 from xerosync.xero.limits.budget import RateProblem
-from xerosync.xero.models.base import dumps
+from xerosync.xero.models.base import encode
 from xerosync.xero.retry import Failure
 
 USER_AGENT = f"xerosync/{__version__}"
@@ -149,7 +149,7 @@ def _raw_request(request: httpx.Request, status: int | None = None) -> RawRespon
 
 def encode_json(payload: Any) -> bytes:
     """The request body for `payload` (Decimal money as exact JSON numbers)."""
-    return dumps(payload).encode()
+    return encode(payload)
 
 
 def json_body(response: httpx.Response) -> Any:

@@ -55,18 +55,40 @@ class TokenKeeper:
         # key -> (a rotated pair the store failed to save, the refresh token it replaces)
         self._unsaved: dict[str, tuple[TokenSet, str]] = {}
         self._guard = threading.Lock()
+        #: key -> the pair last read or made here, used until it nears expiry or Xero refuses it
+        self._known: dict[str, TokenSet] = {}
 
     def current(self, key: str) -> TokenSet:
-        """Usable tokens for `key`, refreshed first if they expire within the margin."""
+        """Usable tokens for `key`, refreshed first if they expire within the margin.
+
+        The pair last seen is used again without reading the store (a read and a decryption
+        per call were a tenth of a push's cost): an access token stays good until it expires,
+        whoever has refreshed since. Near its expiry, or on a 401 (`XeroAuth.replay_after`),
+        `refresh` reads the store under its lock and takes another worker's newer pair."""
+        with self._guard:
+            known = self._known.get(key)
+        if known is not None and not known.expires_within(self.margin, self.clock.now()):
+            return known
         tokens, _stored = self._latest(key)
         if tokens is None:
             raise NeedsReauth(f"no tokens stored for {key!r}: connect the organisation first")
         if tokens.expires_within(self.margin, self.clock.now()):
             return self.refresh(key, stale=tokens)
+        self._remember(key, tokens)
         return tokens
+
+    def _remember(self, key: str, tokens: TokenSet) -> None:
+        with self._guard:
+            self._known[key] = tokens
+
+    def forget(self, key: str) -> None:
+        """Read `key`'s pair from the store at the next call (it was replaced or removed)."""
+        with self._guard:
+            self._known.pop(key, None)
 
     def refresh(self, key: str, *, stale: TokenSet) -> TokenSet:
         """Replace `stale` with a fresh pair, unless another worker already did."""
+        self.forget(key)  # whatever comes of it, the pair known here is done with
         with self.store.lock(key):
             latest, stored = self._latest(key)
             if latest is None:
@@ -75,6 +97,7 @@ class TokenKeeper:
                 self.margin, self.clock.now()
             ):
                 logger.debug("auth.refreshed_elsewhere", extra={"key": key})
+                self._remember(key, latest)
                 return latest
             if not latest.refresh_token:
                 raise NeedsReauth("no refresh token stored (ask for the offline_access scope)")
@@ -91,6 +114,7 @@ class TokenKeeper:
                 raise
             tokens = latest.renewed(fresh)
             self._save(key, tokens, replacing=stored or latest.refresh_token)
+            self._remember(key, tokens)
             logger.info(
                 "auth.refreshed", extra={"key": key, "expires_at": tokens.expires_at.isoformat()}
             )
