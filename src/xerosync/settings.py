@@ -84,9 +84,9 @@ class Settings(BaseSettings):
     #: died is taken over, and its rows in flight swept up, once this has run out
     lease_seconds: float = Field(default=600.0, gt=0)
     #: how long after a lease taken from another worker ran out its batches may still be at
-    #: Xero (not sent again until then); unset: computed from the Xero client's timeouts and
-    #: retries (`XeroClient.longest_call`, about 2.5 hours by default). Lower it only when
-    #: calls are known to end sooner
+    #: Xero (not sent again until then); unset: one exchange, computed from the Xero client's
+    #: deadline and timeout (`XeroClient.longest_exchange`, 240 s by default). Lower it only
+    #: when Xero is known to answer sooner
     takeover_wait_seconds: float | None = Field(default=None, ge=0)
     #: incidents (a connection to reconnect, dead letters) are e-mailed when these are set
     smtp_host: str | None = None

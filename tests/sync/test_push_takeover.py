@@ -6,7 +6,12 @@ record ends a dead letter while it is in Xero once, unmapped (CI met it at a loa
 
 Xero here is a mock with Xero's documented behaviour (an answer is kept under its key once given;
 a request under a key not answered yet runs), whose first invoices call can be held at Xero: its
-records written, its answer not yet given, for as long as the test likes."""
+records written, its answer not yet given, for as long as the test likes.
+
+A push sends only while its lease is its own with one exchange's time left (the client checks it
+right before each send, after the rate waits), so the takeover waits one exchange after the
+lease's end (`XeroClient.longest_exchange`: 240 s with the defaults), not the hours a call with
+all its waits may take."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import threading
 import uuid
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -25,7 +30,8 @@ from tests.sync.conftest import contact, invoice, mock_xero_sync
 from xerosync.api import XeroSync
 from xerosync.clock import FakeClock
 from xerosync.engine import PushReport, SyncContext, push_connection
-from xerosync.store import outbox
+from xerosync.store import leases, outbox
+from xerosync.store.tables import Lease
 
 INVOICES = 3
 TTL = 60.0
@@ -93,7 +99,7 @@ def _setup(db_url: str, *, hold: bool = True) -> tuple[XeroSync, str, XeroHoldin
 
 
 def _worker(sync: XeroSync, name: str, **settings: Any) -> SyncContext:
-    return replace(sync.context, owner=name, lease_ttl=TTL, concurrency=1, **settings)
+    return replace(sync.context, **{"owner": name, "lease_ttl": TTL, "concurrency": 1, **settings})
 
 
 def _in_background(ctx: SyncContext, conn: str) -> tuple[threading.Thread, list[PushReport]]:
@@ -147,11 +153,11 @@ def test_a_takeover_waits_until_the_stalled_workers_call_must_have_ended(db_url:
     second = push_connection(_worker(sync, "worker-2"), conn)
 
     assert second.finished, second.error
+    assert len(xero.puts) == 1  # not sent again
     assert second.deferred == INVOICES
     assert second.resent == 0
-    wait = sync.client.longest_call()
+    wait = sync.client.longest_exchange()
     assert second.deferred_until == lease_end + timedelta(seconds=wait)
-    assert len(xero.puts) == 1  # not sent again
     # a push just after it defers as well: the lease it let go is still the stalled worker's
     third = push_connection(_worker(sync, "worker-3"), conn)
     assert (third.deferred, third.deferred_until) == (INVOICES, second.deferred_until)
@@ -176,8 +182,8 @@ def test_a_dead_workers_batch_is_sent_again_only_after_the_bound(db_url: str) ->
     with pytest.raises(Stalled):
         push_connection(_worker(sync, "worker-1"), conn, checkpoint=dies_once_claimed)
     lease_end = clock.now() + timedelta(seconds=TTL)
-    wait = sync.client.longest_call()
-    assert wait > 2 * 3600  # the client's config bounds a call to about two and a half hours
+    wait = sync.client.longest_exchange()
+    assert wait == 240  # one exchange: two sends of the 90 s deadline and a 30 s read
     clock.advance(TTL + 1)
 
     early = push_connection(_worker(sync, "worker-2"), conn)
@@ -221,9 +227,91 @@ def test_a_batch_whose_lease_was_let_go_is_sent_again_at_once(db_url: str) -> No
     assert _mapped(sync, conn) == ["synced"] * INVOICES
 
 
-def test_the_wait_is_the_longest_call_the_clients_config_allows(db_url: str) -> None:
+def test_the_wait_is_one_exchange_of_the_clients_config(db_url: str) -> None:
     sync, _conn, _xero, _clock = _setup(db_url, hold=False)
-    # 4 tries and 20 refused with 429, each after a wait for the tenant's minute (61 s) and up
-    # to two exchanges (a 401 refreshes and sends again) of the 90 s deadline plus a 30 s read;
-    # 3 backoffs of up to 120 s (a Retry-After); 20 waits of a minute window and a second
-    assert sync.client.longest_call() == 24 * (61 + 2 * (90 + 30)) + 3 * 120 + 20 * 61 == 8804
+    # two sends (a 401 refreshes and sends again) of the 90 s deadline plus a 30 s read; the
+    # rate waits before a try come before the lease is checked, so they do not count
+    assert sync.client.longest_exchange() == 2 * (90 + 30) == 240
+
+
+def _lease_until(sync: XeroSync, conn: str) -> datetime:
+    with sync.db.transaction() as session:
+        lease = session.get(Lease, f"push:{conn}")
+        assert lease is not None
+        until: datetime = lease.until
+    return until if until.tzinfo else until.replace(tzinfo=UTC)
+
+
+def test_a_push_whose_lease_was_taken_while_it_waited_stops_before_sending(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker 1's call waits for the rate limits (here as long as its lease: a spent minute,
+    the app's fair share); meanwhile its lease runs out and worker 2 takes it. The client checks
+    the lease once the call is admitted, right before the send: worker 1 stops with nothing
+    sent, the batch left in flight as it was. (Checked before the wait, as it was, the request
+    went out on a lease that was no longer worker 1's.)"""
+    sync, conn, xero, clock = _setup(db_url, hold=False)
+    admit = sync.client.governor.acquire
+
+    def lease_taken_while_waiting(tenant: str | None) -> float:
+        clock.advance(TTL + 1)
+        assert leases.acquire(sync.db, f"push:{conn}", "worker-2", now=clock.now(), ttl=TTL)
+        monkeypatch.setattr(sync.client.governor, "acquire", admit)
+        return admit(tenant)
+
+    monkeypatch.setattr(sync.client.governor, "acquire", lease_taken_while_waiting)
+    report = push_connection(_worker(sync, "worker-1"), conn)
+
+    assert report.error is not None
+    assert "lost to another worker" in report.error
+    assert (report.calls, report.ok, report.rejected) == (0, 0, 0)
+    assert xero.puts == []  # nothing sent
+    with sync.db.transaction() as session:
+        [(_batch, rows)] = outbox.in_flight_batches(session, conn)
+        assert len(rows) == INVOICES
+        assert [r.attempts for r in rows] == [1] * INVOICES  # the claim's, no more
+    assert sync.dead_letters() == []
+
+
+def test_a_push_renews_its_lease_before_sending_with_less_than_an_exchange_left(
+    db_url: str,
+) -> None:
+    """With less than one exchange left on the lease when its request is about to go (here
+    200 s of 600), the push renews it first: the request is on the wire only while the lease
+    has time for it."""
+    sync, conn, xero, clock = _setup(db_url, hold=False)
+    ttl = 600.0
+    taken = clock.now()
+    renewed: list[datetime] = []
+
+    def time_passes(name: str) -> None:
+        if name == "claimed":
+            clock.advance(ttl - 200)
+        if name == "answered":
+            renewed.append(_lease_until(sync, conn))
+
+    report = push_connection(_worker(sync, "worker-1", lease_ttl=ttl), conn, checkpoint=time_passes)
+
+    assert report.finished, report.error
+    assert [at for _, at in xero.puts] == [taken + timedelta(seconds=ttl - 200)]
+    assert renewed == [clock.now() + timedelta(seconds=ttl)]  # renewed when it was sent
+    assert xero.numbers == _each_once()
+
+
+def test_a_push_with_an_exchange_left_on_its_lease_does_not_renew_it(db_url: str) -> None:
+    sync, conn, xero, clock = _setup(db_url, hold=False)
+    ttl = 600.0
+    taken = clock.now()
+    seen: list[datetime] = []
+
+    def time_passes(name: str) -> None:
+        if name == "claimed":
+            clock.advance(ttl - 241)
+        if name == "answered":
+            seen.append(_lease_until(sync, conn))
+
+    report = push_connection(_worker(sync, "worker-1", lease_ttl=ttl), conn, checkpoint=time_passes)
+
+    assert report.finished, report.error
+    assert seen == [taken + timedelta(seconds=ttl)]  # as taken: a renewal is a write
+    assert len(xero.puts) == 1

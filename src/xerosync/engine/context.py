@@ -34,8 +34,9 @@ class SyncContext:
     #: a push or pull lease lasts this long unless renewed (each batch renews it)
     lease_ttl: float = 600.0
     #: how long after a lease taken over from another worker ran out that worker's calls may
-    #: still be at Xero; None: `XeroClient.longest_call()`, computed from the client's config
-    #: (lower it only for a client whose calls are known to end sooner)
+    #: still be at Xero (it sends only while its lease has an exchange's time left); None:
+    #: `XeroClient.longest_exchange()`, computed from the client's deadline and timeout
+    #: (lower it only for a Xero known to answer sooner)
     takeover_wait: float | None = None
     #: batches of one kind sent at once for a connection (Xero allows 5 calls in flight a tenant)
     concurrency: int = 4

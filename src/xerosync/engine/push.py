@@ -12,7 +12,10 @@ A batch left in flight (a worker died, Xero did not answer) is sent again under 
 Xero still remembers it; later, a create is first looked for in Xero and adopted if found.
 Taken over from a worker whose lease merely ran out, a batch is not sent again (nor looked for)
 until that worker's calls must have ended: Xero does not hold back a second request under a key
-it is still answering, so both would run and the second be refused as a duplicate.
+it is still answering, so both would run and the second be refused as a duplicate. That is one
+exchange after its lease's end (`XeroClient.longest_exchange`): a request goes on the wire only
+while the push's lease is ours with an exchange's time left (`_keep_lease`, checked by the client
+after its rate waits, right before each send).
 `checkpoint(name)` is called between the steps ("claimed", "answered", "recorded"): a seam for
 tests that crash the push there.
 """
@@ -57,13 +60,12 @@ from xerosync.xero.models.base import XeroModel
 __all__ = ["PushReport", "push_connection"]
 
 Checkpoint = Callable[[str], None]
+#: Xero's answer to one call of a batch: each record's outcome
+_Answer = Sequence[RecordOutcome[Any]]
 
 #: batches claimed in one transaction even when sent one at a time: the claim's statements are
 #: the same for 200 rows as for 50, and a claimed batch not yet sent is resumed like any other
 CLAIM_AHEAD = 4
-#: the share of the lease's time after which a push renews it before its next call (600 s by
-#: default: once a minute, where Xero answers a write in a second or two)
-RENEW_AFTER = 0.1
 
 
 def _no_checkpoint(_name: str) -> None:
@@ -87,8 +89,8 @@ class PushReport:
     deferred_until: datetime | None = None
     error: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    #: when this push last took or renewed the connection's lease (see `_renew`)
-    _leased_at: datetime | None = field(default=None, repr=False, compare=False)
+    #: until when this push holds the connection's lease, as last taken or renewed (`_renew`)
+    _leased_until: datetime | None = field(default=None, repr=False, compare=False)
 
     def count(self, **amounts: int) -> None:
         """Add to the counters (batches are sent from several threads)."""
@@ -124,7 +126,7 @@ def push_connection(
     if not taken:
         report.busy = True
         return report
-    report._leased_at = now
+    report._leased_until = now + timedelta(seconds=ctx.lease_ttl)
     hold = _hold_until(ctx, taken, now)
     try:
         _push(ctx, connection_id, report, checkpoint, hold)
@@ -137,12 +139,15 @@ def push_connection(
 
 def _hold_until(ctx: SyncContext, taken: leases.Taken, now: datetime) -> datetime | None:
     """Until when the batches in flight may still be at Xero, sent by the worker whose lease
-    ran out (None: taken cleanly, or its calls must have ended): its lease's end plus the
-    longest a call of the client can take (`XeroClient.longest_call`, computed from the
-    config; `SyncContext.takeover_wait` when set)."""
+    ran out (None: taken cleanly, or its calls must have ended): its lease's end plus one
+    exchange (`XeroClient.longest_exchange`, computed from the client's config;
+    `SyncContext.takeover_wait` when set). That worker sent nothing once its lease was not
+    its own with an exchange's time left (`_renew`, run by the client right before each send),
+    so its last request ended by its lease's end; the extra exchange covers a request sent with
+    less left (a lease shorter than an exchange) and clocks that differ between workers."""
     if taken.until is None:
         return None
-    wait = ctx.takeover_wait if ctx.takeover_wait is not None else ctx.client.longest_call()
+    wait = ctx.takeover_wait if ctx.takeover_wait is not None else ctx.client.longest_exchange()
     until = taken.until + timedelta(seconds=wait)
     return until if now < until else None
 
@@ -188,19 +193,39 @@ class _LeaseLost(Exception):
 
 
 def _renew(ctx: SyncContext, connection_id: str, report: PushReport) -> None:
-    """Make sure the lease is still ours before a call, with nearly all of its time left: a call
-    that outlives the lease can be sent again by the worker that takes over while the first is
-    still at Xero, which does not hold back a second request under a key it is still answering
-    (both run; the second is refused as a duplicate). Renewed when a tenth of its time has passed
-    since it was last taken, not before every call: a renewal is a write transaction of its own."""
+    """Make sure the lease is ours with at least one exchange's time left
+    (`XeroClient.longest_exchange`), renewing it if not; raise `_LeaseLost` if another worker
+    has it. The client runs this right before each send (`_keep_lease`), after its waits for
+    the rate limits, so a request of ours is on the wire only while the lease has time for it:
+    the worker that takes the lease over once it ran out waits one exchange after its end
+    (`_hold_until`) and sends our batches again only then, when our requests must have ended
+    (Xero does not hold back a second request under a key it is still answering: both run, and
+    the second is refused as a duplicate). Also run before other work on a resumed batch.
+    Renewed only when less than that is left, not before every call: a renewal is a write
+    transaction of its own (with a lease shorter than an exchange, before every send)."""
+    bound = ctx.client.longest_exchange()
     now = ctx.clock.now()
     with report._lock:
-        taken = report._leased_at
-        if taken is not None and (now - taken).total_seconds() < ctx.lease_ttl * RENEW_AFTER:
+        until = report._leased_until
+        if until is not None and (until - now).total_seconds() >= bound:
             return
         if not leases.renew(ctx.db, f"push:{connection_id}", ctx.owner, now=now, ttl=ctx.lease_ttl):
             raise _LeaseLost(f"push lease of connection {connection_id} lost to another worker")
-        report._leased_at = now
+        report._leased_until = now + timedelta(seconds=ctx.lease_ttl)
+
+
+def _keep_lease(
+    ctx: SyncContext, connection_id: str, report: PushReport, calls: Iterator[_Answer]
+) -> Iterator[_Answer]:
+    """`calls` with the lease checked (`_renew`) by the client right before each request goes
+    on the wire; not while an answer is recorded (a look-up for matches, say, is a read)."""
+    guard = functools.partial(_renew, ctx, connection_id, report)
+    while True:
+        with ctx.client.guarded(guard):
+            outcomes = next(calls, None)
+        if outcomes is None:
+            return
+        yield outcomes
 
 
 # -- new work ------------------------------------------------------------------------------
@@ -392,7 +417,7 @@ def _claim(
 # -- sending and recording -----------------------------------------------------------------
 
 
-def _calls(ctx: SyncContext, tenant: str, claim: _Claim) -> Iterator[Sequence[RecordOutcome[Any]]]:
+def _calls(ctx: SyncContext, tenant: str, claim: _Claim) -> Iterator[_Answer]:
     """Xero's answers to `claim`, one list of per-record outcomes per call."""
     if claim.method == "PUT":
         yield from resource(ctx.client, claim.entity).iter_create(
@@ -425,9 +450,8 @@ def _send(
     report: PushReport,
     checkpoint: Checkpoint,
 ) -> None:
-    _renew(ctx, connection_id, report)
-    try:
-        for outcomes in _calls(ctx, tenant, claim):
+    try:  # the client checks the lease right before each request goes (`_keep_lease`)
+        for outcomes in _keep_lease(ctx, connection_id, report, _calls(ctx, tenant, claim)):
             report.count(calls=1)
             checkpoint("answered")
             matches = (

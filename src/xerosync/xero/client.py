@@ -21,7 +21,9 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +36,7 @@ from xerosync.xero.auth.flow import TokenKeeper, XeroAuth
 from xerosync.xero.auth.oauth import AuthorizationRequest, XeroOAuth
 from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenStore
 from xerosync.xero.config import XeroConfig
-from xerosync.xero.limits.budget import RateProblem, longest_block
+from xerosync.xero.limits.budget import RateProblem
 from xerosync.xero.limits.governor import Governor
 from xerosync.xero.limits.shared_fair import RedisFairQueue
 from xerosync.xero.limits.stores import BudgetStore, MemoryBudgetStore, RedisBudgetStore
@@ -116,6 +118,10 @@ class XeroClient:
         self.token_key = token_key or (lambda _tenant: DEFAULT_KEY)
         self.rng = rng
         self.pause = pause
+        #: the check `guarded` sets for the calls of the current thread (or task)
+        self._send_guard: ContextVar[Callable[[], None] | None] = ContextVar(
+            f"xerosync.send_guard.{id(self)}", default=None
+        )
         # -- resources: one service per endpoint family, all calling through `request` --
         resources = Resources.over(self)
         self.accounts = resources.accounts
@@ -211,28 +217,48 @@ class XeroClient:
                 raise failure
             raise error_for(response, tenant=tenant)
 
-    def longest_call(self) -> float:
-        """Seconds one `request` may go on sending (its request may still be at Xero), as far
-        as the config bounds it: `max_attempts` tries and `max_rate_waits` tries refused with
-        429, each preceded by the governor's wait for room in the tenant's minute (one window
-        and a second) and each two exchanges at most (a 401 refreshes and sends again) of
-        `deadline` plus one read `timeout` (the deadline is checked as each chunk arrives); the
-        backoff between tries (at most `max_delay`, or a Retry-After up to `max_retry_after`) and
-        a 429's own wait (one window and a second). Not a hard bound: a wait for the app's fair
-        share or for a concurrent slot held elsewhere, and a token lock held by another worker,
-        can be longer, and nothing here limits them."""
-        config, policy = self.config, self.retry_policy
-        window = longest_block(config.limits.minute_seconds)
-        tries = policy.max_attempts + config.max_rate_waits
-        each = window + 2 * (config.deadline + config.timeout)
-        backoffs = (policy.max_attempts - 1) * max(policy.max_delay, policy.max_retry_after)
-        return tries * each + backoffs + config.max_rate_waits * window
+    @contextmanager
+    def guarded(self, check: Callable[[], None]) -> Iterator[None]:
+        """Run `check` right before each request of this context goes on the wire: after the
+        governor admitted the try (its waits for the tenant's minute, the app's fair share, a
+        concurrent slot have no upper bound) and the token is in hand, before every send of
+        every try (retries and a 401's replay included). If it raises, the exception goes to
+        the caller and nothing is sent.
+
+        Why: a push holds a lease; whoever takes it over must know how long a request of ours
+        may still be at Xero after the lease ran out. Checked before the waits, that is as long
+        as the waits can be (hours); checked here, it is one exchange (`longest_exchange`).
+        Set in a contextvar, so the resources' signatures need not change; it holds for the
+        thread (or task) that entered the context, not for threads it starts."""
+        token = self._send_guard.set(check)
+        try:
+            yield
+        finally:
+            self._send_guard.reset(token)
+
+    def longest_exchange(self) -> float:
+        """Seconds one try may take once a guarded check let it go (see `guarded`): two sends
+        (a 401 refreshes the token and sends again), each at most `deadline` plus one read
+        `timeout` once its answer started (the deadline is checked as each chunk arrives).
+        The guard runs again before the second send, so a refresh's wait for the token lock
+        is not inside; the second send's share is then the margin for what httpx times only
+        per operation before the answer starts (a pooled connection, connect, writes, the
+        status line), which the deadline does not cover. 240 s with the defaults."""
+        config = self.config
+        return 2 * (config.deadline + config.timeout)
 
     def _exchange(self, request: httpx.Request, auth: XeroAuth) -> httpx.Response:
-        """One attempt: send; on a 401 a fresh token may cure, refresh once and send again."""
+        """One attempt: send; on a 401 a fresh token may cure, refresh once and send again.
+        The guard (`guarded`) runs right before each send, once the token is in hand."""
         cap, deadline = self.config.max_response_bytes, self.config.deadline
+        guard = self._send_guard.get()
+        auth.ready()  # a refresh near expiry waits for the token lock before the guard, not after
+        if guard is not None:
+            guard()
         response = send(self.http, request, auth=auth, max_bytes=cap, deadline=deadline)
         if auth.replay_after(response):
+            if guard is not None:
+                guard()  # the refresh may have waited for another worker's token lock
             response = send(self.http, request, auth=auth, max_bytes=cap, deadline=deadline)
         return response
 

@@ -183,6 +183,12 @@ class XeroAuth(httpx.Auth):
             request.headers["xero-tenant-id"] = self.tenant
         yield request
 
+    def ready(self) -> None:
+        """Get the tokens the next send uses now (refreshed first if they near expiry), so
+        that the send itself waits for nothing before its bytes go out."""
+        if self._next is None:
+            self._next = self.keeper.current(self.key)
+
     def replay_after(self, response: httpx.Response) -> bool:
         """True (after refreshing) when `response` is a 401 a fresh token may cure."""
         if response.status_code != 401 or _insufficient_scope(response) or self._used is None:
