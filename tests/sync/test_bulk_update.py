@@ -112,5 +112,5 @@ def test_times_keep_their_instant_and_a_naive_time_is_refused(db: Database) -> N
         update_many(
             session,
             table_of(MappingRow),
-            [{"id": ids[0], "xero_updated_at": datetime(2026, 12, 1, 9, 30)}],  # noqa: DTZ001
+            [{"id": ids[0], "xero_updated_at": datetime(2026, 12, 1, 9, 30)}],
         )
