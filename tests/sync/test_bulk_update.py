@@ -114,3 +114,15 @@ def test_times_keep_their_instant_and_a_naive_time_is_refused(db: Database) -> N
             table_of(MappingRow),
             [{"id": ids[0], "xero_updated_at": datetime(2026, 12, 1, 9, 30)}],
         )
+
+
+def test_json_keeps_integers_past_64_bits(db: Database) -> None:
+    conn, ids = _mappings(db, 1)
+    huge = 2**70  # an application's 22-digit reference number, say
+    with db.transaction() as session:
+        update_many(session, table_of(MappingRow), [{"id": ids[0], "base": {"ref": huge}}])
+        session.add(MappingRow(connection_id=conn, entity="contacts", app_data={"ref": huge}))
+    with db.transaction() as session:
+        assert session.get_one(MappingRow, ids[0]).base == {"ref": huge}
+        stored = session.scalars(select(MappingRow).where(MappingRow.entity == "contacts")).one()
+        assert stored.app_data == {"ref": huge}
