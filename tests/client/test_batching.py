@@ -175,3 +175,8 @@ def test_an_echo_that_does_not_match_the_batch_is_refused() -> None:
     assert caught.value.response is answer
     assert (caught.value.sent, caught.value.answered, caught.value.tenant) == (2, 1, "t-1")
     assert isinstance(caught.value, XeroError)
+
+
+def test_a_body_with_an_integer_past_64_bits_is_still_written_and_measured() -> None:
+    payload = {"Reference": "r", "Number": 2**70}
+    assert encoded_size(payload) == len(b'{"Reference":"r","Number":1180591620717411303424}')

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 
 from xerosync.store import connections
 from xerosync.store.db import Database, update_many
@@ -90,3 +92,37 @@ def test_a_thousand_rows_in_one_call(db: Database) -> None:
     with db.transaction() as session:
         numbers = dict(session.execute(select(MappingRow.id, MappingRow.xero_number)).all())
     assert numbers == {i: f"INV-{i}" for i in ids}
+
+
+def test_times_keep_their_instant_and_a_naive_time_is_refused(db: Database) -> None:
+    _, ids = _mappings(db, 1)
+    auckland = timezone(timedelta(hours=13))
+    moment = datetime(2026, 12, 1, 9, 30, tzinfo=auckland)
+    with db.transaction() as session:
+        update_many(session, table_of(MappingRow), [{"id": ids[0], "xero_updated_at": moment}])
+    with db.transaction() as session:
+        stored = session.get_one(MappingRow, ids[0]).xero_updated_at
+    assert stored == moment  # the same instant (20:30 UTC the day before)
+    assert stored is not None
+    assert stored.tzinfo is not None
+    with (
+        pytest.raises((StatementError, ValueError), match="naive datetime"),
+        db.transaction() as session,
+    ):
+        update_many(
+            session,
+            table_of(MappingRow),
+            [{"id": ids[0], "xero_updated_at": datetime(2026, 12, 1, 9, 30)}],
+        )
+
+
+def test_json_keeps_integers_past_64_bits(db: Database) -> None:
+    conn, ids = _mappings(db, 1)
+    huge = 2**70  # an application's 22-digit reference number, say
+    with db.transaction() as session:
+        update_many(session, table_of(MappingRow), [{"id": ids[0], "base": {"ref": huge}}])
+        session.add(MappingRow(connection_id=conn, entity="contacts", app_data={"ref": huge}))
+    with db.transaction() as session:
+        assert session.get_one(MappingRow, ids[0]).base == {"ref": huge}
+        stored = session.scalars(select(MappingRow).where(MappingRow.entity == "contacts")).one()
+        assert stored.app_data == {"ref": huge}

@@ -242,9 +242,14 @@ def _or(value: Decimal | None, kept: Decimal | None) -> Decimal | None:
     return value if value is not None else kept
 
 
+def _payload(session: Session, row: outbox.Queued) -> dict[str, Any] | None:
+    """The record as handed in: read with the row, or now (rows are read without it)."""
+    return row.payload if row.payload is not None else outbox.payload_of(session, row.id)
+
+
 def _allocate_later(session: Session, row: outbox.Queued) -> None:
     """A credit note created with allocations: they are a call of their own, once it exists."""
-    payload = row.payload if row.payload is not None else outbox.payload_of(session, row.id)
+    payload = _payload(session, row)
     if payload is None or not has_allocations(parse_record(row.entity, payload)):
         return
     outbox.add(
@@ -265,7 +270,7 @@ def _agreed(
     the batch was prepared, else from the record as handed in."""
     if agreed is not None:
         return dict(agreed)
-    payload = row.payload if row.payload is not None else outbox.payload_of(session, row.id)
+    payload = _payload(session, row)
     return None if payload is None else synced_base(parse_record(row.entity, payload), ctx)
 
 
@@ -286,7 +291,7 @@ def record_match(
     mapping.xero_hash = None
     outbox.close(session, [row.id], outbox.DONE)
     loaded.succeeded.append(row.app_id)
-    payload = row.payload if row.payload is not None else outbox.payload_of(session, row.id)
+    payload = _payload(session, row)
     outbox.queue(session, mapping, payload=payload)
     mapping.sync_status = "pending"
     feed.emit_for(session, mapping, "pushed", {"action": "matched", "status": mapping.xero_status})

@@ -9,6 +9,7 @@ dialect checks in the store are `Database.is_sqlite`, `insert_ignore`, `among`, 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -61,10 +62,20 @@ def normalise_url(url: str) -> str:
 
 
 def _json_text(value: Any) -> str:
-    """JSON columns are written with orjson (feed events, payloads, snapshots: several a record,
-    where Python's encoder cost more than the statement); keys that are not strings are written
-    as strings, as Python's own encoder does."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    """JSON as the store writes it, with orjson (feed events, payloads, snapshots: several a
+    record, where Python's encoder cost more than the statement): keys that are not strings
+    written as strings and Decimal as exact text. What orjson cannot write (an integer past 64
+    bits, say) goes through Python's encoder, as it always did."""
+    try:
+        return orjson.dumps(value, default=_json_default, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # read back exactly by a numeric column
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -181,16 +192,10 @@ def update_many(
             {**row, **{n: t.process_bind_param(row[n], dialect) for n, t in decorated}}
             for row in rows
         ]
-    document = orjson.dumps(list(rows), default=_json_default).decode()
+    document = _json_text(list(rows))
     session.execute(
         _recordset_update(dialect, table, names, key), {"rows": document, "changed_at": utcnow()}
     )
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)  # read back exactly by the column's numeric type
-    raise TypeError(f"{type(value).__name__} cannot be written by update_many")
 
 
 @functools.cache
@@ -230,14 +235,14 @@ class Database:
     @staticmethod
     def _make_engine(url: str, echo: bool) -> Engine:
         parsed = make_url(url)
-        json = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+        codec = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, echo=echo, pool_pre_ping=True, future=True, **json)
+            return create_engine(url, echo=echo, pool_pre_ping=True, future=True, **codec)
         memory = parsed.database in (None, "", ":memory:")
         engine = create_engine(
             url,
             echo=echo,
-            **json,
+            **codec,
             connect_args={"check_same_thread": False, "isolation_level": None, "timeout": 30},
             poolclass=StaticPool if memory else None,
         )

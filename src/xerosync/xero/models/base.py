@@ -10,6 +10,7 @@ dates read by `dates.py`, and a write payload that leaves out what Xero computes
 from __future__ import annotations
 
 import functools
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
@@ -64,8 +65,19 @@ def encode(payload: Any) -> bytes:
     """A request body for a payload in any form (a model's dump or a plain dict): compact UTF-8
     JSON, Decimal money written as the models write it, an exact JSON number. orjson: a
     batch's body is encoded once a call and each record measured once (`encoded_size`), and
-    Python's own encoder cost more than building them."""
-    return orjson.dumps(payload, default=json_default)
+    Python's own encoder cost more than building them; what orjson cannot write (an integer
+    past 64 bits) goes through Python's."""
+    try:
+        return orjson.dumps(payload, default=json_default)
+    except orjson.JSONEncodeError:
+        text = json.dumps(
+            payload,
+            default=json_default,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
+        return text.encode()
 
 
 def _decimal(value: Any) -> Any:
