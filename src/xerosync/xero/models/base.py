@@ -172,7 +172,10 @@ def _read_only_keys(model: type[XeroRecord]) -> tuple[str, ...]:
 
 def xero_field_name(model: BaseModel, wire_name: str) -> str:
     """The attribute holding Xero's field `wire_name` on `model` (declared or kept as extra)."""
-    for name, field in type(model).model_fields.items():
-        if field.alias == wire_name:
-            return name
-    return wire_name
+    return _field_names(type(model)).get(wire_name, wire_name)
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """Xero's name -> attribute, of a model's declared fields (every answer asks a few)."""
+    return {field.alias: name for name, field in model.model_fields.items() if field.alias}
