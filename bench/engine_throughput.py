@@ -54,6 +54,15 @@ third of its time at most). Push is still bound by Python: ~0.12 ms a record goe
 alone (the app record parsed, the Xero model built and dumped, the answer validated), the rest
 on the ORM, psycopg and the round trips of two transactions a batch.
 
+Measured again 2026-11-30 (third session, a slower machine: AMD EPYC, 2 CPUs), the code before
+and after that session's push changes run alternately in one sitting, PostgreSQL, 5,000 records
+pushed, 10,000 pulled, two runs each: push 1,126-1,148 -> 1,793-1,959 records/s (0.66 -> 0.32-0.34
+CPU ms/record), pull 4,569-5,376 -> 5,383-5,648. What changed: a batch is claimed and recorded
+over plain rows with statements built once a dialect (building a select and its cache key cost
+more than running it), a batch's mapping changes go as one JSON document, JSON is written with
+orjson, the token pair is kept in memory until it nears expiry, and a payload's dump calls no
+Python for nested lines. Still bound by Python and the round trips of ~13 statements a batch.
+
 Run it the same way each time (the defaults are the reference); the machine's other load shows in
 the figures, so compare runs from one sitting.
 """
