@@ -99,7 +99,7 @@ def among(
     """`column IN values`. On PostgreSQL `column = ANY(:values)`, one array parameter: the
     statement is the same text whatever the number of values, so neither SQLAlchemy nor psycopg
     builds and parses a statement of 500 placeholders for each look-up of 500 keys."""
-    if session.get_bind().dialect.name != "postgresql":
+    if dialect_of(session) != "postgresql":
         return column.in_(values)
     return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from xerosync.store.db import among, among_param, dialect_of, update_many
 from xerosync.store.tables import MappingRow, OutboxRow, PushBatch, table_of
+from xerosync.xero.models.base import encode
 
 __all__ = [
     "DONE",
@@ -164,19 +165,17 @@ _QUEUED = tuple(
 )
 
 
-@functools.cache
-def _pending_query() -> Select[Any]:
-    return (
-        select(*_QUEUED, _OUTBOX.c.payload)
-        .where(
-            _OUTBOX.c.connection_id == bindparam("connection"),
-            _OUTBOX.c.entity == bindparam("entity"),
-            _OUTBOX.c.state == PENDING,
-            _OUTBOX.c.id > bindparam("after"),
-        )
-        .order_by(_OUTBOX.c.id)
-        .limit(bindparam("limit"))
+_PENDING: Select[Any] = (
+    select(*_QUEUED, _OUTBOX.c.payload)
+    .where(
+        _OUTBOX.c.connection_id == bindparam("connection"),
+        _OUTBOX.c.entity == bindparam("entity"),
+        _OUTBOX.c.state == PENDING,
+        _OUTBOX.c.id > bindparam("after"),
     )
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+)
 
 
 def pending(
@@ -184,7 +183,7 @@ def pending(
 ) -> list[Queued]:
     """The oldest pending rows of one kind (by id, so a record's changes go in order)."""
     found = session.execute(
-        _pending_query(),
+        _PENDING,
         {"connection": connection_id, "entity": entity, "after": after, "limit": limit},
     )
     return [Queued(*values) for values in found]
@@ -228,7 +227,7 @@ def claim(
                     "entity": entity,
                     "method": new.method,
                     "idempotency_key": new.key,
-                    "body": orjson.dumps(list(new.body)).decode(),
+                    "body": encode(list(new.body)).decode(),  # as the client will send it
                     "size": len(new.rows),
                     "created_at": now,
                     "first_sent_at": now,
