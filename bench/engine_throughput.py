@@ -96,6 +96,7 @@ from sqlalchemy.engine.interfaces import ExecuteStyle, ExecutionContext
 from xerosync.api import XeroSync
 from xerosync.store.crypto import new_key
 from xerosync.store.db import Database
+from xerosync.store.tables import MappingRow, OutboxRow, table_of
 from xerosync.testing import throwaway_postgres
 from xerosync.xero import RateLimits, XeroConfig
 from xerosync.xero.auth.tokens import DEFAULT_KEY, TokenSet
@@ -463,11 +464,58 @@ class Figures:
         }
 
 
-def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
-    """Submit then push `records` on a fresh database at `url`: (submit, push) figures."""
+def seed_history(sync: XeroSync, connection_id: str, records: int) -> None:
+    """`records` invoices pushed long ago: each a synced mapping and a done outbox row, as a store
+    in use for a while holds them (the outbox keeps every change it sent)."""
+    now = datetime.now(UTC) - timedelta(days=30)
+    mappings, rows = table_of(MappingRow), table_of(OutboxRow)
+    common = {"connection_id": connection_id, "entity": "invoices", "version": 1}
+    with sync.db.engine.begin() as db:
+        for start in range(0, records, 10_000):
+            chunk = range(start, min(records, start + 10_000))
+            db.execute(
+                mappings.insert(),
+                [
+                    {
+                        **common,
+                        "app_id": f"old-{n}",
+                        "xero_id": str(uuid.UUID(int=n + 1)),
+                        "xero_number": f"INV-OLD-{n}",
+                        "xero_status": "AUTHORISED",
+                        "origin": "app",
+                        "sync_status": "synced",
+                        "synced_version": 1,
+                        "updated_at": now,
+                    }
+                    for n in chunk
+                ],
+            )
+            db.execute(
+                rows.insert(),
+                [
+                    {
+                        **common,
+                        "app_id": f"old-{n}",
+                        "operation": "upsert",
+                        "state": "done",
+                        "attempts": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in chunk
+                ],
+            )
+        db.execute(text("ANALYZE"))
+
+
+def run_push(kind: str, url: str, records: int, history: int = 0) -> tuple[Figures, Figures]:
+    """Submit then push `records` on a fresh database at `url` (holding `history` records
+    pushed before): (submit, push) figures."""
     fake = FakeXero()
     sync, conn = open_sync(url, fake)
     try:
+        if history:
+            seed_history(sync, conn, history)
         people, orders = app_records(records)
         statements = Statements(sync.db.engine)
         started, cpu = time.perf_counter(), time.process_time()
@@ -496,6 +544,7 @@ def run_push(kind: str, url: str, records: int) -> tuple[Figures, Figures]:
                 "rejected": report.rejected,
                 "sent_to_xero": fake.records_sent,
                 "sql_statements": statements.count,
+                "history": history,
             },
             cpu,
             fake.cpu_seconds,
@@ -652,6 +701,12 @@ def main() -> None:
     )
     parser.add_argument("--records", type=int, default=10_000, help="records to push")
     parser.add_argument("--pull-records", type=int, default=100_000, help="invoices to pull")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="invoices already pushed before the timed push (synced mappings, done outbox rows)",
+    )
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres")
     parser.add_argument(
         "--database-url",
@@ -692,7 +747,7 @@ def main() -> None:
         print(f"{kind}: push {args.records:,} ...", file=sys.stderr, flush=True)
         with database(kind, args.database_url, args.database_name) as url:
             round_trips[kind] = round_trip_ms(url)
-            done = run_push(kind, url, args.records)
+            done = run_push(kind, url, args.records, args.history)
             rows += done
         for figures in done:
             print(table([figures]).splitlines()[-1], file=sys.stderr, flush=True)

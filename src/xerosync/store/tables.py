@@ -199,8 +199,10 @@ class PushBatch(Base):
 class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        Index("ix_outbox_work", "connection_id", "state", "id"),
+        # a claim's pending rows of one kind in id order, whatever the outbox holds of the past
+        Index("ix_outbox_work", "connection_id", "state", "entity", "id"),
         Index("ix_outbox_record", "connection_id", "entity", "app_id"),
+        Index("ix_outbox_batch", "batch_id"),  # a batch's rows, when its answer is recorded
     )
 
     id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
