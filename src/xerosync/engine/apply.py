@@ -110,7 +110,6 @@ def apply_records(
     entity: str,
     records: Sequence[XeroModel],
 ) -> Applied:
-    feed.lock(session)  # before any row lock: see `feed.lock`
     applied = Applied()
     states = [xero_state(entity, r) for r in records]
     digests = [xero_digest(r) if s.xero_id else "" for r, s in zip(records, states, strict=True)]

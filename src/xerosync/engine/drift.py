@@ -180,7 +180,6 @@ def repair_drift(ctx: SyncContext, report: DriftReport) -> dict[str, int]:
     queued = {"push": 0, "pull": 0, "told": 0}
     to_pull: dict[str, set[str]] = {}
     with ctx.db.transaction() as session:
-        feed.lock(session)  # before any row lock: see `feed.lock`
         for drift in report.items:
             if drift.kind == "missing_in_app":
                 if drift.xero_id:

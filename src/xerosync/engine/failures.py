@@ -24,7 +24,6 @@ def record_failure(
 ) -> None:
     if isinstance(row, outbox.Queued):
         row = session.get_one(OutboxRow, row.id)
-    feed.lock(session)  # before this function's row locks (a no-op if already held)
     problems.dead_letter(session, row, reason=reason, messages=messages)
     outbox.finish(session, row, outbox.FAILED, "; ".join(messages))
     mapping = by_app(session, row.connection_id, row.entity, row.app_id)

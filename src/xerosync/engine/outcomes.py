@@ -312,7 +312,6 @@ def record_outcomes(
     """Write one batch's outcomes (matched to rows by their position in the batch). `matches`
     are refused creates whose record Xero already holds (see `engine.matching`): adopted.
     `bases`: each position's synced snapshot, when the caller prepared the batch itself."""
-    feed.lock(session)  # before any row lock: see `feed.lock`
     counts = {"ok": 0, "rejected": 0}
     # the payload is read only when a snapshot must be worked out from it (a resumed batch)
     rows = outbox.sent_rows(session, batch_id, payload=not bases)

@@ -42,7 +42,6 @@ def resolve_conflict(
 ) -> ConflictRow:
     """Settle every field of an open conflict. The chosen values become the app's record (the
     app is told) and, where they differ from Xero's, are pushed."""
-    feed.lock(session)  # before any row lock: see `feed.lock`
     row = session.get(ConflictRow, conflict_id)
     if row is None or row.status != "open":
         raise LookupError(f"no open conflict {conflict_id}")

@@ -5,9 +5,16 @@ written in the same transaction as the change they describe. On PostgreSQL a tra
 lock makes events commit in `seq` order, so a reader never sees seq 11 before seq 10 exists and
 skips 10 for good.
 
-Events are kept on the session and written together, in the order emitted, when it next flushes
-or commits: one bulk write (`insert_many`) for a page or batch instead of an ORM insert per
-event. Seq order is emission order; a transaction rolled back takes its unwritten events with it.
+Events are kept on the session and written together, in the order emitted, when it commits: one
+bulk write (`insert_many`) for a page or batch instead of an ORM insert per event. Seq order is
+emission order; a transaction rolled back takes its unwritten events with it.
+
+The lock is taken last (`write_pending`): the transaction's row changes are all flushed first,
+then the lock, then the events, then the commit. Whoever holds it waits on no row, so no two
+writers can deadlock over it (a push recording a batch and a pull merging a page once did, when
+one took it after its row locks and the other before), and it is held for the events' write
+only, not for a whole batch's recording: pushes and pulls of other organisations, and of other
+workers, go on meanwhile.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from xerosync.store.db import insert_many
 from xerosync.store.tables import FeedEvent, MappingRow, table_of, utcnow
 
-__all__ = ["KINDS", "emit", "emit_for", "lock", "read", "write_pending"]
+__all__ = ["KINDS", "emit", "emit_for", "read", "write_pending"]
 
 #: what an event says happened
 KINDS = frozenset(
@@ -47,22 +54,6 @@ _PENDING = "feed_pending"  # session.info: (transaction, events not yet written)
 _HOOKED = "feed_hooked"
 
 
-def lock(session: Session) -> None:
-    """Take the feed's lock for the rest of `session`'s transaction (PostgreSQL; once).
-
-    A transaction that will emit and also updates rows another emitter may hold (mappings,
-    outbox rows) takes it first: taken at its first emit instead, after its row locks, a
-    push recording a batch and a pull merging a page deadlocked (each held what the other
-    waited for)."""
-    transaction = session.get_transaction()
-    if (
-        session.get_bind().dialect.name == "postgresql"
-        and session.info.get("feed_lock") is not transaction
-    ):
-        session.execute(_LOCK, {"k": _FEED_LOCK})
-        session.info["feed_lock"] = transaction  # held until this transaction ends
-
-
 def emit(
     session: Session,
     *,
@@ -77,7 +68,6 @@ def emit(
         raise ValueError(f"unknown feed event kind {kind!r}")
     if session.get_transaction() is None:
         session.connection()  # begin: the events belong to this transaction
-    lock(session)
     _pending(session, session.get_transaction()).append(
         {
             "connection_id": connection_id,
@@ -95,26 +85,28 @@ def _pending(session: Session, transaction: SessionTransaction | None) -> list[d
     if entry is None or entry[0] is not transaction:
         entry = session.info[_PENDING] = (transaction, [])
     if not session.info.get(_HOOKED):
-        event.listen(session, "before_flush", _before_flush)
         event.listen(session, "before_commit", write_pending)
         session.info[_HOOKED] = True
     events: list[dict[str, Any]] = entry[1]
     return events
 
 
-def _before_flush(session: Session, _context: object, _instances: object) -> None:
-    write_pending(session)
-
-
 def write_pending(session: Session) -> None:
-    """Write the events emitted in this transaction so far (flushes and commits do it)."""
-    entry = session.info.pop(_PENDING, None)
+    """Write the events emitted in this transaction (its commit does it): the row changes
+    flushed, then the feed's lock, then the events, so the lock's holder waits on no row."""
+    entry = session.info.get(_PENDING)
     if entry is None:
         return
     transaction, events = entry
-    if events and transaction is session.get_transaction():  # else: rolled back with it
-        now = utcnow()  # in emission order, so `seq` follows it (a COPY on PostgreSQL)
-        insert_many(session, table_of(FeedEvent), [{**e, "created_at": now} for e in events])
+    if not events or transaction is not session.get_transaction():  # rolled back with it
+        session.info.pop(_PENDING, None)
+        return
+    session.flush()  # every row change first: nothing done under the lock waits on a row
+    session.info.pop(_PENDING, None)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_LOCK, {"k": _FEED_LOCK})  # held until the commit that follows
+    now = utcnow()  # in emission order, so `seq` follows it (a COPY on PostgreSQL)
+    insert_many(session, table_of(FeedEvent), [{**e, "created_at": now} for e in events])
 
 
 def emit_for(
