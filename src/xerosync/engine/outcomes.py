@@ -18,7 +18,7 @@ from xerosync.engine.failures import label, record_failure
 from xerosync.engine.prepare import has_allocations, kind_of, synced_base
 from xerosync.engine.resources import XeroState, xero_state
 from xerosync.store import audit, feed, outbox
-from xerosync.store.db import among_param, dialect_of, update_many
+from xerosync.store.db import among_param, dialect_of, dicts_by, update_many
 from xerosync.store.mappings import SessionRefs
 from xerosync.store.tables import ConflictRow, DeadLetter, MappingRow, table_of
 from xerosync.sync.mapping import from_xero
@@ -114,11 +114,7 @@ class Loaded:
             app_id or "": {f["field"]: f.get("xero") for f in fields}
             for app_id, fields in session.execute(_held_query(dialect), keys)
         }
-        mappings = {
-            values.app_id: values._asdict()
-            for values in session.execute(_mappings_query(dialect, bool(held)), keys)
-            if values.app_id is not None
-        }
+        mappings = dicts_by(session.execute(_mappings_query(dialect, bool(held)), keys), "app_id")
         return cls(mappings, held)
 
     def change(self, mapping: dict[str, Any], values: Mapping[str, Any]) -> None:

@@ -44,7 +44,7 @@ from xerosync.engine.reference import load_books
 from xerosync.engine.resources import resource
 from xerosync.errors import NeedsReauth, RateLimited, RequestRejected, RetryableError
 from xerosync.store import connections, leases, outbox
-from xerosync.store.db import among_param, dialect_of
+from xerosync.store.db import among_param, dialect_of, dicts_by
 from xerosync.store.mappings import SessionRefs
 from xerosync.store.tables import MappingRow, table_of
 from xerosync.sync.entities import PUSH_ORDER
@@ -248,7 +248,7 @@ def _mappings(
         _mappings_query(dialect_of(session)),
         {"connection": connection_id, "entity": entity, "app_ids": [r.app_id for r in rows]},
     )
-    return {m.app_id: m._asdict() for m in found if m.app_id is not None}
+    return dicts_by(found, "app_id")
 
 
 def _preload(refs: SessionRefs, rows: Sequence[outbox.Queued]) -> None:

@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Result, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -117,6 +117,17 @@ def among_param(dialect: str, column: ColumnElement[Any], name: str) -> ColumnEl
 def dialect_of(session: Session) -> str:
     """`postgresql` or `sqlite`: the key of statements built once a dialect."""
     return session.get_bind().dialect.name
+
+
+def dicts_by(result: Result[Any], key: str) -> dict[Any, dict[str, Any]]:
+    """Each row of `result` as a dict of its columns, by its `key` column (rows without one left
+    out). All fetched at once and zipped with the column names: a Row's `_asdict()` and the
+    driver's row-at-a-time fetch cost more than the query's round trip for a batch's rows."""
+    names = tuple(result.keys())
+    at = names.index(key)
+    return {
+        row[at]: dict(zip(names, row, strict=True)) for row in result.all() if row[at] is not None
+    }
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -186,7 +186,7 @@ def pending(
         _PENDING,
         {"connection": connection_id, "entity": entity, "after": after, "limit": limit},
     )
-    return [Queued(*values) for values in found]
+    return [Queued(*values) for values in found.all()]
 
 
 _NEW_BATCHES = insert(table_of(PushBatch)).returning(
@@ -269,7 +269,7 @@ def sent_rows(session: Session, batch_id: int, *, payload: bool = False) -> list
     """The rows of `batch_id` still in flight, in batch order (none: its outcome is recorded);
     their payloads only if asked for."""
     found = session.execute(_sent_query(payload), {"batch": batch_id})
-    return [Queued(*values) for values in found]
+    return [Queued(*values) for values in found.all()]
 
 
 def payload_of(session: Session, row_id: int) -> dict[str, Any] | None:
