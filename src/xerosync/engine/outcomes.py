@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Delete, Select, Update, bindparam, delete, select, update
+from sqlalchemy import Delete, Select, Update, and_, bindparam, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from xerosync.engine.context import SyncContext
@@ -48,21 +48,27 @@ _MAPPING = tuple(
 
 
 @functools.cache
-def _held_query(dialect: str) -> Select[Any]:
-    return select(_CONFLICTS.c.app_id, _CONFLICTS.c.fields).where(
-        _CONFLICTS.c.connection_id == bindparam("connection"),
-        _CONFLICTS.c.entity == bindparam("entity"),
-        among_param(dialect, _CONFLICTS.c.app_id, "app_ids"),
+def _mappings_query(dialect: str) -> Select[Any]:
+    """A batch's mappings, each with the fields of its open conflict, if it has one, and then
+    only its base: what both sides last agreed on, kept for the fields still undecided."""
+    conflict = and_(
+        _CONFLICTS.c.connection_id == _MAPPINGS.c.connection_id,
+        _CONFLICTS.c.entity == _MAPPINGS.c.entity,
+        _CONFLICTS.c.app_id == _MAPPINGS.c.app_id,
         _CONFLICTS.c.status == "open",
     )
-
-
-@functools.cache
-def _mappings_query(dialect: str, base: bool) -> Select[Any]:
-    return select(*_MAPPING, *([_MAPPINGS.c.base] if base else [])).where(
-        _MAPPINGS.c.connection_id == bindparam("connection"),
-        _MAPPINGS.c.entity == bindparam("entity"),
-        among_param(dialect, _MAPPINGS.c.app_id, "app_ids"),
+    return (
+        select(
+            *_MAPPING,
+            _CONFLICTS.c.fields.label("held"),
+            case((_CONFLICTS.c.id.is_not(None), _MAPPINGS.c.base)).label("base"),
+        )
+        .select_from(_MAPPINGS.outerjoin(_CONFLICTS, conflict))
+        .where(
+            _MAPPINGS.c.connection_id == bindparam("connection"),
+            _MAPPINGS.c.entity == bindparam("entity"),
+            among_param(dialect, _MAPPINGS.c.app_id, "app_ids"),
+        )
     )
 
 
@@ -94,7 +100,7 @@ def _settle_query(dialect: str) -> Update:
 @dataclass
 class Loaded:
     """What recording a batch needs of the store, read in a few queries for the whole batch, as
-    plain values: app id -> the mapping's columns in `_MAPPING` (and `base` where held)."""
+    plain values: app id -> the mapping's columns in `_MAPPING` and `base` (None unless held)."""
 
     mappings: dict[str, dict[str, Any]]
     held: dict[str, dict[str, Any]]  # app id -> fields waiting for a person
@@ -108,13 +114,12 @@ class Loaded:
     def read(
         cls, session: Session, connection_id: str, entity: str, app_ids: Sequence[str]
     ) -> Loaded:
-        dialect = dialect_of(session)
         keys = {"connection": connection_id, "entity": entity, "app_ids": list(app_ids)}
-        held = {
-            app_id or "": {f["field"]: f.get("xero") for f in fields}
-            for app_id, fields in session.execute(_held_query(dialect), keys)
-        }
-        mappings = dicts_by(session.execute(_mappings_query(dialect, bool(held)), keys), "app_id")
+        mappings = dicts_by(session.execute(_mappings_query(dialect_of(session)), keys), "app_id")
+        held = {}
+        for app_id, mapping in mappings.items():
+            if (fields := mapping.pop("held")) is not None:
+                held[app_id] = {f["field"]: f.get("xero") for f in fields}
         return cls(mappings, held)
 
     def change(self, mapping: dict[str, Any], values: Mapping[str, Any]) -> None:
