@@ -464,6 +464,15 @@ class Figures:
         }
 
 
+def push_phase(concurrency: int = 1, history: int = 0) -> str:
+    """The name of a push's figures: "push" at the reference settings."""
+    return ", ".join(
+        ["push"]
+        + ([f"{concurrency} at once"] if concurrency != 1 else [])
+        + ([f"{history:,} pushed before"] if history else [])
+    )
+
+
 def seed_history(sync: XeroSync, connection_id: str, records: int) -> None:
     """`records` invoices pushed long ago: each a synced mapping and a done outbox row, as a store
     in use for a while holds them (the outbox keeps every change it sent)."""
@@ -537,7 +546,7 @@ def run_push(
             raise RuntimeError(f"push did not finish: {report}")
         pushed = Figures(
             kind,
-            "push" if concurrency == 1 else f"push, {concurrency} at once",
+            push_phase(concurrency, history),
             records,
             report.calls,
             push_calls(records),

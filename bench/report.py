@@ -343,6 +343,10 @@ def markdown(results: dict[str, Any], checked: list[dict[str, Any]], images: lis
             "",
             "## Engine overhead (limits off, Xero's time excluded)",
             "",
+            '"push" sends one batch at a time on a new store: the reference. "4 at once" is the '
+            "product's default (calls overlap, so the fake Xero's own time is left in); \"pushed "
+            'before" is the same push on a store already holding that many pushed invoices.',
+            "",
             "| database | phase | records | calls (expected) | records/s | CPU ms/record |",
             "|---|---|---:|---:|---:|---:|",
         ]

@@ -38,6 +38,7 @@ from bench.engine_throughput import (
     database,
     postgres_reachable,
     pull_in_subprocess,
+    push_phase,
     run_pull,
     run_push,
 )
@@ -60,6 +61,7 @@ class Sizes:
     app_limit: int
     engine_push: int
     engine_pull: int
+    engine_history: int  # records pushed before the history push (PostgreSQL)
     memory_pull: int
     webhook_rate: int
     webhook_seconds: float
@@ -80,6 +82,7 @@ FULL = Sizes(
     app_limit=250,  # half a call per tenant per window
     engine_push=5_000,
     engine_pull=10_000,
+    engine_history=100_000,
     memory_pull=100_000,  # on SQLite, in a fresh process
     webhook_rate=1_000,
     webhook_seconds=10.0,
@@ -97,6 +100,7 @@ QUICK = Sizes(
     app_limit=12,
     engine_push=200,
     engine_pull=1_000,
+    engine_history=1_000,
     memory_pull=1_000,
     webhook_rate=200,
     webhook_seconds=0.5,
@@ -181,6 +185,12 @@ def run(sizes: Sizes, admin_url: str, databases: list[str], *, quick: bool) -> d
         with database(kind, admin_url) as url:
             _submit, pushed = run_push(kind, url, sizes.engine_push)
         figures.append(pushed.as_json())
+        if kind == "postgres":  # at the product's default, and on a store in use for a while
+            for concurrency, history in ((4, 0), (1, sizes.engine_history)):
+                say(f"engine {push_phase(concurrency, history)} on {kind}")
+                with database(kind, admin_url) as url:
+                    _submit, pushed = run_push(kind, url, sizes.engine_push, history, concurrency)
+                figures.append(pushed.as_json())
         # SQLite's pull is the memory pull: 100,000 invoices in a fresh process (its own RSS)
         records = sizes.memory_pull if kind == "sqlite" else sizes.engine_pull
         say(f"engine pull {records:,} on {kind} (limits off)")
