@@ -35,6 +35,8 @@ __all__ = [
     "XeroDateTime",
     "XeroModel",
     "XeroRecord",
+    "encode",
+    "json_number",
     "xero_name",
 ]
 
@@ -46,8 +48,9 @@ def xero_name(field_name: str) -> str:
     return "".join(_ACRONYMS.get(part, part.capitalize()) for part in field_name.split("_"))
 
 
-def _number(value: Decimal) -> float | int | str:
-    """A JSON number that reads back as exactly `value` (always so for money); text otherwise."""
+def json_number(value: Decimal) -> float | int | str:
+    """A JSON number that reads back as exactly `value` (always so for money); text otherwise.
+    How every Decimal goes on the wire, in a model's payload or a payload built directly."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= 0 and abs(value) < 10**15:
         return int(value)
@@ -57,7 +60,7 @@ def _number(value: Decimal) -> float | int | str:
 
 def json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return _number(value)
+        return json_number(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -87,7 +90,9 @@ def _decimal(value: Any) -> Any:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_decimal), PlainSerializer(_number, when_used="json")]
+Money = Annotated[
+    Decimal, BeforeValidator(_decimal), PlainSerializer(json_number, when_used="json")
+]
 XeroDate = Annotated[
     date, BeforeValidator(parse_date), PlainSerializer(format_date, when_used="json")
 ]
