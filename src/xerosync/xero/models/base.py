@@ -153,9 +153,17 @@ class XeroRecord(XeroModel):
     @property
     def rejected(self) -> bool:
         """Xero refused this record (`HasErrors`/`HasValidationErrors`, or status ERROR)."""
-        flags = ("HasErrors", "HasValidationErrors")
-        flagged = any(bool(getattr(self, xero_field_name(self, f), False)) for f in flags)
+        flagged = self._flag("HasErrors") or self._flag("HasValidationErrors")
         return flagged or bool(self.validation_errors) or self.status_attribute_string == "ERROR"
+
+    def _flag(self, wire_name: str) -> bool:
+        """Xero's flag `wire_name`, declared or kept as extra. Read straight from the extras:
+        asked of a model for a name it does not hold, pydantic raises and catches an
+        AttributeError, and that cost more than reading the rest of the answer's outcome."""
+        name = _field_names(type(self)).get(wire_name)
+        if name is not None:
+            return bool(getattr(self, name))
+        return bool((self.model_extra or {}).get(wire_name))
 
     def error_messages(self) -> list[str]:
         return [m.message or "" for m in self.validation_errors or []]
@@ -173,11 +181,6 @@ def _read_only_keys(model: type[XeroRecord]) -> tuple[str, ...]:
         field.alias if (field := fields.get(name)) and field.alias else xero_name(name)
         for name in sorted(model.read_only)
     )
-
-
-def xero_field_name(model: BaseModel, wire_name: str) -> str:
-    """The attribute holding Xero's field `wire_name` on `model` (declared or kept as extra)."""
-    return _field_names(type(model)).get(wire_name, wire_name)
 
 
 @functools.cache
