@@ -46,10 +46,9 @@ def to_payload(record: AppContact, refs: Refs, config: MappingConfig) -> dict[st
         "LastName": record.last_name,
         "EmailAddress": record.email,
         "TaxNumber": record.tax_number,
+        "Phones": [{"PhoneType": "DEFAULT", "PhoneNumber": record.phone}] if record.phone else None,
+        "DefaultCurrency": record.default_currency,
     }
-    if record.phone:
-        data["Phones"] = [{"PhoneType": "DEFAULT", "PhoneNumber": record.phone}]
-    data["DefaultCurrency"] = record.default_currency
     return {k: v for k, v in data.items() if v is not None}
 
 
