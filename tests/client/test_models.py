@@ -225,6 +225,14 @@ def test_per_record_errors_are_read() -> None:
     assert warned.warning_messages() == ["rate"]
 
 
+@pytest.mark.parametrize("flag", ["HasErrors", "HasValidationErrors"])
+def test_an_error_flag_is_read_declared_or_not(flag: str) -> None:
+    """Invoice declares HasErrors, not HasValidationErrors (kept as an extra); either refuses."""
+    assert Invoice.model_validate({"StatusAttributeString": "OK", flag: True}).rejected
+    assert not Invoice.model_validate({"StatusAttributeString": "OK", flag: False}).rejected
+    assert Contact.model_validate({flag: True}).rejected
+
+
 def test_report_rows_walk_sections() -> None:
     report = Report.model_validate(_records("/Reports/TrialBalance", "get", "Reports")[0])
     assert report.header[0] == "Account"

@@ -18,7 +18,7 @@ from xerosync.store.mappings import SessionRefs, by_app, set_sync_status
 from xerosync.store.tables import OutboxRow, table_of
 from xerosync.sync.config import Books, check_codes
 from xerosync.sync.entities import ID_FIELD
-from xerosync.sync.mapping import MissingReference, canonical, to_xero
+from xerosync.sync.mapping import MissingReference, canonical, to_payload
 from xerosync.sync.records import AppCreditNote, AppRecord, parse_record
 from xerosync.sync.snapshot import normalise
 
@@ -155,7 +155,7 @@ def prepare(
         record_failure(session, row, "invalid_code", problems_found)
         return "failed"
     try:
-        body = to_xero(record, refs, ctx.mapping).to_payload()
+        body = to_payload(record, refs, ctx.mapping)
     except MissingReference as missing:
         return _waiting_or_missing(session, row, missing)
     base = synced_base(record, ctx)

@@ -1,6 +1,6 @@
 """App records <-> Xero records, one module per family; pure (references resolved by `Refs`).
 
-    to_xero(record, refs, config)      the Xero model to send (PUT creates, POST updates)
+    to_payload(record, refs, config)   the body to send (PUT creates, POST updates)
     canonical(record, config)          the merge fields of an app record, defaults applied
     from_xero(entity, xero, refs, c)   the same merge fields read off a Xero record
 
@@ -19,15 +19,15 @@ from xerosync.sync.mapping.refs import MissingReference, Refs
 from xerosync.sync.records import AppRecord
 from xerosync.xero.models.base import XeroModel
 
-__all__ = ["MissingReference", "Refs", "canonical", "from_xero", "to_xero", "xero_model"]
+__all__ = ["MissingReference", "Refs", "canonical", "from_xero", "to_payload", "xero_model"]
 
-_TO: dict[str, Callable[[Any, Refs, MappingConfig], XeroModel]] = {
-    "contacts": contacts.to_xero,
-    "invoices": documents.invoice_to_xero,
-    "credit_notes": documents.credit_note_to_xero,
-    "bank_transactions": documents.bank_transaction_to_xero,
-    "payments": ledger.payment_to_xero,
-    "manual_journals": ledger.journal_to_xero,
+_TO: dict[str, Callable[[Any, Refs, MappingConfig], dict[str, Any]]] = {
+    "contacts": contacts.to_payload,
+    "invoices": documents.invoice_payload,
+    "credit_notes": documents.credit_note_payload,
+    "bank_transactions": documents.bank_transaction_payload,
+    "payments": ledger.payment_payload,
+    "manual_journals": ledger.journal_payload,
 }
 _CANONICAL: dict[str, Callable[[Any, MappingConfig], dict[str, Any]]] = {
     "contacts": contacts.canonical,
@@ -47,7 +47,11 @@ _FROM: dict[str, Callable[[Any, Refs, MappingConfig], dict[str, Any]]] = {
 }
 
 
-def to_xero(record: AppRecord, refs: Refs, config: MappingConfig) -> XeroModel:
+def to_payload(record: AppRecord, refs: Refs, config: MappingConfig) -> dict[str, Any]:
+    """The PUT/POST body for `record`: what `xero_model(entity).model_validate(...).to_payload()`
+    gives, key for key and in the same order, built straight from the record, which was
+    validated when handed in (building and dumping the model cost more than the rest of
+    preparing a push; tests/unit/sync/test_payloads.py holds them equal)."""
     return _TO[record.entity](record, refs, config)
 
 

@@ -10,7 +10,7 @@ from xerosync.sync.mapping.refs import Refs
 from xerosync.sync.records import AppContact
 from xerosync.xero.models.contacts import Contact as XeroContact
 
-__all__ = ["XeroContact", "canonical", "contact_number", "from_xero", "to_xero"]
+__all__ = ["XeroContact", "canonical", "contact_number", "from_xero", "to_payload"]
 
 MAX_CONTACT_NUMBER = 50
 
@@ -36,20 +36,20 @@ def canonical(record: AppContact, config: MappingConfig) -> dict[str, Any]:
     }
 
 
-def to_xero(record: AppContact, refs: Refs, config: MappingConfig) -> XeroContact:
+def to_payload(record: AppContact, refs: Refs, config: MappingConfig) -> dict[str, Any]:
+    """The body Xero is sent, in `XeroContact`'s field order (see `mapping.to_payload`)."""
     data: dict[str, Any] = {
+        "ContactNumber": contact_number(record, config),
+        "ContactStatus": "ARCHIVED" if record.archived else "ACTIVE",
         "Name": record.name,
-        "EmailAddress": record.email,
         "FirstName": record.first_name,
         "LastName": record.last_name,
-        "ContactNumber": contact_number(record, config),
+        "EmailAddress": record.email,
         "TaxNumber": record.tax_number,
+        "Phones": [{"PhoneType": "DEFAULT", "PhoneNumber": record.phone}] if record.phone else None,
         "DefaultCurrency": record.default_currency,
-        "ContactStatus": "ARCHIVED" if record.archived else "ACTIVE",
     }
-    if record.phone:
-        data["Phones"] = [{"PhoneType": "DEFAULT", "PhoneNumber": record.phone}]
-    return XeroContact.model_validate({k: v for k, v in data.items() if v is not None})
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def from_xero(xero: XeroContact, refs: Refs, config: MappingConfig) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from xerosync.sync.config import MappingConfig
 from xerosync.sync.mapping.refs import Refs, need, unknown_xero
 from xerosync.sync.records import AppBankTransaction, AppCreditNote, AppInvoice, AppLine
 from xerosync.xero.models.banking import BankTransaction as XeroBankTransaction
-from xerosync.xero.models.base import XeroModel
+from xerosync.xero.models.base import XeroModel, json_number
 from xerosync.xero.models.invoices import CreditNote as XeroCreditNote
 from xerosync.xero.models.invoices import Invoice as XeroInvoice
 
@@ -22,11 +22,11 @@ __all__ = [
     "XeroBankTransaction",
     "XeroCreditNote",
     "XeroInvoice",
-    "bank_transaction_to_xero",
+    "bank_transaction_payload",
     "canonical",
-    "credit_note_to_xero",
+    "credit_note_payload",
     "from_xero",
-    "invoice_to_xero",
+    "invoice_payload",
     "lookup_reference",
 ]
 
@@ -68,61 +68,90 @@ def canonical(record: Document, config: MappingConfig) -> dict[str, Any]:
 
 
 def _line(line: AppLine, default_account: str, config: MappingConfig) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "Description": line.description,
-        "Quantity": line.quantity,
-        "UnitAmount": line.unit_amount,
-        "AccountCode": line.account_code or default_account,
-        "TaxType": config.tax_type(line.tax_class),
-        "ItemCode": config.item_codes.get(line.item, line.item) if line.item else None,
-        "DiscountRate": line.discount_rate,
-    }
-    if line.tracking:
-        data["Tracking"] = [
-            {"Name": config.tracking.get(dim, dim), "Option": option}
-            for dim, option in sorted(line.tracking.items())
-        ]
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def _header(record: Document, refs: Refs, config: MappingConfig, sales: bool) -> dict[str, Any]:
-    default = config.sales_account if sales else config.purchase_account
-    data: dict[str, Any] = {
-        "Type": record.type,
-        "Contact": {"ContactID": need(refs, "contacts", record.contact_id)},
-        "Reference": lookup_reference(record, config),
-        "Date": record.date.isoformat(),
-        "CurrencyCode": record.currency or config.currency,
-        "LineAmountTypes": record.line_amount_types,
-        "LineItems": [_line(line, default, config) for line in record.lines],
-    }
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def invoice_to_xero(record: AppInvoice, refs: Refs, config: MappingConfig) -> XeroInvoice:
-    data = _header(record, refs, config, sales=record.type == "ACCREC")
-    data.update(Status=record.status, DueDate=_due_date(record, config))
-    if number := _number(record, config):
-        data["InvoiceNumber"] = number
-    return XeroInvoice.model_validate(data)
-
-
-def credit_note_to_xero(record: AppCreditNote, refs: Refs, config: MappingConfig) -> XeroCreditNote:
-    data = _header(record, refs, config, sales=record.type == "ACCRECCREDIT")
-    data["Status"] = record.status
-    if number := _number(record, config):
-        data["CreditNoteNumber"] = number
-    return XeroCreditNote.model_validate(data)
-
-
-def bank_transaction_to_xero(
-    record: AppBankTransaction, refs: Refs, config: MappingConfig
-) -> XeroBankTransaction:
-    data = _header(record, refs, config, sales=record.type == "RECEIVE")
-    data.update(
-        BankAccount={"Code": record.bank_account_code or config.bank_account}, Status="AUTHORISED"
+    tracking = [
+        {"Name": config.tracking.get(dim, dim), "Option": option}
+        for dim, option in sorted(line.tracking.items())
+    ]
+    discount = line.discount_rate
+    return _present(
+        {
+            "Description": line.description,
+            "Quantity": json_number(line.quantity),
+            "UnitAmount": json_number(line.unit_amount),
+            "ItemCode": config.item_codes.get(line.item, line.item) if line.item else None,
+            "AccountCode": line.account_code or default_account,
+            "TaxType": config.tax_type(line.tax_class),
+            "Tracking": tracking or None,
+            "DiscountRate": json_number(discount) if discount is not None else None,
+        }
     )
-    return XeroBankTransaction.model_validate(data)
+
+
+def _lines(record: Document, config: MappingConfig, *, sales: bool) -> list[dict[str, Any]]:
+    default = config.sales_account if sales else config.purchase_account
+    return [_line(line, default, config) for line in record.lines]
+
+
+def _contact(record: Document, refs: Refs) -> dict[str, Any]:
+    return {"ContactID": need(refs, "contacts", record.contact_id)}
+
+
+def _present(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def invoice_payload(record: AppInvoice, refs: Refs, config: MappingConfig) -> dict[str, Any]:
+    """The body Xero is sent, in `XeroInvoice`'s field order (see `mapping.to_payload`)."""
+    return _present(
+        {
+            "Type": record.type,
+            "Contact": _contact(record, refs),
+            "LineItems": _lines(record, config, sales=record.type == "ACCREC"),
+            "Date": record.date.isoformat(),
+            "DueDate": _due_date(record, config),
+            "LineAmountTypes": record.line_amount_types,
+            "Reference": lookup_reference(record, config),
+            "CurrencyCode": record.currency or config.currency,
+            "Status": record.status,
+            "InvoiceNumber": _number(record, config),
+        }
+    )
+
+
+def credit_note_payload(record: AppCreditNote, refs: Refs, config: MappingConfig) -> dict[str, Any]:
+    """The body Xero is sent, in `XeroCreditNote`'s field order (see `mapping.to_payload`)."""
+    return _present(
+        {
+            "Type": record.type,
+            "Contact": _contact(record, refs),
+            "LineItems": _lines(record, config, sales=record.type == "ACCRECCREDIT"),
+            "Date": record.date.isoformat(),
+            "LineAmountTypes": record.line_amount_types,
+            "Reference": lookup_reference(record, config),
+            "CurrencyCode": record.currency or config.currency,
+            "Status": record.status,
+            "CreditNoteNumber": _number(record, config),
+        }
+    )
+
+
+def bank_transaction_payload(
+    record: AppBankTransaction, refs: Refs, config: MappingConfig
+) -> dict[str, Any]:
+    """The body Xero is sent, in `XeroBankTransaction`'s field order (see `mapping.to_payload`)."""
+    return _present(
+        {
+            "Type": record.type,
+            "Contact": _contact(record, refs),
+            "LineItems": _lines(record, config, sales=record.type == "RECEIVE"),
+            "BankAccount": {"Code": record.bank_account_code or config.bank_account},
+            "Date": record.date.isoformat(),
+            "Reference": lookup_reference(record, config),
+            "CurrencyCode": record.currency or config.currency,
+            "Status": "AUTHORISED",
+            "LineAmountTypes": record.line_amount_types,
+        }
+    )
 
 
 def from_xero(xero: XeroModel, refs: Refs, config: MappingConfig) -> dict[str, Any]:

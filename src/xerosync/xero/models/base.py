@@ -35,6 +35,8 @@ __all__ = [
     "XeroDateTime",
     "XeroModel",
     "XeroRecord",
+    "encode",
+    "json_number",
     "xero_name",
 ]
 
@@ -46,8 +48,9 @@ def xero_name(field_name: str) -> str:
     return "".join(_ACRONYMS.get(part, part.capitalize()) for part in field_name.split("_"))
 
 
-def _number(value: Decimal) -> float | int | str:
-    """A JSON number that reads back as exactly `value` (always so for money); text otherwise."""
+def json_number(value: Decimal) -> float | int | str:
+    """A JSON number that reads back as exactly `value` (always so for money); text otherwise.
+    How every Decimal goes on the wire, in a model's payload or a payload built directly."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= 0 and abs(value) < 10**15:
         return int(value)
@@ -57,7 +60,7 @@ def _number(value: Decimal) -> float | int | str:
 
 def json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return _number(value)
+        return json_number(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -87,7 +90,9 @@ def _decimal(value: Any) -> Any:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_decimal), PlainSerializer(_number, when_used="json")]
+Money = Annotated[
+    Decimal, BeforeValidator(_decimal), PlainSerializer(json_number, when_used="json")
+]
 XeroDate = Annotated[
     date, BeforeValidator(parse_date), PlainSerializer(format_date, when_used="json")
 ]
@@ -148,9 +153,17 @@ class XeroRecord(XeroModel):
     @property
     def rejected(self) -> bool:
         """Xero refused this record (`HasErrors`/`HasValidationErrors`, or status ERROR)."""
-        flags = ("HasErrors", "HasValidationErrors")
-        flagged = any(bool(getattr(self, xero_field_name(self, f), False)) for f in flags)
+        flagged = self._flag("HasErrors") or self._flag("HasValidationErrors")
         return flagged or bool(self.validation_errors) or self.status_attribute_string == "ERROR"
+
+    def _flag(self, wire_name: str) -> bool:
+        """Xero's flag `wire_name`, declared or kept as extra. Read straight from the extras:
+        asked of a model for a name it does not hold, pydantic raises and catches an
+        AttributeError, and that cost more than reading the rest of the answer's outcome."""
+        name = _field_names(type(self)).get(wire_name)
+        if name is not None:
+            return bool(getattr(self, name))
+        return bool((self.model_extra or {}).get(wire_name))
 
     def error_messages(self) -> list[str]:
         return [m.message or "" for m in self.validation_errors or []]
@@ -168,11 +181,6 @@ def _read_only_keys(model: type[XeroRecord]) -> tuple[str, ...]:
         field.alias if (field := fields.get(name)) and field.alias else xero_name(name)
         for name in sorted(model.read_only)
     )
-
-
-def xero_field_name(model: BaseModel, wire_name: str) -> str:
-    """The attribute holding Xero's field `wire_name` on `model` (declared or kept as extra)."""
-    return _field_names(type(model)).get(wire_name, wire_name)
 
 
 @functools.cache
