@@ -9,7 +9,7 @@ Events are kept on the session and written together, in the order emitted, when 
 bulk write (`insert_many`) for a page or batch instead of an ORM insert per event. Seq order is
 emission order; a transaction rolled back takes its unwritten events with it.
 
-The lock is taken last (`write_pending`): the transaction's row changes are all flushed first,
+The lock is taken last (`_write_pending`): the transaction's row changes are all flushed first,
 then the lock, then the events, then the commit. Whoever holds it waits on no row, so no two
 writers can deadlock over it (a push recording a batch and a pull merging a page once did, when
 one took it after its row locks and the other before), and it is held for the events' write
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from xerosync.store.db import insert_many
 from xerosync.store.tables import FeedEvent, MappingRow, table_of, utcnow
 
-__all__ = ["KINDS", "emit", "emit_for", "read", "write_pending"]
+__all__ = ["KINDS", "emit", "emit_for", "read"]
 
 #: what an event says happened
 KINDS = frozenset(
@@ -85,15 +85,16 @@ def _pending(session: Session, transaction: SessionTransaction | None) -> list[d
     if entry is None or entry[0] is not transaction:
         entry = session.info[_PENDING] = (transaction, [])
     if not session.info.get(_HOOKED):
-        event.listen(session, "before_commit", write_pending)
+        event.listen(session, "before_commit", _write_pending)
         session.info[_HOOKED] = True
     events: list[dict[str, Any]] = entry[1]
     return events
 
 
-def write_pending(session: Session) -> None:
-    """Write the events emitted in this transaction (its commit does it): the row changes
-    flushed, then the feed's lock, then the events, so the lock's holder waits on no row."""
+def _write_pending(session: Session) -> None:
+    """Write the events emitted in this transaction, on its commit (never earlier: what the
+    transaction wrote after the lock could wait on a row): the row changes flushed, then the
+    feed's lock, then the events."""
     entry = session.info.get(_PENDING)
     if entry is None:
         return
@@ -132,8 +133,8 @@ def read(
     connection_id: str | None = None,
     among: Collection[str] | None = None,
 ) -> list[FeedEvent]:
-    """Events after `after`: of one connection, of those `among` (None: every connection)."""
-    write_pending(session)
+    """Events after `after`: of one connection, of those `among` (None: every connection).
+    Committed events only: this transaction's own are written when it commits."""
     query = select(FeedEvent).where(FeedEvent.seq > after)
     if connection_id is not None:
         query = query.where(FeedEvent.connection_id == connection_id)
