@@ -276,6 +276,59 @@ def test_insert_many_writes_what_an_insert_writes(db: Database) -> None:
         insert_many(session, MAPPINGS, [row])
 
 
+def test_insert_many_keeps_edge_values_as_an_insert_does(db: Database) -> None:
+    """Values a binary COPY writes in its own encoding (money past two places, negative and past
+    a million, zero; text beyond ASCII; a JSON null inside a document; every column filled) read
+    back column for column as those of the same row written by an INSERT."""
+    sync = XeroSync(
+        db,
+        XeroClient(
+            XeroConfig(client_id="app"), token_store=DatabaseTokenStore(db, TokenCipher([KEY]))
+        ),
+    )
+    connection = sync.add_connection("tenant-1")
+    moment = datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5)))
+    row = {
+        "connection_id": connection,
+        "entity": "payments",
+        "xero_number": "Nº 7 — ok",
+        "origin": "app",
+        "app_data": {"amount": "-1234567.8912", "note": "€ \\ \t\n", "nested": [None, {"a": 1}]},
+        "app_hash": "a" * 64,
+        "base": {"big": 2**62, "fraction": 0.1},
+        "base_hash": "b" * 64,
+        "xero_hash": "c" * 64,
+        "xero_updated_at": moment,
+        "xero_status": "AUTHORISED",
+        "xero_type": "ACCREC",
+        "total": Decimal("-1234567.8912"),
+        "amount_due": Decimal("0"),
+        "amount_paid": Decimal("0.0001"),
+        "sync_status": "pending",
+        "version": 2**31 - 1,
+        "synced_version": -3,
+        "app_changed_at": moment,
+        "last_error": "tab\there",
+        "updated_at": moment,
+    }
+    with db.transaction() as session:
+        session.execute(insert(MAPPINGS), [{**row, "xero_id": "by-insert", "app_id": "ü-1"}])
+        insert_many(session, MAPPINGS, [{**row, "xero_id": "by-copy", "app_id": "ü-2"}])
+    columns = [c for c in MAPPINGS.c if c.name not in ("id", "xero_id", "app_id")]
+    with db.transaction() as session:
+        written = session.execute(
+            select(*columns).where(MAPPINGS.c.xero_id.in_(["by-insert", "by-copy"]))
+        ).all()
+    assert len(written) == 2
+    assert written[0] == written[1]
+    assert written[0].total == Decimal("-1234567.8912")
+    with db.transaction() as session:
+        assert (
+            session.scalar(select(MAPPINGS.c.app_id).where(MAPPINGS.c.xero_id == "by-copy"))
+            == "ü-2"
+        )
+
+
 def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:
     now = datetime(2026, 11, 30, tzinfo=UTC)
     results: list[bool] = []
