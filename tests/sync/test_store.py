@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import Column, Enum, Integer, MetaData, String, Table, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -330,6 +330,27 @@ def test_insert_many_keeps_edge_values_as_an_insert_does(db: Database) -> None:
             session.scalar(select(MAPPINGS.c.app_id).where(MAPPINGS.c.xero_id == "by-copy"))
             == "ü-2"
         )
+
+
+def test_insert_many_writes_a_type_psycopg_does_not_know(db: Database) -> None:
+    """A column of a type psycopg has no name for (an enum of the application's own) is written
+    too: such a table goes by a text COPY, each value dumped as psycopg sees fit."""
+    metadata = MetaData()
+    moods = Table(
+        "moods_test",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("mood", Enum("calm", "busy", name="mood_test")),
+        Column("note", String(20)),
+    )
+    metadata.create_all(db.engine)
+    try:
+        with db.transaction() as session:
+            insert_many(session, moods, [{"id": 1, "mood": "busy"}], same={"note": "é"})
+        with db.transaction() as session:
+            assert session.execute(select(moods)).all() == [(1, "busy", "é")]
+    finally:
+        metadata.drop_all(db.engine)
 
 
 def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:

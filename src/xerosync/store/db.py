@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import operator
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -153,18 +154,20 @@ def insert_many(
         connection.execute(insert(table), [{**row, **same} for row in rows])
         return
     statement, types, processors = _copy_plan(dialect, table, names + tuple(same))
-    values = operator.itemgetter(*names)
-    last = [*same.values()]
+    width = len(names)
+    shared = list(same.values())  # bind-processed once: the same in every row
     for index, process in processors:
-        if index >= len(names):
-            last[index - len(names)] = process(last[index - len(names)])
-    each = [(index, process) for index, process in processors if index < len(names)]
+        if index >= width:
+            shared[index - width] = process(shared[index - width])
+    each = [(index, process) for index, process in processors if index < width]
+    values = operator.itemgetter(*names)
     cursor = connection.connection.cursor()
     try:
         with cursor.copy(statement) as copy:
-            copy.set_types(types)
+            if types is not None:
+                copy.set_types(types)
             for row in rows:
-                line = [*values(row), *last] if len(names) > 1 else [values(row), *last]
+                line = [*values(row), *shared] if width > 1 else [values(row), *shared]
                 for index, process in each:
                     line[index] = process(line[index])
                 copy.write_row(line)
@@ -177,13 +180,17 @@ def insert_many(
 @functools.cache
 def _copy_plan(
     dialect: Dialect, table: Table, names: tuple[str, ...]
-) -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]:
-    """A binary COPY of these columns of `table`: its statement, each column's PostgreSQL type
-    (as psycopg names it: `VARCHAR(32)` is `varchar`) and the (position, bind processor) of
-    the columns that have one."""
+) -> tuple[str, list[str] | None, list[tuple[int, Callable[[Any], Any]]]]:
+    """A COPY of these columns of `table`: its statement, each column's PostgreSQL type as
+    psycopg names it (`NUMERIC(19, 4)` is `numeric`) and the (position, bind processor) of the
+    columns that have one. Binary when psycopg knows every type; else text, with no types set
+    (psycopg then picks a dumper for each value, as for any statement)."""
     columns = [table.c[name] for name in names]
     impls = [column.type.dialect_impl(dialect) for column in columns]
-    types = [impl.compile(dialect=dialect).split("(")[0].lower() for impl in impls]
+    types = [
+        " ".join(_MODIFIERS.sub("", impl.compile(dialect=dialect)).lower().split())
+        for impl in impls
+    ]
     processors: list[tuple[int, Callable[[Any], Any]]] = [
         (index, process)
         for index, impl in enumerate(impls)
@@ -191,8 +198,13 @@ def _copy_plan(
     ]
     quote, table_name = dialect.identifier_preparer.quote, dialect.identifier_preparer.format_table
     listed = ", ".join(quote(column.name) for column in columns)
-    statement = f"COPY {table_name(table)} ({listed}) FROM STDIN (FORMAT BINARY)"
-    return statement, types, processors
+    statement = f"COPY {table_name(table)} ({listed}) FROM STDIN"
+    if not all(dialect.loaded_dbapi.adapters.types.get(name) for name in types):
+        return statement, None, processors
+    return statement + " (FORMAT BINARY)", types, processors
+
+
+_MODIFIERS = re.compile(r"\([^)]*\)")  # a type's length, precision or scale: "(19, 4)"
 
 
 def update_many(
