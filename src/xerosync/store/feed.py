@@ -45,7 +45,6 @@ _FEED_LOCK = 0x5E5F  # any constant, shared by every writer
 _LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _PENDING = "feed_pending"  # session.info: (transaction, events not yet written)
 _HOOKED = "feed_hooked"
-_LOCKED = "feed_lock"  # session.info: the transaction that holds the feed's lock
 
 
 def lock(session: Session) -> None:
@@ -58,10 +57,10 @@ def lock(session: Session) -> None:
     transaction = session.get_transaction()
     if (
         session.get_bind().dialect.name == "postgresql"
-        and session.info.get(_LOCKED) is not transaction
+        and session.info.get("feed_lock") is not transaction
     ):
         session.execute(_LOCK, {"k": _FEED_LOCK})
-        session.info[_LOCKED] = transaction  # held until this transaction ends
+        session.info["feed_lock"] = transaction  # held until this transaction ends
 
 
 def emit(
@@ -76,13 +75,10 @@ def emit(
 ) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown feed event kind {kind!r}")
-    transaction = session.get_transaction()
-    if transaction is None:
+    if session.get_transaction() is None:
         session.connection()  # begin: the events belong to this transaction
-        transaction = session.get_transaction()
-    if session.info.get(_LOCKED) is not transaction:  # else: held already (a page's events)
-        lock(session)
-    _pending(session, transaction).append(
+    lock(session)
+    _pending(session, session.get_transaction()).append(
         {
             "connection_id": connection_id,
             "entity": entity,
@@ -117,8 +113,8 @@ def write_pending(session: Session) -> None:
         return
     transaction, events = entry
     if events and transaction is session.get_transaction():  # else: rolled back with it
-        # in emission order, so `seq` follows it (a COPY on PostgreSQL)
-        insert_many(session, table_of(FeedEvent), events, same={"created_at": utcnow()})
+        now = utcnow()  # in emission order, so `seq` follows it (a COPY on PostgreSQL)
+        insert_many(session, table_of(FeedEvent), [{**e, "created_at": now} for e in events])
 
 
 def emit_for(
