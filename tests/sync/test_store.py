@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import Column, Enum, Integer, MetaData, String, Table, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -275,6 +275,83 @@ def test_insert_many_writes_what_an_insert_writes(db: Database) -> None:
         insert_many(session, MAPPINGS, [unstamped])
     with pytest.raises(IntegrityError), db.transaction() as session:
         insert_many(session, MAPPINGS, [row])
+
+
+def test_insert_many_keeps_edge_values_as_an_insert_does(db: Database) -> None:
+    """Values a binary COPY writes in its own encoding (money past two places, negative and past
+    a million, zero; text beyond ASCII; a JSON null inside a document; every column filled) read
+    back column for column as those of the same row written by an INSERT, given in each row or
+    once for all of them (`same`)."""
+    sync = XeroSync(
+        db,
+        XeroClient(
+            XeroConfig(client_id="app"), token_store=DatabaseTokenStore(db, TokenCipher([KEY]))
+        ),
+    )
+    connection = sync.add_connection("tenant-1")
+    moment = datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5)))
+    row = {
+        "connection_id": connection,
+        "entity": "payments",
+        "xero_number": "Nº 7 — ok",
+        "origin": "app",
+        "app_data": {"amount": "-1234567.8912", "note": "€ \\ \t\n", "nested": [None, {"a": 1}]},
+        "app_hash": "a" * 64,
+        "base": {"big": 2**62, "fraction": 0.1},
+        "base_hash": "b" * 64,
+        "xero_hash": "c" * 64,
+        "xero_updated_at": moment,
+        "xero_status": "AUTHORISED",
+        "xero_type": "ACCREC",
+        "total": Decimal("-1234567.8912"),
+        "amount_due": Decimal("0"),
+        "amount_paid": Decimal("0.0001"),
+        "sync_status": "pending",
+        "version": 2**31 - 1,
+        "synced_version": -3,
+        "app_changed_at": moment,
+        "last_error": "tab\there",
+        "updated_at": moment,
+    }
+    with db.transaction() as session:
+        session.execute(insert(MAPPINGS), [{**row, "xero_id": "by-insert", "app_id": "ü-1"}])
+        copied = {**row, "xero_id": "by-copy", "app_id": "ü-2"}
+        same = {"updated_at": copied.pop("updated_at"), "base": copied.pop("base")}
+        insert_many(session, MAPPINGS, [copied], same=same)  # the same values, given once
+    columns = [c for c in MAPPINGS.c if c.name not in ("id", "xero_id", "app_id")]
+    with db.transaction() as session:
+        written = session.execute(
+            select(*columns).where(MAPPINGS.c.xero_id.in_(["by-insert", "by-copy"]))
+        ).all()
+    assert len(written) == 2
+    assert written[0] == written[1]
+    assert written[0].total == Decimal("-1234567.8912")
+    with db.transaction() as session:
+        assert (
+            session.scalar(select(MAPPINGS.c.app_id).where(MAPPINGS.c.xero_id == "by-copy"))
+            == "ü-2"
+        )
+
+
+def test_insert_many_writes_a_type_psycopg_does_not_know(db: Database) -> None:
+    """A column of a type psycopg has no name for (an enum of the application's own) is written
+    too: such a table goes by a text COPY, each value dumped as psycopg sees fit."""
+    metadata = MetaData()
+    moods = Table(
+        "moods_test",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("mood", Enum("calm", "busy", name="mood_test")),
+        Column("note", String(20)),
+    )
+    metadata.create_all(db.engine)
+    try:
+        with db.transaction() as session:
+            insert_many(session, moods, [{"id": 1, "mood": "busy"}], same={"note": "é"})
+        with db.transaction() as session:
+            assert session.execute(select(moods)).all() == [(1, "busy", "é")]
+    finally:
+        metadata.drop_all(db.engine)
 
 
 def test_one_lease_holder_at_a_time_until_it_runs_out(db: Database) -> None:

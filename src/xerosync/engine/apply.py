@@ -147,8 +147,9 @@ def apply_records(
         if entity == "payments":
             _touch(applied, record.to_json_dict())
         if mapping is None:
-            row = _adopt_new(session, ctx, connection_id, entity, record, state, refs)
-            new[state.xero_id] = {**row, "xero_hash": digest}
+            new[state.xero_id] = _adopt_new(
+                session, ctx, connection_id, entity, record, state, digest, refs
+            )
             applied.created += 1
             continue
         _xero_owned(session, mapping, state, record)
@@ -190,11 +191,12 @@ def _adopt_new(
     entity: str,
     record: XeroModel,
     state: XeroState,
+    digest: str,
     refs: SessionRefs,
 ) -> dict[str, Any]:
     """A record the app did not create (or not yet known to be ours): kept with no app id. Its
-    mapping's row is returned as plain values (Xero's state taken as `_xero_owned` takes it),
-    for the caller to write with the rest of the page's."""
+    mapping's row is returned as plain values (Xero's state taken as `_xero_owned` takes it,
+    `digest` its hash), for the caller to write with the rest of the page's."""
     fields = normalise(from_xero(entity, record, refs, ctx.mapping))
     row = {
         "connection_id": connection_id,
@@ -213,6 +215,7 @@ def _adopt_new(
         "amount_due": state.amount_due,
         "amount_paid": state.amount_paid,
         "xero_updated_at": state.updated_at or None,
+        "xero_hash": digest,
     }
     data = {**fields, "number": state.number, "status": state.status}
     if entity == "payments":

@@ -107,7 +107,7 @@ def _write_pending(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_LOCK, {"k": _FEED_LOCK})  # held until the commit that follows
     now = utcnow()  # in emission order, so `seq` follows it (a COPY on PostgreSQL)
-    insert_many(session, table_of(FeedEvent), [{**e, "created_at": now} for e in events])
+    insert_many(session, table_of(FeedEvent), events, same={"created_at": now})
 
 
 def emit_for(

@@ -60,8 +60,7 @@ def insert_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     default but `updated_at`), with no ORM object built, tracked or read back for any of them:
     `insert_many`, a COPY on PostgreSQL."""
     if rows:
-        now = utcnow()
-        insert_many(session, _TABLE, [{**row, "updated_at": now} for row in rows])
+        insert_many(session, _TABLE, rows, same={"updated_at": utcnow()})
 
 
 @functools.cache

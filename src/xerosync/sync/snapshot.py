@@ -42,14 +42,25 @@ def _decimal_text(value: Decimal) -> str:
     return format(reduced, "f")
 
 
+#: exact types that normalise to themselves (subclasses, enums among them, take the long way)
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
+def _key(pair: tuple[Any, Any]) -> str:
+    return str(pair[0])
+
+
 def _value(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind in _AS_IS:  # the common leaves first: no ABC check for each of them
+        return value
+    if kind is dict or isinstance(value, Mapping):
         return {
-            str(key): _value(item)
-            for key, item in sorted(value.items(), key=lambda pair: str(pair[0]))
+            str(key): item if type(item) in _AS_IS else _value(item)
+            for key, item in sorted(value.items(), key=_key)
             if item is not None
         }
-    if isinstance(value, list | tuple):
+    if kind is list or isinstance(value, list | tuple):
         return [_value(item) for item in value]
     if isinstance(value, bool) or value is None:
         return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from enum import IntEnum, StrEnum
 from uuid import UUID
 
 import pytest
@@ -144,3 +145,34 @@ def test_a_change_anywhere_in_the_record_changes_its_digest(changes: dict[str, o
 def test_a_record_beyond_orjson_still_digests_and_alike(odd: object, other: object) -> None:
     assert xero_digest(_read(Odd=odd)) == xero_digest(_read(Odd=odd))
     assert xero_digest(_read(Odd=odd)) != xero_digest(_read(Odd=other))
+
+
+def test_enums_subclasses_and_tuples_normalise_as_their_plain_values() -> None:
+    """The plain leaves take a shortcut by exact type: what merely looks like one (an enum, a
+    subclass of str, a tuple) still goes the long way and comes out as its plain value."""
+
+    class Kind(StrEnum):
+        SALE = "ACCREC"
+
+    class Rank(IntEnum):
+        FIRST = 1
+
+    class Code(str):
+        pass
+
+    record = {
+        "kind": Kind.SALE,
+        "rank": Rank.FIRST,
+        "code": Code("200"),
+        "pair": (Decimal("1"), None, True),
+        2: {"b": 1.5, "a": False, "gone": None},
+    }
+    assert normalise(record) == {
+        "2": {"a": False, "b": 1.5},
+        "code": "200",
+        "kind": "ACCREC",
+        "pair": ["1.00", None, True],
+        "rank": 1,
+    }
+    assert type(normalise(record)["rank"]) is int
+    assert list(normalise(record)) == ["2", "code", "kind", "pair", "rank"]
