@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,6 +67,18 @@ def find(session: Session, key: str) -> ConnectionRow | None:
     return session.get(ConnectionRow, key) or session.scalar(
         select(ConnectionRow).where(ConnectionRow.tenant_id == key)
     )
+
+
+def ids_by_tenant(session: Session, tenant_ids: Collection[str]) -> dict[str, str]:
+    """Xero tenant id -> connection id, of those of `tenant_ids` that are connected here."""
+    if not tenant_ids:
+        return {}
+    found = session.execute(
+        select(ConnectionRow.tenant_id, ConnectionRow.id).where(
+            ConnectionRow.tenant_id.in_(list(tenant_ids))
+        )
+    )
+    return dict(found.all())
 
 
 def listed(session: Session) -> list[ConnectionRow]:

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from xerosync.store.db import Database
-from xerosync.store.tables import InboxEvent
+from xerosync.store.tables import InboxEvent, table_of
 
 __all__ = ["event_key", "mark_handled", "open_events", "store_events"]
 
@@ -55,10 +55,9 @@ def store_events(
         )
     if not rows:
         return 0
-    inserted = session.execute(
-        db.insert_ignore(InboxEvent, ["event_key"])
-        .values(list(rows.values()))
-        .returning(InboxEvent.id)
+    table = table_of(InboxEvent)
+    inserted = session.execute(  # the rows as parameters: one statement text, compiled once
+        db.insert_ignore(table, ["event_key"]).returning(table.c.id), list(rows.values())
     ).all()
     return len(inserted)
 

@@ -54,15 +54,16 @@ def _store(service: Service, body: bytes) -> None:
     for event in events:
         by_tenant[str(event.get("tenantId", ""))].append(event)
     sync = service.sync
-    stored: list[tuple[str, int, int, str | None]] = []  # tenant, events, new, connection
     with sync.db.transaction() as session:
-        for tenant_id, tenant_events in by_tenant.items():
-            new = inbox.store_events(sync.db, session, tenant_events, now=sync.context.clock.now())
-            found = connection_store.find(session, tenant_id) if new else None
-            stored.append((tenant_id, len(tenant_events), new, found.id if found else None))
-    for tenant_id, count, new, connection_id in stored:
-        log.info("webhooks.received", extra={"tenant": tenant_id, "events": count, "new": new})
-        if new and connection_id is None:
+        now = sync.context.clock.now()
+        new = {t: inbox.store_events(sync.db, session, e, now=now) for t, e in by_tenant.items()}
+        connected = connection_store.ids_by_tenant(session, [t for t, n in new.items() if n])
+    for tenant_id, tenant_events in by_tenant.items():
+        count, connection_id = len(tenant_events), connected.get(tenant_id)
+        log.info(
+            "webhooks.received", extra={"tenant": tenant_id, "events": count, "new": new[tenant_id]}
+        )
+        if new[tenant_id] and connection_id is None:
             log.warning("webhooks.unknown_tenant", extra={"tenant": tenant_id})
         elif connection_id is not None:
             service.wake("inbox", connection_id)
