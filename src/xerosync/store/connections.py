@@ -70,7 +70,8 @@ def find(session: Session, key: str) -> ConnectionRow | None:
 
 
 def ids_by_tenant(session: Session, tenant_ids: Collection[str]) -> dict[str, str]:
-    """Xero tenant id -> connection id, of those of `tenant_ids` that are connected here."""
+    """Xero tenant id -> connection id, of those of `tenant_ids` with a connection here (any
+    status: waking a paused one is harmless)."""
     if not tenant_ids:
         return {}
     found = session.execute(
