@@ -340,7 +340,8 @@ class XeroSync:
     def receive_webhook_events(self, events: Iterable[Mapping[str, Any]]) -> int:
         """Keep Xero webhook events (already verified) durably and once; returns how many were new."""
         with self.db.transaction() as session:
-            return inbox.store_events(self.db, session, events, now=self.context.clock.now())
+            new = inbox.store_events(self.db, session, events, now=self.context.clock.now())
+            return new.total()
 
     def pull_webhooks(self, connection: str) -> PullReport:
         return pull_inbox(self.context, self._id(connection))

@@ -10,7 +10,7 @@ made here: the pull happens in a worker.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter
 from typing import Any
 
 import orjson
@@ -46,20 +46,15 @@ async def _read_capped(request: Request, cap: int) -> bytes | None:
 
 
 def _store(service: Service, body: bytes) -> None:
-    """The delivery's events kept, each tenant's through one insert, all in one transaction (one
-    commit: Xero waits for the 200, and a commit a tenant cost a disk flush each); then each
-    connection with new events woken."""
+    """The delivery's events kept, in one insert and one transaction (Xero waits for the 200);
+    then each connection with new events woken."""
     events: list[dict[str, Any]] = orjson.loads(body).get("events") or []
-    by_tenant: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for event in events:
-        by_tenant[str(event.get("tenantId", ""))].append(event)
     sync = service.sync
     with sync.db.transaction() as session:
-        now = sync.context.clock.now()
-        new = {t: inbox.store_events(sync.db, session, e, now=now) for t, e in by_tenant.items()}
-        connected = connection_store.ids_by_tenant(session, [t for t, n in new.items() if n])
-    for tenant_id, tenant_events in by_tenant.items():
-        count, connection_id = len(tenant_events), connected.get(tenant_id)
+        new = inbox.store_events(sync.db, session, events, now=sync.context.clock.now())
+        connected = connection_store.ids_by_tenant(session, list(new))
+    for tenant_id, count in Counter(str(e.get("tenantId", "")) for e in events).items():
+        connection_id = connected.get(tenant_id)
         log.info(
             "webhooks.received", extra={"tenant": tenant_id, "events": count, "new": new[tenant_id]}
         )
