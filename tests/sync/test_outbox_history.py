@@ -1,7 +1,8 @@
-"""A push's reads of the outbox cost the same on a store that has sent 20,000 records before as
-on a new one (PostgreSQL: the outbox keeps every row it sent). Before the outbox's indexes named
-the kind, a claim walked every row past its last one and a batch's rows were found by walking
-every in-flight row: each grew with the store's age."""
+"""A push's reads of the outbox cost the same on a store holding 20,000 rows that stay as on a
+new one (PostgreSQL). Rows that went through are deleted, but those Xero refused (dead letters)
+and those a newer change superseded stay, as did every row sent on a store from before migration
+0006. Before the outbox's indexes named the kind, a claim walked every row past its last one and
+a batch's rows were found by walking every in-flight row: each grew with the store's age."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ CONNECTION = "c0000000-0000-0000-0000-000000000001"
 
 
 def seed(db: Database) -> int:
-    """A connection with `HISTORY` invoices sent long ago, 60 contacts pending and one batch of
-    50 in flight; the in-flight batch's id."""
+    """A connection with `HISTORY` invoices of long ago that stay in the outbox (refused or
+    superseded), 60 contacts pending and one batch of 50 in flight; the in-flight batch's id."""
     now = datetime(2026, 11, 1, tzinfo=UTC)
     row = {"connection_id": CONNECTION, "version": 1, "created_at": now, "updated_at": now}
     with db.transaction() as session:
@@ -36,7 +37,11 @@ def seed(db: Database) -> int:
         session.flush()
         row.update(batch_id=None, position=None)
         rows: list[dict[str, Any]] = [
-            {**row, "entity": "invoices", "app_id": f"old-{n}", "state": "done", "attempts": 1}
+            {
+                **row,
+                **{"entity": "invoices", "app_id": f"old-{n}", "attempts": 1},
+                "state": outbox.FAILED if n % 2 else outbox.SUPERSEDED,
+            }
             for n in range(HISTORY)
         ]
         rows += [
@@ -87,6 +92,6 @@ def test_a_push_reads_of_the_outbox_do_not_grow_with_its_history(db_url: str) ->
         db.dispose()
     assert [r.app_id for r in claim] == [f"c-{n}" for n in range(50)]
     assert [r.app_id for r in batch] == [f"f-{n}" for n in range(50)]
-    # 110 rows of interest live on a handful of pages; 20,000 done rows fill ~200 more
+    # 110 rows of interest live on a handful of pages; the 20,000 that stay fill ~200 more
     assert claim_blocks < 40, claim_blocks
     assert batch_blocks < 40, batch_blocks

@@ -8,8 +8,11 @@ import threading
 import uuid
 
 import httpx
+from sqlalchemy import select
 
 from tests.sync.conftest import mock_xero_sync
+from xerosync.store import outbox
+from xerosync.store.tables import AuditEntry, OutboxRow
 
 
 class FakeXero:
@@ -93,3 +96,28 @@ def test_independent_batches_are_in_flight_at_once(db_url: str) -> None:
 
     assert report.finished, report.error
     assert (report.calls, report.ok) == (2, 100)
+
+
+def test_the_outbox_keeps_only_what_has_not_gone_through(db_url: str) -> None:
+    """A row Xero took is deleted in the commit that records it (the audit log keeps the write);
+    a refused one stays as a dead letter, to be retried."""
+    fake = FakeXero()
+    sync, conn = mock_xero_sync(db_url, fake)
+    sync.submit_many(conn, "contacts", [{"id": f"cust-{n}", "name": f"C {n}"} for n in range(3)])
+    assert sync.push(conn).ok == 3
+
+    fake.refuse_with = {"ErrorNumber": 10, "Type": "ValidationException", "Message": "locked"}
+    sync.submit(conn, "contacts", {"id": "cust-9", "name": "Refused"})
+    assert sync.push(conn).rejected == 1
+
+    with sync.db.transaction() as session:
+        left = session.execute(select(OutboxRow.app_id, OutboxRow.state)).all()
+        writes = session.scalars(select(AuditEntry)).all()
+    assert [tuple(row) for row in left] == [("cust-9", outbox.FAILED)]
+    first = writes[0]
+    assert sorted(first.app_ids) == ["cust-0", "cust-1", "cust-2"]
+    assert first.idempotency_key
+    assert first.method == "PUT"
+    synced = sync.status(conn, "contacts", "cust-1")
+    assert synced is not None
+    assert synced.state == "synced"

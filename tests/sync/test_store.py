@@ -40,7 +40,9 @@ def test_the_migrations_build_exactly_the_models(db_url: str, tmp_path: object) 
     with db.engine.begin() as c:  # start from nothing, as a new install does
         if db.is_sqlite:
             for (name,) in c.execute(
-                text("SELECT name FROM sqlite_master WHERE type='table'")
+                text(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                )
             ).all():
                 c.execute(text(f'DROP TABLE "{name}"'))
         else:

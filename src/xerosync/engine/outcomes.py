@@ -105,7 +105,7 @@ class Loaded:
     mappings: dict[str, dict[str, Any]]
     held: dict[str, dict[str, Any]]  # app id -> fields waiting for a person
     succeeded: list[str] = field(default_factory=list)
-    #: outbox rows that went through, closed together by `finish`
+    #: outbox rows that went through, deleted together by `finish`
     done: list[int] = field(default_factory=list)
     #: mapping id -> the values `change` gave it, written together by `finish`
     changed: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -129,7 +129,7 @@ class Loaded:
         self.changed.setdefault(mapping["id"], {}).update(values)
 
     def finish(self, session: Session, connection_id: str, entity: str) -> None:
-        """The mappings' changes written, the rows that went through done, and their dead
+        """The mappings' changes written, the rows that went through deleted, and their dead
         letters settled."""
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for mapping_id, values in self.changed.items():
@@ -137,7 +137,7 @@ class Loaded:
         for rows in by_columns.values():
             update_many(session, table_of(MappingRow), rows)
         self.changed = {}
-        outbox.close(session, self.done, outbox.DONE)
+        outbox.delete_done(session, self.done)
         self.done = []
         if self.succeeded:
             session.execute(
@@ -290,9 +290,9 @@ def record_match(
         from_xero(row.entity, found, SessionRefs(session, row.connection_id), ctx.mapping)
     )
     mapping.xero_hash = None
-    outbox.close(session, [row.id], outbox.DONE)
+    payload = _payload(session, row)  # read before its row goes
+    outbox.delete_done(session, [row.id])
     loaded.succeeded.append(row.app_id)
-    payload = _payload(session, row)
     outbox.queue(session, mapping, payload=payload)
     mapping.sync_status = "pending"
     feed.emit_for(session, mapping, "pushed", {"action": "matched", "status": mapping.xero_status})

@@ -91,7 +91,7 @@ def _prepare_delete(
 ) -> Prepared | Skipped:
     if mapping is None or mapping["xero_id"] is None or mapping["xero_status"] in _GONE:
         # never reached Xero, or gone from it already: nothing to remove
-        outbox.close(session, [row.id], outbox.DONE)
+        outbox.delete_done(session, [row.id])
         if mapping is not None:
             set_sync_status(session, mapping["id"], "deleted")
         return "done"

@@ -1,9 +1,15 @@
 """Push work: one row per change the application handed in.
 
     pending ──claim──> in_flight (batch: idempotency key written before the call)
-       ^                  │ done        Xero took it; mapping and snapshot written in the same commit
-       │ retry            │ failed      dead letter: Xero refused it or it cannot be made
-       └── dead letter <──┘ superseded  a newer change of the same record replaced it before sending
+       ^                  │ done        Xero took it: the row is deleted in the commit that writes
+       │ retry            │             the mapping and snapshot (the audit log keeps the write)
+       └── dead letter <──┘ failed      dead letter: Xero refused it or it cannot be made
+                            superseded  a newer change of the same record replaced it before sending
+
+The outbox is a queue, not a history: a row that went through is deleted, not kept as "done".
+Kept, every change ever sent would stay in the table with its record, and each went through two
+index-changing updates where one cheap delete does (the audit log says what was sent, under
+which key, with what outcome; the mapping and the feed say where each record stands).
 
 A row in flight whose worker died is resumed with its batch's key (inside Xero's idempotency
 window) or after a look-up in Xero (past it): see `xerosync.engine.push`.
@@ -18,7 +24,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Select, Update, bindparam, func, insert, select, update
+from sqlalchemy import Delete, Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from xerosync.store.db import among, among_param, dialect_of, update_many
@@ -26,7 +32,6 @@ from xerosync.store.tables import MappingRow, OutboxRow, PushBatch, table_of
 from xerosync.xero.models.base import encode
 
 __all__ = [
-    "DONE",
     "FAILED",
     "IN_FLIGHT",
     "PENDING",
@@ -34,7 +39,7 @@ __all__ = [
     "Queued",
     "add",
     "claim",
-    "close",
+    "delete_done",
     "depth",
     "finish",
     "in_flight_batches",
@@ -48,7 +53,6 @@ __all__ = [
 
 PENDING = "pending"
 IN_FLIGHT = "in_flight"
-DONE = "done"
 FAILED = "failed"
 SUPERSEDED = "superseded"
 
@@ -281,18 +285,14 @@ def payload_of(session: Session, row_id: int) -> dict[str, Any] | None:
 
 
 @functools.cache
-def _close_query(dialect: str) -> Update:
-    return (
-        update(_OUTBOX)
-        .where(among_param(dialect, _OUTBOX.c.id, "ids"))
-        .values(state=bindparam("new_state"), last_error=None)
-    )
+def _done_query(dialect: str) -> Delete:
+    return delete(_OUTBOX).where(among_param(dialect, _OUTBOX.c.id, "ids"))
 
 
-def close(session: Session, ids: Sequence[int], state: str) -> None:
-    """Rows `ids` end in `state` (a batch's records that went through: one statement)."""
+def delete_done(session: Session, ids: Sequence[int]) -> None:
+    """Rows `ids` went through (or had nothing to send): gone from the queue, in one statement."""
     if ids:
-        session.execute(_close_query(dialect_of(session)), {"ids": list(ids), "new_state": state})
+        session.execute(_done_query(dialect_of(session)), {"ids": list(ids)})
 
 
 def in_flight_batches(

@@ -149,7 +149,6 @@ class MappingRow(Base):
         UniqueConstraint("connection_id", "entity", "app_id", name="uq_mappings_app"),
         UniqueConstraint("connection_id", "entity", "xero_id", name="uq_mappings_xero"),
         Index("ix_mappings_status", "connection_id", "entity", "sync_status"),
-        Index("ix_mappings_xero_id", "xero_id"),
     )
 
     id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
@@ -203,6 +202,9 @@ class OutboxRow(Base):
         Index("ix_outbox_work", "connection_id", "state", "entity", "id"),
         Index("ix_outbox_record", "connection_id", "entity", "app_id"),
         Index("ix_outbox_batch", "batch_id"),  # a batch's rows, when its answer is recorded
+        # rows are deleted once through: SQLite must not give a deleted row's id to a new one
+        # (a push claims by id order, after the last id it claimed)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
