@@ -86,12 +86,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
 import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 import uuid
@@ -364,8 +366,11 @@ def round_trip_ms(url: str, tries: int = 200) -> float:
     return round(statistics.median(times) * 1000, 3)
 
 
-def open_sync(url: str, fake: FakeXero) -> tuple[XeroSync, str]:
-    """A `XeroSync` on `url` talking to `fake`, tokens seeded, one connection."""
+def open_sync(
+    url: str, fake: FakeXero, tenant: str = TENANT, token_key: str | None = None
+) -> tuple[XeroSync, str]:
+    """A `XeroSync` on `url` talking to `fake`, tokens seeded (sealed with `token_key`, a new
+    one by default), one connection (to `tenant`)."""
     limits = RateLimits(minute=HUGE, day=HUGE, app_minute=HUGE, concurrent=HUGE)
     config = XeroConfig.for_emulator(
         BASE_URL,
@@ -376,7 +381,9 @@ def open_sync(url: str, fake: FakeXero) -> tuple[XeroSync, str]:
         limits=limits,
     )
     http = httpx.Client(transport=fake.transport())
-    sync = XeroSync.open(url, config, token_keys=[new_key()], http_client=http, migrate=False)
+    sync = XeroSync.open(
+        url, config, token_keys=[token_key or new_key()], http_client=http, migrate=False
+    )
     store = sync.client.tokens.store
     with store.lock(DEFAULT_KEY):
         store.save(
@@ -391,7 +398,7 @@ def open_sync(url: str, fake: FakeXero) -> tuple[XeroSync, str]:
     # One batch in flight: the time inside the fake is subtracted, which only adds up to the
     # time Xero took when calls do not overlap.
     sync.context.concurrency = 1
-    return sync, sync.add_connection(TENANT, tenant_name="Bench Ltd")
+    return sync, sync.add_connection(tenant, tenant_name="Bench Ltd")
 
 
 # -- push ------------------------------------------------------------------------------------
@@ -628,6 +635,97 @@ def run_push(
         sync.close()
 
 
+def run_push_workers(kind: str, url: str, records: int, workers: int) -> Figures:
+    """`workers` processes push at once into the one database at `url`, each its own
+    organisation's share of `records`, one batch at a time, as worker processes of a deployment
+    share its store (`xerosync worker` on several hosts or cores). Each submits first; all start
+    pushing together. Engine time is the slowest worker's push less its time in its fake Xero;
+    CPU is summed over the workers."""
+    context = multiprocessing.get_context("spawn")
+    start, finish = context.Barrier(workers + 1), context.Barrier(workers + 1)
+    answers = context.Queue()
+    shares = [records // workers + (1 if n < records % workers else 0) for n in range(workers)]
+    key = new_key()  # the workers share one store of tokens
+    processes = [
+        context.Process(target=_push_worker, args=(url, n, share, key, (start, finish), answers))
+        for n, share in enumerate(shares)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        try:
+            start.wait(timeout=600)  # every worker has submitted and is about to push
+        except threading.BrokenBarrierError:
+            raise RuntimeError(
+                f"a push worker failed: {answers.get(timeout=60)['error']}"
+            ) from None
+        server = server_cpu_seconds(url)
+        done = [answers.get(timeout=600) for _ in processes]
+        server = _since(server, server_cpu_seconds(url))  # before their connections close
+        finish.wait(timeout=60)
+    finally:
+        for process in processes:
+            process.join(timeout=60)
+    if failed := [d["error"] for d in done if d.get("error")]:
+        raise RuntimeError(f"a push worker failed: {failed[0]}")
+    wall = max(d["wall"] for d in done)
+    engine = max(d["wall"] - d["xero"] for d in done)
+    return Figures(
+        kind,
+        f"push, {workers} workers",
+        records,
+        sum(d["calls"] for d in done),
+        sum(push_calls(share) for share in shares),
+        wall,
+        wall - engine,
+        sum(d["ok"] for d in done),
+        {"workers": workers, "sent_to_xero": sum(d["sent"] for d in done)},
+        sum(d["cpu"] for d in done),
+        sum(d["xero_cpu"] for d in done),
+        server,
+    )
+
+
+def _push_worker(
+    url: str, number: int, records: int, token_key: str, barriers: Any, answers: Any
+) -> None:
+    """One worker of `run_push_workers`: submit, wait for the others, push, answer, and keep
+    its connections until the parent has read the server's CPU time (a closed connection's
+    server process, and its CPU time, are gone)."""
+    start, finish = barriers
+    fake = FakeXero()
+    sync, conn = open_sync(url, fake, f"{TENANT[:-4]}{number + 1:04d}", token_key)
+    try:
+        people, orders = app_records(records)
+        sync.submit_many(conn, "contacts", people)
+        sync.submit_many(conn, "invoices", orders)
+        fake.seconds = fake.cpu_seconds = 0.0
+        start.wait(timeout=600)
+        started, cpu = time.perf_counter(), time.process_time()
+        report = sync.push(conn)
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        answers.put(
+            {
+                "wall": wall,
+                "xero": fake.seconds,
+                "cpu": cpu,
+                "xero_cpu": fake.cpu_seconds,
+                "calls": report.calls,
+                "ok": report.ok,
+                "sent": fake.records_sent,
+                "error": None if report.finished else repr(report),
+            }
+        )
+        finish.wait(timeout=600)
+    except Exception as exc:  # the parent reports it; without an answer it would wait
+        answers.put({"error": f"{type(exc).__name__}: {exc}"})
+        start.abort()
+        finish.abort()
+        raise
+    finally:
+        sync.close()
+
+
 # -- pull ------------------------------------------------------------------------------------
 
 
@@ -748,9 +846,15 @@ def table(rows: list[Figures]) -> str:
             f"| {f.database} | {f.phase} | {f.records:,} | {calls} | {f.wall_seconds:.2f} "
             f"| {f.xero_seconds:.2f} | {f.engine_seconds:.2f} | {f.per_second:,.0f} "
             f"| {f.cpu_ms_per_record:.2f} | {'-' if database is None else f'{database:.2f}'} "
-            f"| {f.extra.get('sql_statements', 0) / f.records:.1f} |"
+            f"| {statements(f)} |"
         )
     return "\n".join(lines)
+
+
+def statements(f: Figures) -> str:
+    """SQL statements per record, where counted (not in the workers' own processes)."""
+    counted = f.extra.get("sql_statements")
+    return "-" if counted is None else f"{counted / f.records:.1f}"
 
 
 def memory_table(rows: list[tuple[Figures, Figures | None]]) -> str:
@@ -784,6 +888,13 @@ def main() -> None:
         type=int,
         default=0,
         help="invoices already pushed before the timed push (synced mappings, done outbox rows)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="also push --records with this many worker processes at once, each its own "
+        "organisation's share, into one database (1: no such push)",
     )
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres")
     parser.add_argument(
@@ -830,6 +941,9 @@ def main() -> None:
                     round_trips[kind] = round_trip_ms(url)
                 submit, pushed = run_push(kind, url, args.records, args.history, concurrency)
             done += [submit, pushed] if n == 0 else [pushed]
+        if args.workers > 1:
+            with database(kind, args.database_url, args.database_name) as url:
+                done.append(run_push_workers(kind, url, args.records, args.workers))
         rows += done
         for figures in done:
             print(table([figures]).splitlines()[-1], file=sys.stderr, flush=True)

@@ -17,9 +17,22 @@ from bench.engine_throughput import (
     push_calls,
     run_pull,
     run_push,
+    run_push_workers,
     split,
 )
-from sqlalchemy import Column, Integer, MetaData, Table, bindparam, create_engine, insert, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    create_engine,
+    insert,
+    text,
+    update,
+)
+
+from xerosync.store.db import Database
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +64,31 @@ def test_a_push_on_postgresql_closes_and_claims_a_batch_in_one_statement(databas
         _submit, push = run_push("postgres", url, 500)
     assert push.ok == 500
     assert push.extra["sql_statements"] / push.records < 2.5
+
+
+def test_workers_push_every_organisations_records_once_into_one_database(
+    database_url: str,
+) -> None:
+    """`run_push_workers`: each worker process pushes its own organisation's share, all of it,
+    in the fewest calls; PostgreSQL's own CPU time is read while their connections are open."""
+    with database("postgres", database_url, "xerosync_bench_workers_test") as url:
+        pushed = run_push_workers("postgres", url, 301, 2)
+        db = Database(url)
+        with db.engine.connect() as c:
+            synced = c.execute(
+                text(
+                    "SELECT count(*) FROM mappings WHERE sync_status = 'synced' "
+                    "GROUP BY connection_id ORDER BY 1"
+                )
+            ).scalars()
+            assert list(synced) == [150, 151]
+        db.dispose()
+    assert pushed.phase == "push, 2 workers"
+    assert pushed.ok == pushed.extra["sent_to_xero"] == 301
+    assert pushed.calls == pushed.expected_calls == push_calls(151) + push_calls(150)
+    assert 0 < pushed.engine_seconds <= pushed.wall_seconds
+    assert pushed.database_cpu_seconds is not None
+    assert pushed.database_cpu_seconds > 0
 
 
 def test_a_pull_reads_every_record_once_page_by_page() -> None:

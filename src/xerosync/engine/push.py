@@ -4,7 +4,7 @@ For each kind in dependency order (contacts, invoices, credit notes, payments, .
 
 1. claim   up to 50 pending rows become one batch with a fresh idempotency key and the exact
            body to send; committed before the call, so a crash after it resumes the same request
-2. send    `iter_create` / `iter_create_or_update`: Xero answers per record
+2. send    a PUT (create) or POST (create or update): Xero answers per record
 3. record  each record's outcome, its mapping and snapshot, the closed outbox row, the audit
            entry and the feed event, in one transaction
 
@@ -41,7 +41,7 @@ from xerosync.engine.matching import find_matches
 from xerosync.engine.outcomes import record_outcomes, record_success
 from xerosync.engine.prepare import MAPPING_COLUMNS, Prepared, in_flight_ids, prepare
 from xerosync.engine.reference import load_books
-from xerosync.engine.resources import resource
+from xerosync.engine.resources import answer_model, resource
 from xerosync.errors import NeedsReauth, RateLimited, RequestRejected, RetryableError
 from xerosync.store import connections, leases, outbox
 from xerosync.store.db import among_param, dialect_of, dicts_by
@@ -419,13 +419,14 @@ def _claim(
 
 def _calls(ctx: SyncContext, tenant: str, claim: _Claim) -> Iterator[_Answer]:
     """Xero's answers to `claim`, one list of per-record outcomes per call."""
-    if claim.method == "PUT":
-        yield from resource(ctx.client, claim.entity).iter_create(
-            claim.body, tenant=tenant, idempotency_key=claim.key
-        )
-    elif claim.method == "POST":
-        yield from resource(ctx.client, claim.entity).iter_create_or_update(
-            claim.body, tenant=tenant, idempotency_key=claim.key
+    if claim.method in ("PUT", "POST"):  # read for what is kept of the answer (`answer_model`)
+        writable = resource(ctx.client, claim.entity)
+        yield from writable.iter_send(
+            claim.method,
+            claim.body,
+            tenant=tenant,
+            idempotency_key=claim.key,
+            answer=answer_model(claim.entity, writable.model),
         )
     elif claim.method == "DELPAY":
         xero_id = claim.xero_ids[0] if claim.xero_ids else claim.body[0].get("PaymentID")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from xerosync.xero.client import XeroClient
-from xerosync.xero.models.base import XeroModel
+from pydantic import create_model
 
-__all__ = ["XeroState", "resource", "xero_state"]
+from xerosync.xero.client import XeroClient
+from xerosync.xero.models.base import XeroModel, XeroRecord
+
+__all__ = ["XeroState", "answer_model", "resource", "xero_state"]
 
 
 def resource(client: XeroClient, entity: str) -> Any:
@@ -41,6 +44,26 @@ _ATTRS: dict[str, tuple[str, str | None, str]] = {
     "bank_transactions": ("bank_transaction_id", None, "status"),
     "manual_journals": ("manual_journal_id", None, "status"),
 }
+
+
+#: what `xero_state` reads of a record besides its id, number and status
+_STATE_FIELDS = ("total", "amount", "amount_due", "amount_paid", "updated_date_utc", "type")
+
+
+@functools.cache
+def answer_model(entity: str, model: type[XeroRecord]) -> type[XeroRecord]:
+    """`model` cut down to what a push keeps of Xero's answer to a write (`xero_state`'s
+    fields, declared as in `model`, and the status fields every record has). Xero echoes each
+    record written whole; reading all of it, lines and contact included, cost a push more CPU
+    than anything else it does for a record, to keep a few fields."""
+    kept = {name for name in _ATTRS[entity] if name} | set(_STATE_FIELDS)
+    fields: dict[str, Any] = {
+        name: (info.annotation, info) for name, info in model.model_fields.items() if name in kept
+    }
+    answer: type[XeroRecord] = create_model(
+        f"{model.__name__}Answer", __base__=XeroRecord, **fields
+    )
+    return answer
 
 
 def _money(value: Any) -> Decimal | None:
