@@ -149,6 +149,7 @@ class MappingRow(Base):
         UniqueConstraint("connection_id", "entity", "app_id", name="uq_mappings_app"),
         UniqueConstraint("connection_id", "entity", "xero_id", name="uq_mappings_xero"),
         Index("ix_mappings_status", "connection_id", "entity", "sync_status"),
+        Index("ix_mappings_xero_id", "xero_id"),  # a pull's look-up of the records it met
     )
 
     id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)

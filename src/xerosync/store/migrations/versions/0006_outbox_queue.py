@@ -1,11 +1,9 @@
-"""the outbox keeps only work not yet through; a mapping's Xero id is indexed once
+"""the outbox keeps only work not yet through
 
 A row that went through is now deleted when its outcome is written (the audit log keeps the
-write), so the rows already kept as "done" go. `ix_mappings_xero_id` indexed the Xero id alone,
-but every look-up by Xero id also names the connection and kind, which `uq_mappings_xero`
-covers: it only cost each mapping write one more index entry. On SQLite the outbox's ids become
-AUTOINCREMENT: without it, a new row may take the id of the last row deleted, and a push claims
-rows after the last id it claimed.
+write), so the rows already kept as "done" go. On SQLite the outbox's ids become AUTOINCREMENT:
+without it, a new row may take the id of the last row deleted, and a push claims rows after the
+last id it claimed.
 
 Revision ID: 0006
 Revises: 0005
@@ -30,10 +28,8 @@ def upgrade() -> None:
             "outbox", recreate="always", table_kwargs={"sqlite_autoincrement": True}
         ):
             pass
-    with op.batch_alter_table("mappings", schema=None) as batch_op:
-        batch_op.drop_index("ix_mappings_xero_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("mappings", schema=None) as batch_op:
-        batch_op.create_index("ix_mappings_xero_id", ["xero_id"], unique=False)
+    """Nothing to undo: the deleted rows were done with, and ids that are never reused harm
+    no earlier version."""
