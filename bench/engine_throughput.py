@@ -163,6 +163,7 @@ class FakeXero:
     records_served: int = 0
 
     def __post_init__(self) -> None:
+        self._timing = threading.Lock()
         self._contact_ids = [str(uuid.UUID(int=n + 1)) for n in range(self.contacts_pool)]
         base = datetime(2026, 11, 2, tzinfo=UTC)
         self._date = _xero_date(base)
@@ -173,12 +174,15 @@ class FakeXero:
         return httpx.MockTransport(self.handle)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        started, cpu = time.perf_counter(), time.process_time()
+        """Timed on the calling thread's own CPU clock: with several calls at once, the
+        process's clock would count the other threads' work as the fake's."""
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             return self._answer(request)
         finally:
-            self.seconds += time.perf_counter() - started
-            self.cpu_seconds += time.process_time() - cpu
+            with self._timing:
+                self.seconds += time.perf_counter() - started
+                self.cpu_seconds += time.thread_time() - cpu
 
     def _answer(self, request: httpx.Request) -> httpx.Response:
         endpoint = request.url.path.rsplit("/", 1)[-1]
