@@ -5,7 +5,7 @@ For each kind in dependency order (contacts, invoices, credit notes, payments, .
 1. claim   up to 50 pending rows become one batch with a fresh idempotency key and the exact
            body to send; committed before the call, so a crash after it resumes the same request
 2. send    a PUT (create) or POST (create or update): Xero answers per record
-3. record  each record's outcome, its mapping and snapshot, the closed outbox row, the audit
+3. record  each record's outcome, its mapping and snapshot, its outbox row deleted, the audit
            entry and the feed event, in one transaction
 
 A batch left in flight (a worker died, Xero did not answer) is sent again under its key while

@@ -292,25 +292,6 @@ class _Writable(Resource[R]):
         status and money, say) is read in a fraction of the time of the whole record, which a
         write's answer repeats. A record Xero refused is still told apart (`XeroRecord`'s
         status fields and flags are read whatever the model)."""
-        return self._write(
-            method,
-            records,
-            tenant=tenant,
-            idempotency_key=idempotency_key,
-            params=params,
-            answer=answer,
-        )
-
-    def _write(
-        self,
-        method: str,
-        records: Sequence[R | Mapping[str, Any]],
-        *,
-        tenant: str,
-        idempotency_key: str | None,
-        params: Mapping[str, str] | None,
-        answer: type[A],
-    ) -> Iterator[list[RecordOutcome[A]]]:
         payloads = [r.to_payload() if isinstance(r, XeroModel) else dict(r) for r in records]
         plan = plan_batches(
             payloads,
@@ -387,13 +368,13 @@ class Creatable(_Writable[R]):
         """PUT (create) in batches, yielding each batch's outcomes as soon as Xero answers, so a
         caller can record them before the next call (and keep them if a later call fails).
         Batch n is sent with Idempotency-Key `batch_key(idempotency_key, n)`."""
-        return self._write(
+        return self.iter_send(
             "PUT",
             records,
             tenant=tenant,
+            answer=self.model,
             idempotency_key=idempotency_key,
             params=params,
-            answer=self.model,
         )
 
     def create(
@@ -420,13 +401,13 @@ class Upsertable(_Writable[R]):
         params: Mapping[str, str] | None = None,
     ) -> Iterator[list[RecordOutcome[R]]]:
         """POST (create or update) in batches, yielding each batch's outcomes as Xero answers."""
-        return self._write(
+        return self.iter_send(
             "POST",
             records,
             tenant=tenant,
+            answer=self.model,
             idempotency_key=idempotency_key,
             params=params,
-            answer=self.model,
         )
 
     def create_or_update(
